@@ -1,1 +1,19 @@
+//! octopus-render: Octopus 3 design documents to PNG, fast.
+//!
+//! Data flows one way: [`octopus_schema`] parses and validates, [`scene`] builds the
+//! normalised render tree, [`raster`] rasterises it in parallel bands, [`output`] encodes PNG.
+//! The core does no I/O of its own: [`render`] works on bytes in memory; the CLI (and later
+//! the worker) reads and writes files. Errors carry a [`Blame`] that decides what a caller
+//! does with a failed job; features not rendered exactly leave [`Diagnostic`]s.
 
+pub mod diag;
+pub mod error;
+pub mod geom;
+pub mod output;
+pub mod raster;
+pub mod render;
+pub mod scene;
+
+pub use diag::{DiagKind, Diagnostic};
+pub use error::{Blame, Error, Result};
+pub use render::{render_document, render_png, RenderConfig, Rendered};

@@ -1,0 +1,195 @@
+//! Argument parsing and the `render` command (one document or every document of a manifest).
+//!
+//! Input: command-line arguments. Output: PNG files and an exit code. Guarantees: files are
+//! written through a temporary name and renamed, so a failed render never leaves a truncated
+//! PNG; every diagnostic is printed with its layer id; with `--manifest`, one failing
+//! document does not stop the others, and the exit code reports the worst failure.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use octopus_render::output::PngSpeed;
+use octopus_render::{render_png, Blame, Diagnostic, Error, RenderConfig, Result};
+
+/// Renders Octopus 3 design documents to PNG.
+#[derive(Parser)]
+#[command(name = "octopus-render", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render one document (DOC.json -o OUT.png) or every document of a manifest (--manifest M -o DIR).
+    Render(RenderArgs),
+}
+
+#[derive(Args)]
+struct RenderArgs {
+    /// The Octopus document (octopus-<id>.json).
+    #[arg(required_unless_present = "manifest", conflicts_with = "manifest")]
+    document: Option<PathBuf>,
+    /// Render every component of this manifest instead of one document.
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Output PNG (one document) or output directory (manifest).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Output pixels per design pixel.
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
+    /// Directory holding the bitmaps the documents reference (default: next to the document).
+    #[arg(long)]
+    assets: Option<PathBuf>,
+    /// Render threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Rows per band (any value gives identical output).
+    #[arg(long, default_value_t = 32, hide = true)]
+    band_height: usize,
+    /// Smaller files, slower encoding.
+    #[arg(long)]
+    small: bool,
+    /// Most output pixels allowed.
+    #[arg(long, default_value_t = 1 << 28)]
+    max_pixels: u64,
+    /// Do not print diagnostics.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Parses arguments and runs; maps errors to exit codes.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Render(args) = cli.command;
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start {} render threads: {e}", args.threads.unwrap_or(0));
+            return ExitCode::from(1);
+        }
+    };
+    let result = pool.install(|| match &args.manifest {
+        Some(m) => render_manifest(&args, m),
+        None => match &args.document {
+            Some(doc) => render_one(&args, doc, &args.output),
+            None => Err(Error::Internal("no document given".into())),
+        },
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit_code(e.blame())
+        }
+    }
+}
+
+fn exit_code(blame: Blame) -> ExitCode {
+    ExitCode::from(match blame {
+        Blame::Io | Blame::Internal => 1,
+        Blame::Input => 3,
+        Blame::Limits => 4,
+        Blame::Unsupported => 5,
+    })
+}
+
+fn config(args: &RenderArgs) -> RenderConfig {
+    RenderConfig {
+        scale: args.scale,
+        band_height: args.band_height.max(1),
+        max_pixels: args.max_pixels,
+        png: if args.small { PngSpeed::Small } else { PngSpeed::Fast },
+        ..RenderConfig::default()
+    }
+}
+
+/// Renders `doc` to `out` through a temporary file.
+fn render_one(args: &RenderArgs, doc: &Path, out: &Path) -> Result<()> {
+    let json = fs::read(doc).map_err(|e| Error::io(doc, e))?;
+    let tmp = temp_name(out);
+    let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut writer = BufWriter::new(file);
+    let rendered = render_png(&json, &config(args), &mut writer).and_then(|r| {
+        writer.flush().map_err(|e| Error::io(&tmp, e))?;
+        Ok(r)
+    });
+    drop(writer);
+    let rendered = match rendered {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+    };
+    fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+    if !args.quiet {
+        print_diagnostics(doc, &rendered.diagnostics, args.assets.as_deref());
+        eprintln!("{}: {} x {} -> {}", doc.display(), rendered.width, rendered.height, out.display());
+    }
+    Ok(())
+}
+
+fn temp_name(out: &Path) -> PathBuf {
+    let mut name = out.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(format!(".{}.tmp", std::process::id()));
+    out.with_file_name(name)
+}
+
+fn print_diagnostics(doc: &Path, diags: &[Diagnostic], assets: Option<&Path>) {
+    for d in diags {
+        eprintln!("warning: {}: {d}", doc.display());
+    }
+    if let Some(dir) = assets {
+        if !dir.is_dir() {
+            eprintln!("warning: assets directory {} does not exist", dir.display());
+        }
+    }
+}
+
+/// Renders every component of a manifest into the output directory as `<id>.png`.
+fn render_manifest(args: &RenderArgs, manifest: &Path) -> Result<()> {
+    let bytes = fs::read(manifest).map_err(|e| Error::io(manifest, e))?;
+    let m = octopus_schema::parse_manifest(&bytes)?;
+    let base = manifest.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(&args.output).map_err(|e| Error::io(&args.output, e))?;
+    let mut worst: Option<Error> = None;
+    let mut done = 0usize;
+    for c in &m.components {
+        let doc = base.join(c.document_path());
+        let out = args.output.join(format!("{}.png", sanitize(&c.id)));
+        match render_one(args, &doc, &out) {
+            Ok(()) => done += 1,
+            Err(e) => {
+                eprintln!("error: component {:?} ({}): {e}", c.id, doc.display());
+                worst = Some(worse(worst, e));
+            }
+        }
+    }
+    eprintln!("{done} of {} components rendered into {}", m.components.len(), args.output.display());
+    worst.map_or(Ok(()), Err)
+}
+
+/// Keeps the error whose blame is more severe for the exit code.
+fn worse(a: Option<Error>, b: Error) -> Error {
+    let rank = |e: &Error| match e.blame() {
+        Blame::Internal => 5,
+        Blame::Io => 4,
+        Blame::Input => 3,
+        Blame::Limits => 2,
+        Blame::Unsupported => 1,
+    };
+    match a {
+        Some(a) if rank(&a) >= rank(&b) => a,
+        _ => b,
+    }
+}
+
+/// A component id as a safe file name (ids may contain `:` or `/` in other producers).
+fn sanitize(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect()
+}

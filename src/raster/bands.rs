@@ -1,0 +1,37 @@
+//! The band planner: horizontal bands rendered in parallel into disjoint slices.
+//!
+//! Input: a [`Prepared`] scene, a band height and a chunk of rows. Output: those rows of the
+//! image, premultiplied RGBA8. Guarantees: each band owns a disjoint `&mut` slice of the
+//! chunk (`par_chunks_mut`), so no locking; a band draws only the nodes whose pixel bounds
+//! touch it; the same closure runs sequentially or in parallel, and because every pixel's
+//! value depends only on the scene and that pixel's coordinates, the bytes are identical for
+//! any thread count and band height.
+
+use rayon::prelude::*;
+
+use super::draw_group::draw_nodes;
+use super::prepare::Prepared;
+use super::rect::IRect;
+use super::surface::{Scratch, Surface};
+
+/// Renders rows `y0..y0 + chunk.len() / (4 · width)` into `chunk`, band by band.
+pub fn render_rows(prep: &Prepared, band_height: usize, y0: u32, chunk: &mut [u8]) {
+    let row_bytes = prep.width as usize * 4;
+    if row_bytes == 0 {
+        return;
+    }
+    let band_bytes = band_height.max(1) * row_bytes;
+    chunk.par_chunks_mut(band_bytes).enumerate().for_each_init(Scratch::default, |sc, (i, band)| {
+        let top = y0 as i32 + (i * band_height.max(1)) as i32;
+        render_band(prep, sc, top, band);
+    });
+}
+
+/// Renders one band starting at absolute row `top`.
+pub fn render_band(prep: &Prepared, sc: &mut Scratch, top: i32, band: &mut [u8]) {
+    band.fill(0);
+    let rows = band.len() / (prep.width as usize * 4);
+    let rect = IRect::new(0, top, prep.width as i32, top + rows as i32);
+    let mut surface = Surface { data: band, rect };
+    draw_nodes(sc, &prep.nodes, &mut surface, rect);
+}

@@ -1,0 +1,171 @@
+//! Drawing nodes: dispatch, groups (isolated or pass-through), masks and embedded groups.
+//!
+//! Input: prepared nodes, a destination surface and a clip region inside it. Output: the
+//! destination updated per digest §8-§9. Guarantees: nodes outside the clip are skipped
+//! (band culling); offscreen buffers cover only `clip ∩ node.rect`; pass-through groups
+//! without opacity or mask, and isolated groups whose content is plain source-over, draw
+//! straight onto the destination, which gives the same pixels without a buffer.
+
+use super::blend::{blend, lerp, scale, Px, CLEAR};
+use super::draw_shape::{draw_shape, paint_span, Parts};
+use super::prepare::{PKind, PMask, PNode, PShape};
+use super::rect::IRect;
+use super::surface::{load, store, Scratch, Surface};
+use crate::scene::{BlendMode, MaskFacet, StrokeSide};
+
+/// Draws `nodes` bottom first onto `dst` within `clip`.
+pub fn draw_nodes(sc: &mut Scratch, nodes: &[PNode], dst: &mut Surface<'_>, clip: IRect) {
+    for n in nodes {
+        draw_node(sc, n, dst, clip);
+    }
+}
+
+/// Draws one node onto `dst` within `clip`.
+pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect) {
+    let region = clip.intersect(&n.rect);
+    if region.is_empty() {
+        return;
+    }
+    match &n.kind {
+        PKind::Shape(s) => draw_shape(sc, s, n.opacity, n.blend, Parts::All, dst, region),
+        PKind::Group { isolated, normal_only, children, mask } => {
+            let direct = mask.is_none() && n.opacity >= 1.0 && n.blend == BlendMode::Normal && (!isolated || *normal_only);
+            if direct {
+                draw_nodes(sc, children, dst, region);
+            } else {
+                draw_group(sc, n, *isolated, children, mask.as_deref(), dst, region);
+            }
+        }
+        PKind::Embed { mask, mask_opacity, isolated, children } => {
+            draw_embed(sc, n, mask, *mask_opacity, *isolated, children, dst, region)
+        }
+    }
+}
+
+/// A group through an offscreen buffer: isolation, opacity, mask.
+fn draw_group(sc: &mut Scratch, n: &PNode, isolated: bool, children: &[PNode], mask: Option<&PMask>, dst: &mut Surface<'_>, region: IRect) {
+    let mut buf = if isolated { sc.pixels(region) } else { sc.copy_of(dst, region) };
+    let mut content = Surface { data: &mut buf, rect: region };
+    draw_nodes(sc, children, &mut content, region);
+    let facet = mask.map(|m| facet_values(sc, m, region));
+    let w = region.width();
+    for (ry, y) in (region.y0..region.y1).enumerate() {
+        let src = content.span(region.x0, region.x1, y);
+        let out = dst.span_mut(region.x0, region.x1, y);
+        for (i, (s, d)) in src.chunks_exact(4).zip(out.chunks_exact_mut(4)).enumerate() {
+            let t = n.opacity * facet.as_ref().map_or(1.0, |f| f[ry * w + i]);
+            if t <= 0.0 || (isolated && s[3] == 0) {
+                continue;
+            }
+            let dp = load(d);
+            let r = if isolated { blend(dp, load(s), n.blend) } else { load(s) };
+            store(d, lerp(dp, r, t));
+        }
+    }
+    sc.give_pixels(buf);
+}
+
+/// The scalar mask value per pixel of `region`, 0..1.
+fn facet_values(sc: &mut Scratch, m: &PMask, region: IRect) -> Vec<f32> {
+    let alpha_only = m.channels == [0.0, 0.0, 0.0, 1.0, 0.0];
+    if let (PKind::Shape(s), MaskFacet::Body) = (&m.node.kind, m.facet) {
+        let mut cov = sc.mask();
+        sc.raster.fill(&s.body, s.even_odd, region, &mut cov);
+        let ch = m.channels;
+        let white = (ch[0] + ch[1] + ch[2]).clamp(-1e6, 1e6);
+        let out = cov
+            .iter()
+            .map(|&c| {
+                let a = c as f32 / 255.0;
+                if alpha_only {
+                    a
+                } else {
+                    let rgb = if c > 0 { white } else { 0.0 };
+                    (rgb + ch[3] * a + ch[4]).clamp(0.0, 1.0)
+                }
+            })
+            .collect();
+        sc.give_mask(cov);
+        return out;
+    }
+    let mut buf = sc.pixels(region);
+    let mut s = Surface { data: &mut buf, rect: region };
+    match (&m.node.kind, m.facet) {
+        (PKind::Shape(shape), MaskFacet::Fill) => draw_shape(sc, shape, 1.0, BlendMode::Normal, Parts::FillsOnly, &mut s, region),
+        _ => draw_node(sc, &m.node, &mut s, region),
+    }
+    let out = buf.chunks_exact(4).map(|p| channel_value(p, &m.channels, alpha_only)).collect();
+    sc.give_pixels(buf);
+    out
+}
+
+/// `t = m0·R + m1·G + m2·B + m3·A + m4` on the un-premultiplied pixel.
+fn channel_value(p: &[u8], ch: &[f32; 5], alpha_only: bool) -> f32 {
+    let a = p[3] as f32 / 255.0;
+    if alpha_only {
+        return a;
+    }
+    let un = |v: u8| if p[3] == 0 { 0.0 } else { v as f32 / p[3] as f32 };
+    (ch[0] * un(p[0]) + ch[1] * un(p[1]) + ch[2] * un(p[2]) + ch[3] * a + ch[4]).clamp(0.0, 1.0)
+}
+
+/// Children embedded into a shape mask (§9): mask fills, then children, then the mask's
+/// inner strokes, all clipped to the mask body; outer strokes stay outside, unclipped.
+#[allow(clippy::too_many_arguments)]
+fn draw_embed(
+    sc: &mut Scratch,
+    n: &PNode,
+    mask: &PShape,
+    mask_opacity: f32,
+    isolated: bool,
+    children: &[PNode],
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
+    let mut body = sc.mask();
+    sc.raster.fill(&mask.body, mask.even_odd, region, &mut body);
+    let mut over_buf = if isolated { sc.pixels(region) } else { sc.copy_of(dst, region) };
+    let mut over = Surface { data: &mut over_buf, rect: region };
+    let full = vec![255u8; region.width() * region.height()];
+    if mask_opacity > 0.0 {
+        for f in &mask.fills {
+            paint_span(sc, f, f.blend, &full, mask_opacity, &mut over, region);
+        }
+    }
+    draw_nodes(sc, children, &mut over, region.intersect(&mask.body.rect));
+    let mut covs = Vec::with_capacity(mask.strokes.len());
+    for st in &mask.strokes {
+        let mut c = sc.mask();
+        sc.raster.fill(&st.edges, st.even_odd, region, &mut c);
+        if st.side != StrokeSide::Outside && mask_opacity > 0.0 {
+            paint_span(sc, &st.paint, st.paint.blend, &c, mask_opacity, &mut over, region);
+        }
+        covs.push(c);
+    }
+    let w = region.width();
+    let mut rows: Vec<Vec<Px>> = mask.strokes.iter().map(|_| sc.row(w)).collect();
+    for (ry, y) in (region.y0..region.y1).enumerate() {
+        for (st, r) in mask.strokes.iter().zip(rows.iter_mut()) {
+            st.paint.row(region.x0, y, r);
+        }
+        let src = over.span(region.x0, region.x1, y);
+        let out = dst.span_mut(region.x0, region.x1, y);
+        for (i, (o, d)) in src.chunks_exact(4).zip(out.chunks_exact_mut(4)).enumerate() {
+            let dp = load(d);
+            let mut under = if isolated { CLEAR } else { dp };
+            for (k, st) in mask.strokes.iter().enumerate() {
+                let c = covs[k][ry * w + i];
+                if c != 0 && st.side != StrokeSide::Inside && mask_opacity > 0.0 {
+                    under = blend(under, scale(rows[k][i], c as f32 / 255.0 * mask_opacity), st.paint.blend);
+                }
+            }
+            let r = lerp(under, load(o), body[ry * w + i] as f32 / 255.0);
+            let r = if isolated { blend(dp, r, n.blend) } else { r };
+            store(d, lerp(dp, r, n.opacity));
+        }
+    }
+    rows.into_iter().for_each(|r| sc.give_row(r));
+    covs.into_iter().for_each(|c| sc.give_mask(c));
+    sc.give_mask(body);
+    sc.give_pixels(over_buf);
+}

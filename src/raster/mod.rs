@@ -1,0 +1,104 @@
+//! Rasterisation: the scene to premultiplied RGBA8 pixels, in parallel bands.
+//!
+//! Input: a [`Scene`] and [`RenderOptions`]. Output: rows of pixels, either a whole
+//! [`Image`] or streamed chunk by chunk to a sink (so a huge frame never sits in memory).
+//! Guarantees: the scene is prepared once (edges, paints) and read by all bands; the output
+//! is byte-identical for any thread count and band height; the pixel limit is checked
+//! before any large allocation.
+
+mod bands;
+mod blend;
+mod coverage;
+mod draw_group;
+mod draw_shape;
+mod paint;
+mod prepare;
+mod rect;
+mod surface;
+
+pub use coverage::{Edges, Line, Rasterizer};
+pub use prepare::{output_size, prepare, Prepared};
+pub use rect::IRect;
+
+use crate::error::{Error, Result};
+use crate::scene::Scene;
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Output pixels per design pixel.
+    pub scale: f32,
+    /// Rows per band (any value gives the same bytes; smaller bands cull better).
+    pub band_height: usize,
+    /// Rows per streamed chunk (rounded to whole bands).
+    pub chunk_rows: usize,
+    /// Most output pixels allowed.
+    pub max_pixels: u64,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { scale: 1.0, band_height: 32, chunk_rows: 512, max_pixels: 1 << 28 }
+    }
+}
+
+/// A rendered image, premultiplied RGBA8, rows top to bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width * height * 4` bytes.
+    pub data: Vec<u8>,
+}
+
+/// Checks the output size against the options; returns `(width, height)`.
+pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
+    if !(opts.scale.is_finite() && opts.scale > 0.0) {
+        return Err(Error::Limit(format!("scale must be a positive number, got {}", opts.scale)));
+    }
+    let (w, h) = output_size(scene, opts.scale);
+    if w > u32::MAX as u64 / 8 || h > u32::MAX as u64 / 8 || w * h > opts.max_pixels {
+        return Err(Error::Limit(format!(
+            "output of {w} x {h} pixels exceeds the limit of {} pixels (frame {:.1} x {:.1} at scale {})",
+            opts.max_pixels,
+            scene.frame.x1 - scene.frame.x0,
+            scene.frame.y1 - scene.frame.y0,
+            opts.scale
+        )));
+    }
+    Ok((w as u32, h as u32))
+}
+
+/// Renders the whole image into memory.
+pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
+    let (width, height) = checked_size(scene, opts)?;
+    let prep = prepare(scene, opts.scale);
+    let mut data = vec![0u8; width as usize * height as usize * 4];
+    bands::render_rows(&prep, opts.band_height, 0, &mut data);
+    Ok(Image { width, height, data })
+}
+
+/// Renders chunk by chunk, calling `sink(first_row, rows)` in order; the chunk buffer is
+/// reused, so memory stays at one chunk whatever the height.
+pub fn render_streamed(
+    scene: &Scene,
+    opts: &RenderOptions,
+    mut sink: impl FnMut(u32, &[u8]) -> Result<()>,
+) -> Result<(u32, u32)> {
+    let (width, height) = checked_size(scene, opts)?;
+    let prep = prepare(scene, opts.scale);
+    let band = opts.band_height.max(1);
+    let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
+    let mut buf = Vec::new();
+    let mut y = 0u32;
+    while y < height {
+        let rows = (chunk_rows as u32).min(height - y);
+        buf.resize(rows as usize * width as usize * 4, 0);
+        bands::render_rows(&prep, band, y, &mut buf);
+        sink(y, &buf)?;
+        y += rows;
+    }
+    Ok((width, height))
+}

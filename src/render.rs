@@ -1,0 +1,96 @@
+//! The whole pipeline on bytes: JSON → scene → pixels → PNG.
+//!
+//! Input: document JSON bytes and a [`RenderConfig`]. Output: an [`Image`] or a PNG written to
+//! any writer, plus the diagnostics. Guarantees: no file or network I/O here (the caller
+//! supplies bytes and a writer); the PNG is streamed chunk by chunk, so memory is bounded
+//! by the chunk, not the frame; the thread count is the caller's rayon pool.
+
+use std::io::Write;
+
+use crate::diag::Diagnostic;
+use crate::error::Result;
+use crate::output::{write_png, PngSpeed};
+use crate::raster::{self, Image, RenderOptions};
+use crate::scene::{build_scene, Scene, SceneOptions};
+
+/// Settings of one render.
+#[derive(Debug, Clone)]
+pub struct RenderConfig {
+    /// Output pixels per design pixel.
+    pub scale: f32,
+    /// Rows per band.
+    pub band_height: usize,
+    /// Rows per streamed chunk.
+    pub chunk_rows: usize,
+    /// Most output pixels.
+    pub max_pixels: u64,
+    /// Most path segments in a document.
+    pub max_path_segments: usize,
+    /// PNG compression trade-off.
+    pub png: PngSpeed,
+}
+
+impl Default for RenderConfig {
+    fn default() -> Self {
+        let r = RenderOptions::default();
+        let s = SceneOptions::default();
+        RenderConfig {
+            scale: 1.0,
+            band_height: r.band_height,
+            chunk_rows: r.chunk_rows,
+            max_pixels: r.max_pixels,
+            max_path_segments: s.max_path_segments,
+            png: PngSpeed::default(),
+        }
+    }
+}
+
+impl RenderConfig {
+    fn scene_options(&self) -> SceneOptions {
+        SceneOptions { scale: self.scale, max_path_segments: self.max_path_segments, ..SceneOptions::default() }
+    }
+
+    fn render_options(&self) -> RenderOptions {
+        RenderOptions { scale: self.scale, band_height: self.band_height, chunk_rows: self.chunk_rows, max_pixels: self.max_pixels }
+    }
+}
+
+/// What a render produced besides pixels.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// Everything not rendered exactly.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and builds the scene of a document.
+pub fn load_scene(json: &[u8], cfg: &RenderConfig) -> Result<Scene> {
+    let doc = octopus_schema::parse_document(json)?;
+    build_scene(&doc, &cfg.scene_options())
+}
+
+/// Renders a document into memory.
+pub fn render_document(json: &[u8], cfg: &RenderConfig) -> Result<(Image, Vec<Diagnostic>)> {
+    let scene = load_scene(json, cfg)?;
+    let image = raster::render(&scene, &cfg.render_options())?;
+    Ok((image, scene.diagnostics))
+}
+
+/// Renders a document straight to PNG on `out`, streaming.
+pub fn render_png<W: Write>(json: &[u8], cfg: &RenderConfig, out: W) -> Result<Rendered> {
+    let scene = load_scene(json, cfg)?;
+    render_scene_png(&scene, cfg, out)
+}
+
+/// Renders a built scene straight to PNG on `out`, streaming.
+pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> Result<Rendered> {
+    let opts = cfg.render_options();
+    let (width, height) = raster::checked_size(scene, &opts)?;
+    write_png(out, width, height, cfg.png, |png| {
+        raster::render_streamed(scene, &opts, |_, rows| png.write_rows(rows)).map(|_| ())
+    })?;
+    Ok(Rendered { width, height, diagnostics: scene.diagnostics.clone() })
+}

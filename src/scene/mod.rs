@@ -1,0 +1,168 @@
+//! The normalised render tree.
+//!
+//! Input: a parsed [`octopus_schema::Document`]. Output: a [`Scene`]: every visible layer as
+//! a [`Node`] with its absolute transform (component space, design pixels), its bounds, its
+//! geometry built once (paths, booleans, stroke outlines) and its paints resolved. Masks are
+//! explicit structure ([`GroupNode::mask`], [`NodeKind::Embed`]). Invisible content is
+//! dropped. Guarantees: the renderer reads only this tree; everything the tree cannot
+//! represent was reported as a diagnostic while building it; building does no I/O.
+
+mod boolean;
+mod bounds;
+mod build;
+mod geometry;
+mod paint;
+mod stroke;
+
+pub use bounds::Bounds;
+pub use build::{build_scene, SceneOptions};
+pub use paint::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};
+
+use octopus_schema::Transform;
+use tiny_skia_path::Path;
+
+use crate::diag::Diagnostic;
+
+/// A document ready to render.
+#[derive(Debug, Clone)]
+pub struct Scene {
+    /// Document id.
+    pub id: String,
+    /// The render frame in component space (design pixels).
+    pub frame: Bounds,
+    /// Top-level nodes, bottom first.
+    pub nodes: Vec<Node>,
+    /// What could not be represented exactly.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One layer of the tree.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Layer id from the document.
+    pub id: String,
+    /// Layer opacity, 0..1.
+    pub opacity: f32,
+    /// Blend mode onto the backdrop (NORMAL for pass-through groups).
+    pub blend: BlendMode,
+    /// Bounds of everything this node may paint, in component space.
+    pub bounds: Bounds,
+    /// What the node draws.
+    pub kind: NodeKind,
+}
+
+/// What a node draws.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// A vector shape.
+    Shape(ShapeNode),
+    /// A group, optionally masked.
+    Group(GroupNode),
+    /// A group embedded into a shape mask (Figma frames that clip content, PSD clipping groups).
+    Embed(EmbedNode),
+}
+
+/// Filled and stroked geometry.
+#[derive(Debug, Clone)]
+pub struct ShapeNode {
+    /// Local to component space.
+    pub transform: Transform,
+    /// The body outline in local space; `None` when empty.
+    pub body: Option<Path>,
+    /// Fill rule of the body.
+    pub even_odd: bool,
+    /// Visible fills, bottom first.
+    pub fills: Vec<Paint>,
+    /// Visible strokes, in drawing order.
+    pub strokes: Vec<StrokeNode>,
+    /// PASS_THROUGH shape: each fill blends onto the backdrop with its own mode.
+    pub pass_through: bool,
+}
+
+/// Where a stroke shows relative to the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrokeSide {
+    /// Both sides of the outline.
+    Center,
+    /// Only inside the body.
+    Inside,
+    /// Only outside the body.
+    Outside,
+}
+
+/// A stroke as filled coverage: the converter's outline or our geometric stroke.
+#[derive(Debug, Clone)]
+pub struct StrokeNode {
+    /// The coverage outline in local space.
+    pub outline: Path,
+    /// Fill rule of `outline`.
+    pub even_odd: bool,
+    /// Which side of the body shows.
+    pub side: StrokeSide,
+    /// What the stroke is painted with.
+    pub paint: Paint,
+}
+
+/// A group of nodes.
+#[derive(Debug, Clone)]
+pub struct GroupNode {
+    /// Isolated groups composite their children onto transparent first.
+    pub isolated: bool,
+    /// Children, bottom first (a drawn mask layer is the first child).
+    pub children: Vec<Node>,
+    /// Clipping or soft mask applied to the group result.
+    pub mask: Option<Box<Mask>>,
+}
+
+/// Which part of a mask layer masks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaskFacet {
+    /// Coverage of the outline (for groups and text: their rendered alpha).
+    Body,
+    /// Fills clipped by the body.
+    Fill,
+    /// The full isolated render including strokes and effects.
+    LayerAndEffects,
+}
+
+/// A mask: the masking node and how its facet collapses to a scalar.
+#[derive(Debug, Clone)]
+pub struct Mask {
+    /// The masking layer (never drawn through this field).
+    pub node: Node,
+    /// Which facet.
+    pub facet: MaskFacet,
+    /// `t = m[0]·R + m[1]·G + m[2]·B + m[3]·A + m[4]`, colour un-premultiplied.
+    pub channels: [f32; 5],
+}
+
+/// Children drawn inside a shape mask: above its fills, below its strokes, clipped to its body.
+#[derive(Debug, Clone)]
+pub struct EmbedNode {
+    /// The mask shape.
+    pub mask: ShapeNode,
+    /// Opacity of the mask shape's own paint.
+    pub mask_opacity: f32,
+    /// Mask id (for diagnostics).
+    pub mask_id: String,
+    /// Isolated (non pass-through) group.
+    pub isolated: bool,
+    /// Children, bottom first.
+    pub children: Vec<Node>,
+}
+
+impl Scene {
+    /// Number of nodes in the whole tree (masks included).
+    pub fn node_count(&self) -> usize {
+        fn count(n: &Node) -> usize {
+            1 + match &n.kind {
+                NodeKind::Shape(_) => 0,
+                NodeKind::Group(g) => {
+                    g.children.iter().map(count).sum::<usize>() + g.mask.as_ref().map_or(0, |m| count(&m.node))
+                }
+                NodeKind::Embed(e) => e.children.iter().map(count).sum(),
+            }
+        }
+        self.nodes.iter().map(count).sum()
+    }
+}
