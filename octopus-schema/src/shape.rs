@@ -64,7 +64,7 @@ pub enum PathKind {
     Compound {
         /// Operation folded left over the visible children.
         op: Option<BooleanOp>,
-        /// Child paths (at least one).
+        /// Child paths (empty means an empty outline).
         paths: Vec<PathLike>,
         /// The converter's cached result of the operation, when present.
         geometry: Option<String>,
@@ -118,10 +118,9 @@ impl TryFrom<RawPath> for PathLike {
                 corner_radii: rectangle_radii(raw.corner_radius, raw.corner_radii)?,
             },
             PathType::Compound => {
+                // The spec asks for at least one path, but Figma writes empty unions (an
+                // empty result), so an empty list is accepted as an empty outline.
                 let paths = raw.paths.ok_or("a COMPOUND needs `paths`")?;
-                if paths.is_empty() {
-                    return Err("a COMPOUND needs at least one path in `paths`".into());
-                }
                 PathKind::Compound { op: raw.op, paths, geometry: raw.geometry }
             }
             PathType::Unknown(name) => PathKind::Unknown(name),

@@ -42,6 +42,9 @@ pub fn build_stroke(
             StrokeSide::Center
         }
     };
+    // Inside and outside need an enclosed area; on open outlines (Figma lines and open
+    // vectors) the design tools draw the stroke centred whatever the position says.
+    let side = if body.is_some_and(is_closed) { side } else { StrokeSide::Center };
     ctx.enter("fill".into());
     let paint = resolve_fill(ctx, &s.fill, layer, parent);
     ctx.leave();
@@ -56,6 +59,11 @@ pub fn build_stroke(
     let Some(body) = body else { return Ok(None) };
     let outline = stroke_geometry(ctx, s, body, side, layer);
     Ok(outline.map(|outline| StrokeNode { outline, even_odd: false, side, paint }))
+}
+
+/// True when some contour of `p` is explicitly closed.
+fn is_closed(p: &Path) -> bool {
+    p.verbs().contains(&tiny_skia_path::PathVerb::Close)
 }
 
 fn stroke_geometry(ctx: &mut Ctx, s: &VectorStroke, body: &Path, side: StrokeSide, layer: &Transform) -> Option<Path> {
