@@ -66,10 +66,16 @@ struct RenderArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let Command::Render(args) = cli.command;
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(args.threads.unwrap_or(0)).build() {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+    {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: cannot start {} render threads: {e}", args.threads.unwrap_or(0));
+            eprintln!(
+                "error: cannot start {} render threads: {e}",
+                args.threads.unwrap_or(0)
+            );
             return ExitCode::from(1);
         }
     };
@@ -103,7 +109,11 @@ fn config(args: &RenderArgs) -> RenderConfig {
         scale: args.scale,
         band_height: args.band_height.max(1),
         max_pixels: args.max_pixels,
-        png: if args.small { PngSpeed::Small } else { PngSpeed::Fast },
+        png: if args.small {
+            PngSpeed::Small
+        } else {
+            PngSpeed::Fast
+        },
         ..RenderConfig::default()
     }
 }
@@ -129,13 +139,22 @@ fn render_one(args: &RenderArgs, doc: &Path, out: &Path) -> Result<()> {
     fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
     if !args.quiet {
         print_diagnostics(doc, &rendered.diagnostics, args.assets.as_deref());
-        eprintln!("{}: {} x {} -> {}", doc.display(), rendered.width, rendered.height, out.display());
+        eprintln!(
+            "{}: {} x {} -> {}",
+            doc.display(),
+            rendered.width,
+            rendered.height,
+            out.display()
+        );
     }
     Ok(())
 }
 
 fn temp_name(out: &Path) -> PathBuf {
-    let mut name = out.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = out
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(format!(".{}.tmp", std::process::id()));
     out.with_file_name(name)
 }
@@ -170,7 +189,11 @@ fn render_manifest(args: &RenderArgs, manifest: &Path) -> Result<()> {
             }
         }
     }
-    eprintln!("{done} of {} components rendered into {}", m.components.len(), args.output.display());
+    eprintln!(
+        "{done} of {} components rendered into {}",
+        m.components.len(),
+        args.output.display()
+    );
     worst.map_or(Ok(()), Err)
 }
 
@@ -191,5 +214,13 @@ fn worse(a: Option<Error>, b: Error) -> Error {
 
 /// A component id as a safe file name (ids may contain `:` or `/` in other producers).
 fn sanitize(id: &str) -> String {
-    id.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect()
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

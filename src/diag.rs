@@ -67,7 +67,12 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// Records one diagnostic.
     pub fn push(&mut self, kind: DiagKind, layer_id: Option<&str>, path: String, message: String) {
-        self.items.push(Diagnostic { kind, layer_id: layer_id.map(str::to_owned), path, message });
+        self.items.push(Diagnostic {
+            kind,
+            layer_id: layer_id.map(str::to_owned),
+            path,
+            message,
+        });
     }
 
     /// All diagnostics in the order they were found.

@@ -60,7 +60,9 @@ pub enum Error {
 }
 
 fn layer_suffix(id: &Option<String>) -> String {
-    id.as_ref().map(|id| format!(" (layer id {id:?})")).unwrap_or_default()
+    id.as_ref()
+        .map(|id| format!(" (layer id {id:?})"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -77,7 +79,10 @@ impl Error {
 
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

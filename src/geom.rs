@@ -123,7 +123,10 @@ fn quad(p0: [f32; 2], p1: [f32; 2], p2: [f32; 2], tol: f32, out: &mut Polylines)
         let t = i as f32 / n as f32;
         let mt = 1.0 - t;
         let (a, b, c) = (mt * mt, 2.0 * mt * t, t * t);
-        out.push([a * p0[0] + b * p1[0] + c * p2[0], a * p0[1] + b * p1[1] + c * p2[1]]);
+        out.push([
+            a * p0[0] + b * p1[0] + c * p2[0],
+            a * p0[1] + b * p1[1] + c * p2[1],
+        ]);
     }
     out.push(p2);
 }
@@ -170,7 +173,12 @@ mod tests {
         pb.line_to(1.0, 1.0);
         let path = pb.finish().unwrap();
         let mut out = Polylines::default();
-        flatten(&path, &Transform([2.0, 0.0, 0.0, 2.0, 10.0, 0.0]), 0.1, &mut out);
+        flatten(
+            &path,
+            &Transform([2.0, 0.0, 0.0, 2.0, 10.0, 0.0]),
+            0.1,
+            &mut out,
+        );
         assert_eq!(out.points, vec![[10.0, 0.0], [12.0, 0.0], [12.0, 2.0]]);
     }
 }

@@ -47,11 +47,20 @@ impl Default for RenderConfig {
 
 impl RenderConfig {
     fn scene_options(&self) -> SceneOptions {
-        SceneOptions { scale: self.scale, max_path_segments: self.max_path_segments, ..SceneOptions::default() }
+        SceneOptions {
+            scale: self.scale,
+            max_path_segments: self.max_path_segments,
+            ..SceneOptions::default()
+        }
     }
 
     fn render_options(&self) -> RenderOptions {
-        RenderOptions { scale: self.scale, band_height: self.band_height, chunk_rows: self.chunk_rows, max_pixels: self.max_pixels }
+        RenderOptions {
+            scale: self.scale,
+            band_height: self.band_height,
+            chunk_rows: self.chunk_rows,
+            max_pixels: self.max_pixels,
+        }
     }
 }
 
@@ -92,5 +101,9 @@ pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> 
     write_png(out, width, height, cfg.png, |png| {
         raster::render_streamed(scene, &opts, |_, rows| png.write_rows(rows)).map(|_| ())
     })?;
-    Ok(Rendered { width, height, diagnostics: scene.diagnostics.clone() })
+    Ok(Rendered {
+        width,
+        height,
+        diagnostics: scene.diagnostics.clone(),
+    })
 }

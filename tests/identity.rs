@@ -11,8 +11,15 @@ use octopus_render::RenderConfig;
 use support::*;
 
 fn render_with(path: &std::path::Path, threads: usize, band_height: usize, scale: f32) -> Image {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("thread pool");
-    let cfg = RenderConfig { band_height, scale, ..RenderConfig::default() };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    let cfg = RenderConfig {
+        band_height,
+        scale,
+        ..RenderConfig::default()
+    };
     pool.install(|| render_file(path, &cfg))
 }
 
@@ -22,7 +29,13 @@ fn assert_identical(path: &std::path::Path, scale: f32, configs: &[(usize, usize
         let other = render_with(path, threads, band, scale);
         assert_eq!((base.width, base.height), (other.width, other.height));
         if base.data != other.data {
-            let first = base.data.iter().zip(&other.data).position(|(a, b)| a != b).unwrap_or(0) / 4;
+            let first = base
+                .data
+                .iter()
+                .zip(&other.data)
+                .position(|(a, b)| a != b)
+                .unwrap_or(0)
+                / 4;
             panic!(
                 "{} at scale {scale}: {threads} threads / band {band} differs from {} / {} first at pixel ({}, {})",
                 path.display(),

@@ -42,7 +42,8 @@ mod tests {
     #[test]
     fn versions_of_real_converters_parse() {
         for v in ["3.1.1", "3.0.0-webtoon-20230202", "3.0.0-rc.5", "3.6.0"] {
-            let d: Document = serde_json::from_str(&format!(r#"{{"id":"a","version":"{v}"}}"#)).unwrap();
+            let d: Document =
+                serde_json::from_str(&format!(r#"{{"id":"a","version":"{v}"}}"#)).unwrap();
             assert_eq!(d.major_version(), Some(3));
         }
     }

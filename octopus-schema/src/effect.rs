@@ -117,21 +117,33 @@ impl TryFrom<RawEffect> for Effect {
 
     fn try_from(raw: RawEffect) -> Result<Self, String> {
         let blur = |kind: BlurKind, name: &str| -> Result<EffectKind, String> {
-            let blur = raw.blur.ok_or_else(|| format!("a {name} effect needs `blur`"))?;
-            Ok(EffectKind::Blur { kind, blur, filters: raw.filters.clone() })
+            let blur = raw
+                .blur
+                .ok_or_else(|| format!("a {name} effect needs `blur`"))?;
+            Ok(EffectKind::Blur {
+                kind,
+                blur,
+                filters: raw.filters.clone(),
+            })
         };
         let kind = match &raw.kind {
-            EffectType::Overlay => {
-                EffectKind::Overlay(raw.overlay.clone().ok_or("an OVERLAY effect needs `overlay`")?)
-            }
+            EffectType::Overlay => EffectKind::Overlay(
+                raw.overlay
+                    .clone()
+                    .ok_or("an OVERLAY effect needs `overlay`")?,
+            ),
             EffectType::Stroke => {
                 EffectKind::Stroke(raw.stroke.clone().ok_or("a STROKE effect needs `stroke`")?)
             }
             EffectType::DropShadow => EffectKind::DropShadow(
-                raw.shadow.clone().ok_or("a DROP_SHADOW effect needs `shadow`")?,
+                raw.shadow
+                    .clone()
+                    .ok_or("a DROP_SHADOW effect needs `shadow`")?,
             ),
             EffectType::InnerShadow => EffectKind::InnerShadow(
-                raw.shadow.clone().ok_or("an INNER_SHADOW effect needs `shadow`")?,
+                raw.shadow
+                    .clone()
+                    .ok_or("an INNER_SHADOW effect needs `shadow`")?,
             ),
             EffectType::Blur => blur(BlurKind::Blur, "BLUR")?,
             EffectType::GaussianBlur => blur(BlurKind::Gaussian, "GAUSSIAN_BLUR")?,
@@ -146,7 +158,12 @@ impl TryFrom<RawEffect> for Effect {
             }
             EffectType::Unknown(name) => EffectKind::Unknown(name.clone()),
         };
-        Ok(Effect { visible: raw.visible, blend_mode: raw.blend_mode, basis: raw.basis, kind })
+        Ok(Effect {
+            visible: raw.visible,
+            blend_mode: raw.blend_mode,
+            basis: raw.basis,
+            kind,
+        })
     }
 }
 
@@ -166,7 +183,8 @@ mod tests {
 
     #[test]
     fn blur_without_radius_is_an_error() {
-        let e = serde_json::from_str::<Effect>(r#"{"type":"BOUNDED_BLUR","basis":"BACKGROUND"}"#).unwrap_err();
+        let e = serde_json::from_str::<Effect>(r#"{"type":"BOUNDED_BLUR","basis":"BACKGROUND"}"#)
+            .unwrap_err();
         assert!(e.to_string().contains("blur"), "{e}");
     }
 }

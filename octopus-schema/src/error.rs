@@ -46,7 +46,8 @@ pub fn parse_with_path<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T
         let layer_id = innermost_layer_id(bytes, &path);
         from_json_error(&inner, path, layer_id)
     })?;
-    de.end().map_err(|e| from_json_error(&e, ".".into(), None))?;
+    de.end()
+        .map_err(|e| from_json_error(&e, ".".into(), None))?;
     Ok(value)
 }
 

@@ -167,7 +167,9 @@ impl TryFrom<RawFill> for Fill {
             FillType::Color => FillKind::Color(raw.color.ok_or("a COLOR fill needs `color`")?),
             FillType::Gradient => FillKind::Gradient {
                 gradient: raw.gradient.ok_or("a GRADIENT fill needs `gradient`")?,
-                positioning: raw.positioning.ok_or("a GRADIENT fill needs `positioning`")?,
+                positioning: raw
+                    .positioning
+                    .ok_or("a GRADIENT fill needs `positioning`")?,
             },
             FillType::Image => FillKind::Image {
                 image: raw.image.ok_or("an IMAGE fill needs `image`")?,
@@ -176,7 +178,11 @@ impl TryFrom<RawFill> for Fill {
             },
             FillType::Unknown(name) => FillKind::Unknown(name),
         };
-        Ok(Fill { visible: raw.visible, blend_mode: raw.blend_mode, kind })
+        Ok(Fill {
+            visible: raw.visible,
+            blend_mode: raw.blend_mode,
+            kind,
+        })
     }
 }
 
@@ -186,7 +192,9 @@ mod tests {
 
     #[test]
     fn psd_style_color_fill_gets_defaults() {
-        let f: Fill = serde_json::from_str(r#"{"type":"COLOR","color":{"r":0.1,"g":0.4,"b":0.7,"a":1}}"#).unwrap();
+        let f: Fill =
+            serde_json::from_str(r#"{"type":"COLOR","color":{"r":0.1,"g":0.4,"b":0.7,"a":1}}"#)
+                .unwrap();
         assert!(f.visible);
         assert_eq!(f.blend_mode, BlendMode::Normal);
         assert!(matches!(f.kind, FillKind::Color(c) if c.g == 0.4));
@@ -194,8 +202,10 @@ mod tests {
 
     #[test]
     fn gradient_without_positioning_is_an_error() {
-        let e = serde_json::from_str::<Fill>(r#"{"type":"GRADIENT","gradient":{"type":"LINEAR","stops":[]}}"#)
-            .unwrap_err();
+        let e = serde_json::from_str::<Fill>(
+            r#"{"type":"GRADIENT","gradient":{"type":"LINEAR","stops":[]}}"#,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("positioning"), "{e}");
     }
 

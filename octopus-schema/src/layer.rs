@@ -161,11 +161,18 @@ impl TryFrom<RawLayer> for Layer {
         if raw.id.is_empty() {
             return Err("a layer `id` must not be empty".into());
         }
-        let need = |what: &str| format!("a {} layer needs `{what}` (layer id {:?})", raw.kind, raw.id);
+        let need = |what: &str| {
+            format!(
+                "a {} layer needs `{what}` (layer id {:?})",
+                raw.kind, raw.id
+            )
+        };
         let kind = match raw.kind {
             LayerType::Shape => LayerKind::Shape(raw.shape.ok_or_else(|| need("shape"))?),
             LayerType::Text => LayerKind::Text(raw.text.ok_or_else(|| need("text"))?),
-            LayerType::Group => LayerKind::Group { layers: raw.layers.ok_or_else(|| need("layers"))? },
+            LayerType::Group => LayerKind::Group {
+                layers: raw.layers.ok_or_else(|| need("layers"))?,
+            },
             LayerType::MaskGroup => LayerKind::MaskGroup {
                 mask: raw.mask.ok_or_else(|| need("mask"))?,
                 mask_basis: raw.mask_basis.ok_or_else(|| need("maskBasis"))?,
@@ -219,15 +226,22 @@ mod tests {
         )
         .unwrap();
         match l.kind {
-            LayerKind::MaskGroup { mask_channels, .. } => assert_eq!(mask_channels, [0.0, 0.0, 0.0, 1.0, 0.0]),
+            LayerKind::MaskGroup { mask_channels, .. } => {
+                assert_eq!(mask_channels, [0.0, 0.0, 0.0, 1.0, 0.0])
+            }
             _ => panic!("not a mask group"),
         }
     }
 
     #[test]
     fn missing_payload_names_type_and_id() {
-        let e = serde_json::from_str::<Layer>(r#"{"id":"x1","type":"SHAPE"}"#).unwrap_err().to_string();
-        assert!(e.contains("SHAPE") && e.contains("x1") && e.contains("shape"), "{e}");
+        let e = serde_json::from_str::<Layer>(r#"{"id":"x1","type":"SHAPE"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("SHAPE") && e.contains("x1") && e.contains("shape"),
+            "{e}"
+        );
     }
 
     #[test]

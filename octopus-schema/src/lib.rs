@@ -28,7 +28,9 @@ pub use fill::{ColorStop, Fill, FillKind, Gradient, Image, ImageFilter, ImageRef
 pub use layer::{Change, Layer, LayerKind, LayerMeta, Override};
 pub use manifest::{Assets, FontAsset, ImageAsset, Manifest, ManifestComponent, ResourceLocation};
 pub use shape::{PathKind, PathLike, Shape, Stroke, VectorStroke};
-pub use text::{Font, OpenTypeFeature, StyleRange, Text, TextFrame, TextListEntry, TextRange, TextStyle};
+pub use text::{
+    Font, OpenTypeFeature, StyleRange, Text, TextFrame, TextListEntry, TextRange, TextStyle,
+};
 
 /// Parses an Octopus document.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {

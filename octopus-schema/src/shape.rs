@@ -8,9 +8,7 @@
 use serde::Deserialize;
 
 use crate::common::{yes, Rectangle, Transform};
-use crate::enums::{
-    BooleanOp, FillRule, LineCap, LineJoin, PathType, StrokePosition, StrokeStyle,
-};
+use crate::enums::{BooleanOp, FillRule, LineCap, LineJoin, PathType, StrokePosition, StrokeStyle};
 use crate::fill::Fill;
 
 /// A shape layer's payload (S: `shapes/shape.yaml`).
@@ -121,11 +119,19 @@ impl TryFrom<RawPath> for PathLike {
                 // The spec asks for at least one path, but Figma writes empty unions (an
                 // empty result), so an empty list is accepted as an empty outline.
                 let paths = raw.paths.ok_or("a COMPOUND needs `paths`")?;
-                PathKind::Compound { op: raw.op, paths, geometry: raw.geometry }
+                PathKind::Compound {
+                    op: raw.op,
+                    paths,
+                    geometry: raw.geometry,
+                }
             }
             PathType::Unknown(name) => PathKind::Unknown(name),
         };
-        Ok(PathLike { transform: raw.transform, visible: raw.visible, kind })
+        Ok(PathLike {
+            transform: raw.transform,
+            visible: raw.visible,
+            kind,
+        })
     }
 }
 
@@ -224,7 +230,9 @@ mod tests {
         )
         .unwrap();
         match p.kind {
-            PathKind::Rectangle { corner_radii, .. } => assert_eq!(corner_radii, [1.0, 2.0, 3.0, 4.0]),
+            PathKind::Rectangle { corner_radii, .. } => {
+                assert_eq!(corner_radii, [1.0, 2.0, 3.0, 4.0])
+            }
             _ => panic!("not a rectangle"),
         }
         let bad = serde_json::from_str::<PathLike>(

@@ -43,7 +43,9 @@ impl PngStream<'_> {
             for r in self.scratch.chunks_exact_mut(row) {
                 unpremultiply_row(r);
             }
-            self.out.write_all(&self.scratch).map_err(|e| Error::io("<png output>", e))?;
+            self.out
+                .write_all(&self.scratch)
+                .map_err(|e| Error::io("<png output>", e))?;
         }
         Ok(())
     }
@@ -70,7 +72,11 @@ pub fn write_png<W: Write>(
     let mut writer = enc.write_header().map_err(png_err)?;
     {
         let mut stream = writer.stream_writer().map_err(png_err)?;
-        produce(&mut PngStream { out: &mut stream, width, scratch: Vec::new() })?;
+        produce(&mut PngStream {
+            out: &mut stream,
+            width,
+            scratch: Vec::new(),
+        })?;
         stream.finish().map_err(png_err)?;
     }
     writer.finish().map_err(png_err)
@@ -93,9 +99,16 @@ pub fn unpremultiply_row(row: &mut [u8]) {
 }
 
 /// Encodes a whole premultiplied image.
-pub fn encode_png(width: u32, height: u32, premultiplied: &[u8], speed: PngSpeed) -> Result<Vec<u8>> {
+pub fn encode_png(
+    width: u32,
+    height: u32,
+    premultiplied: &[u8],
+    speed: PngSpeed,
+) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    write_png(&mut out, width, height, speed, |s| s.write_rows(premultiplied))?;
+    write_png(&mut out, width, height, speed, |s| {
+        s.write_rows(premultiplied)
+    })?;
     Ok(out)
 }
 

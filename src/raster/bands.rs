@@ -21,10 +21,13 @@ pub fn render_rows(prep: &Prepared, band_height: usize, y0: u32, chunk: &mut [u8
         return;
     }
     let band_bytes = band_height.max(1) * row_bytes;
-    chunk.par_chunks_mut(band_bytes).enumerate().for_each_init(Scratch::default, |sc, (i, band)| {
-        let top = y0 as i32 + (i * band_height.max(1)) as i32;
-        render_band(prep, sc, top, band);
-    });
+    chunk.par_chunks_mut(band_bytes).enumerate().for_each_init(
+        Scratch::default,
+        |sc, (i, band)| {
+            let top = y0 as i32 + (i * band_height.max(1)) as i32;
+            render_band(prep, sc, top, band);
+        },
+    );
 }
 
 /// Renders one band starting at absolute row `top`.

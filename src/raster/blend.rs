@@ -19,13 +19,23 @@ pub const CLEAR: Px = [0.0; 4];
 #[inline]
 pub fn over(b: Px, s: Px) -> Px {
     let k = 1.0 - s[3];
-    [s[0] + b[0] * k, s[1] + b[1] * k, s[2] + b[2] * k, s[3] + b[3] * k]
+    [
+        s[0] + b[0] * k,
+        s[1] + b[1] * k,
+        s[2] + b[2] * k,
+        s[3] + b[3] * k,
+    ]
 }
 
 /// Linear interpolation `a + (b − a)·t`.
 #[inline]
 pub fn lerp(a: Px, b: Px, t: f32) -> Px {
-    [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t, a[3] + (b[3] - a[3]) * t]
+    [
+        a[0] + (b[0] - a[0]) * t,
+        a[1] + (b[1] - a[1]) * t,
+        a[2] + (b[2] - a[2]) * t,
+        a[3] + (b[3] - a[3]) * t,
+    ]
 }
 
 /// Scales all channels (coverage or opacity on a premultiplied colour).
@@ -218,7 +228,11 @@ mod tests {
 
     #[test]
     fn multiply_of_opaque_colours() {
-        let r = blend([0.5, 1.0, 0.2, 1.0], [0.5, 0.5, 1.0, 1.0], BlendMode::Multiply);
+        let r = blend(
+            [0.5, 1.0, 0.2, 1.0],
+            [0.5, 0.5, 1.0, 1.0],
+            BlendMode::Multiply,
+        );
         assert!(close(r, [0.25, 0.5, 0.2, 1.0]));
     }
 
@@ -232,7 +246,11 @@ mod tests {
 
     #[test]
     fn luminosity_keeps_backdrop_hue() {
-        let r = blend([1.0, 0.0, 0.0, 1.0], [0.5, 0.5, 0.5, 1.0], BlendMode::Luminosity);
+        let r = blend(
+            [1.0, 0.0, 0.0, 1.0],
+            [0.5, 0.5, 0.5, 1.0],
+            BlendMode::Luminosity,
+        );
         assert!(r[0] > r[1] && (r[1] - r[2]).abs() < 1e-6);
         assert!((lum([r[0], r[1], r[2]]) - 0.5).abs() < 1e-4);
     }
@@ -242,7 +260,13 @@ mod tests {
         let vals = [0.0, 0.25, 0.5, 1.0];
         for &a in &vals {
             for &b in &vals {
-                for m in [BlendMode::ColorDodge, BlendMode::ColorBurn, BlendMode::Divide, BlendMode::SoftLight, BlendMode::Saturation] {
+                for m in [
+                    BlendMode::ColorDodge,
+                    BlendMode::ColorBurn,
+                    BlendMode::Divide,
+                    BlendMode::SoftLight,
+                    BlendMode::Saturation,
+                ] {
                     let r = blend([a * b, a, b * a, b], [b, a * b, a, a], m);
                     assert!(r.iter().all(|v| v.is_finite()), "{m:?} {r:?}");
                 }

@@ -54,14 +54,30 @@ impl Edges {
                     continue;
                 }
                 lines.push(if a[1] < b[1] {
-                    Line { x0: a[0], y0: a[1], x1: b[0], y1: b[1], dir: 1.0 }
+                    Line {
+                        x0: a[0],
+                        y0: a[1],
+                        x1: b[0],
+                        y1: b[1],
+                        dir: 1.0,
+                    }
                 } else {
-                    Line { x0: b[0], y0: b[1], x1: a[0], y1: a[1], dir: -1.0 }
+                    Line {
+                        x0: b[0],
+                        y0: b[1],
+                        x1: a[0],
+                        y1: a[1],
+                        dir: -1.0,
+                    }
                 });
             }
         }
         lines.sort_by(|a, b| a.y0.total_cmp(&b.y0));
-        let rect = if lines.is_empty() { IRect::EMPTY } else { IRect::covering(minx, miny, maxx, maxy) };
+        let rect = if lines.is_empty() {
+            IRect::EMPTY
+        } else {
+            IRect::covering(minx, miny, maxx, maxy)
+        };
         Edges { lines, rect }
     }
 
@@ -141,7 +157,13 @@ fn add_line(acc: &mut [f32], stride: usize, w: usize, region: IRect, l: &Line) {
         let xa = l.x0 + (ya - l.y0) * dxdy - left;
         let xb = l.x0 + (yb - l.y0) * dxdy - left;
         let start = (row - region.y0) as usize * stride;
-        add_span(&mut acc[start..start + stride], w, xa, xb, (yb - ya) * l.dir);
+        add_span(
+            &mut acc[start..start + stride],
+            w,
+            xa,
+            xb,
+            (yb - ya) * l.dir,
+        );
     }
 }
 
@@ -207,7 +229,9 @@ mod tests {
 
     #[test]
     fn half_pixel_rectangle_edges() {
-        let e = edges_of(&PathBuilder::from_rect(Rect::from_ltrb(1.5, 1.0, 3.0, 2.0).unwrap()));
+        let e = edges_of(&PathBuilder::from_rect(
+            Rect::from_ltrb(1.5, 1.0, 3.0, 2.0).unwrap(),
+        ));
         let mut out = Vec::new();
         Rasterizer::default().fill(&e, false, IRect::new(0, 0, 4, 3), &mut out);
         assert_eq!(&out[4..8], &[0, 128, 255, 0]);
@@ -220,7 +244,10 @@ mod tests {
         let mut out = Vec::new();
         Rasterizer::default().fill(&e, false, IRect::new(0, 0, 40, 40), &mut out);
         let area: f32 = out.iter().map(|&c| c as f32 / 255.0).sum();
-        assert!((area - std::f32::consts::PI * 100.0).abs() < 0.5, "area {area}");
+        assert!(
+            (area - std::f32::consts::PI * 100.0).abs() < 0.5,
+            "area {area}"
+        );
     }
 
     #[test]
@@ -239,7 +266,9 @@ mod tests {
 
     #[test]
     fn shapes_left_of_region_still_cover() {
-        let e = edges_of(&PathBuilder::from_rect(Rect::from_ltrb(-50.0, 0.0, 5.25, 1.0).unwrap()));
+        let e = edges_of(&PathBuilder::from_rect(
+            Rect::from_ltrb(-50.0, 0.0, 5.25, 1.0).unwrap(),
+        ));
         let mut out = Vec::new();
         Rasterizer::default().fill(&e, false, IRect::new(2, 0, 8, 1), &mut out);
         assert_eq!(out, vec![255, 255, 255, 64, 0, 0]);

@@ -28,24 +28,50 @@ pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect
     }
     match &n.kind {
         PKind::Shape(s) => draw_shape(sc, s, n.opacity, n.blend, Parts::All, dst, region),
-        PKind::Group { isolated, normal_only, children, mask } => {
-            let direct = mask.is_none() && n.opacity >= 1.0 && n.blend == BlendMode::Normal && (!isolated || *normal_only);
+        PKind::Group {
+            isolated,
+            normal_only,
+            children,
+            mask,
+        } => {
+            let direct = mask.is_none()
+                && n.opacity >= 1.0
+                && n.blend == BlendMode::Normal
+                && (!isolated || *normal_only);
             if direct {
                 draw_nodes(sc, children, dst, region);
             } else {
                 draw_group(sc, n, *isolated, children, mask.as_deref(), dst, region);
             }
         }
-        PKind::Embed { mask, mask_opacity, isolated, children } => {
-            draw_embed(sc, n, mask, *mask_opacity, *isolated, children, dst, region)
-        }
+        PKind::Embed {
+            mask,
+            mask_opacity,
+            isolated,
+            children,
+        } => draw_embed(sc, n, mask, *mask_opacity, *isolated, children, dst, region),
     }
 }
 
 /// A group through an offscreen buffer: isolation, opacity, mask.
-fn draw_group(sc: &mut Scratch, n: &PNode, isolated: bool, children: &[PNode], mask: Option<&PMask>, dst: &mut Surface<'_>, region: IRect) {
-    let mut buf = if isolated { sc.pixels(region) } else { sc.copy_of(dst, region) };
-    let mut content = Surface { data: &mut buf, rect: region };
+fn draw_group(
+    sc: &mut Scratch,
+    n: &PNode,
+    isolated: bool,
+    children: &[PNode],
+    mask: Option<&PMask>,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
+    let mut buf = if isolated {
+        sc.pixels(region)
+    } else {
+        sc.copy_of(dst, region)
+    };
+    let mut content = Surface {
+        data: &mut buf,
+        rect: region,
+    };
     draw_nodes(sc, children, &mut content, region);
     let facet = mask.map(|m| facet_values(sc, m, region));
     let w = region.width();
@@ -58,7 +84,11 @@ fn draw_group(sc: &mut Scratch, n: &PNode, isolated: bool, children: &[PNode], m
                 continue;
             }
             let dp = load(d);
-            let r = if isolated { blend(dp, load(s), n.blend) } else { load(s) };
+            let r = if isolated {
+                blend(dp, load(s), n.blend)
+            } else {
+                load(s)
+            };
             store(d, lerp(dp, r, t));
         }
     }
@@ -89,12 +119,26 @@ fn facet_values(sc: &mut Scratch, m: &PMask, region: IRect) -> Vec<f32> {
         return out;
     }
     let mut buf = sc.pixels(region);
-    let mut s = Surface { data: &mut buf, rect: region };
+    let mut s = Surface {
+        data: &mut buf,
+        rect: region,
+    };
     match (&m.node.kind, m.facet) {
-        (PKind::Shape(shape), MaskFacet::Fill) => draw_shape(sc, shape, 1.0, BlendMode::Normal, Parts::FillsOnly, &mut s, region),
+        (PKind::Shape(shape), MaskFacet::Fill) => draw_shape(
+            sc,
+            shape,
+            1.0,
+            BlendMode::Normal,
+            Parts::FillsOnly,
+            &mut s,
+            region,
+        ),
         _ => draw_node(sc, &m.node, &mut s, region),
     }
-    let out = buf.chunks_exact(4).map(|p| channel_value(p, &m.channels, alpha_only)).collect();
+    let out = buf
+        .chunks_exact(4)
+        .map(|p| channel_value(p, &m.channels, alpha_only))
+        .collect();
     sc.give_pixels(buf);
     out
 }
@@ -105,7 +149,13 @@ fn channel_value(p: &[u8], ch: &[f32; 5], alpha_only: bool) -> f32 {
     if alpha_only {
         return a;
     }
-    let un = |v: u8| if p[3] == 0 { 0.0 } else { v as f32 / p[3] as f32 };
+    let un = |v: u8| {
+        if p[3] == 0 {
+            0.0
+        } else {
+            v as f32 / p[3] as f32
+        }
+    };
     (ch[0] * un(p[0]) + ch[1] * un(p[1]) + ch[2] * un(p[2]) + ch[3] * a + ch[4]).clamp(0.0, 1.0)
 }
 
@@ -124,8 +174,15 @@ fn draw_embed(
 ) {
     let mut body = sc.mask();
     sc.raster.fill(&mask.body, mask.even_odd, region, &mut body);
-    let mut over_buf = if isolated { sc.pixels(region) } else { sc.copy_of(dst, region) };
-    let mut over = Surface { data: &mut over_buf, rect: region };
+    let mut over_buf = if isolated {
+        sc.pixels(region)
+    } else {
+        sc.copy_of(dst, region)
+    };
+    let mut over = Surface {
+        data: &mut over_buf,
+        rect: region,
+    };
     let full = vec![255u8; region.width() * region.height()];
     if mask_opacity > 0.0 {
         for f in &mask.fills {
@@ -138,7 +195,15 @@ fn draw_embed(
         let mut c = sc.mask();
         sc.raster.fill(&st.edges, st.even_odd, region, &mut c);
         if st.side != StrokeSide::Outside && mask_opacity > 0.0 {
-            paint_span(sc, &st.paint, st.paint.blend, &c, mask_opacity, &mut over, region);
+            paint_span(
+                sc,
+                &st.paint,
+                st.paint.blend,
+                &c,
+                mask_opacity,
+                &mut over,
+                region,
+            );
         }
         covs.push(c);
     }
@@ -156,7 +221,11 @@ fn draw_embed(
             for (k, st) in mask.strokes.iter().enumerate() {
                 let c = covs[k][ry * w + i];
                 if c != 0 && st.side != StrokeSide::Inside && mask_opacity > 0.0 {
-                    under = blend(under, scale(rows[k][i], c as f32 / 255.0 * mask_opacity), st.paint.blend);
+                    under = blend(
+                        under,
+                        scale(rows[k][i], c as f32 / 255.0 * mask_opacity),
+                        st.paint.blend,
+                    );
                 }
             }
             let r = lerp(under, load(o), body[ry * w + i] as f32 / 255.0);

@@ -25,7 +25,15 @@ pub enum Parts {
 }
 
 /// Draws `s` onto `dst` within `region`.
-pub fn draw_shape(sc: &mut Scratch, s: &PShape, opacity: f32, mode: BlendMode, parts: Parts, dst: &mut Surface<'_>, region: IRect) {
+pub fn draw_shape(
+    sc: &mut Scratch,
+    s: &PShape,
+    opacity: f32,
+    mode: BlendMode,
+    parts: Parts,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
     let strokes: &[PStroke] = if parts == Parts::All { &s.strokes } else { &[] };
     if region.is_empty() || (s.fills.is_empty() && strokes.is_empty()) {
         return;
@@ -50,7 +58,15 @@ pub fn draw_shape(sc: &mut Scratch, s: &PShape, opacity: f32, mode: BlendMode, p
 }
 
 /// One paint under a coverage mask: `dst = blend(dst, paint × coverage × opacity)`.
-pub fn paint_span(sc: &mut Scratch, p: &DevicePaint, mode: BlendMode, cov: &[u8], opacity: f32, dst: &mut Surface<'_>, region: IRect) {
+pub fn paint_span(
+    sc: &mut Scratch,
+    p: &DevicePaint,
+    mode: BlendMode,
+    cov: &[u8],
+    opacity: f32,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
     let w = region.width();
     let solid = p.solid();
     let mut row = sc.row(w);
@@ -117,7 +133,11 @@ fn general(
                 continue;
             }
             let d = load(px);
-            let mut over = if b > 0.0 { fills_onto(s, &fill_rows, i, d, mode) } else { d };
+            let mut over = if b > 0.0 {
+                fills_onto(s, &fill_rows, i, d, mode)
+            } else {
+                d
+            };
             let mut under = d;
             for (k, st) in strokes.iter().enumerate() {
                 let c = stroke_cov(k);
@@ -136,17 +156,26 @@ fn general(
             store(px, lerp(d, r, opacity));
         }
     }
-    fill_rows.into_iter().chain(stroke_rows).for_each(|r| sc.give_row(r));
+    fill_rows
+        .into_iter()
+        .chain(stroke_rows)
+        .for_each(|r| sc.give_row(r));
 }
 
 /// The overlay: fills composited in isolation then onto `d` with the layer mode, or for
 /// PASS_THROUGH shapes each fill onto `d` with its own mode.
 fn fills_onto(s: &PShape, rows: &[Vec<Px>], i: usize, d: Px, mode: BlendMode) -> Px {
     if s.pass_through {
-        return s.fills.iter().zip(rows).fold(d, |acc, (p, r)| blend(acc, r[i], p.blend));
+        return s
+            .fills
+            .iter()
+            .zip(rows)
+            .fold(d, |acc, (p, r)| blend(acc, r[i], p.blend));
     }
     let mut it = s.fills.iter().zip(rows);
-    let Some((_, first)) = it.next() else { return d };
+    let Some((_, first)) = it.next() else {
+        return d;
+    };
     let combined = it.fold(first[i], |acc, (p, r)| blend(acc, r[i], p.blend));
     blend(d, combined, mode)
 }

@@ -38,7 +38,12 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { scale: 1.0, band_height: 32, chunk_rows: 512, max_pixels: 1 << 28 }
+        RenderOptions {
+            scale: 1.0,
+            band_height: 32,
+            chunk_rows: 512,
+            max_pixels: 1 << 28,
+        }
     }
 }
 
@@ -56,7 +61,10 @@ pub struct Image {
 /// Checks the output size against the options; returns `(width, height)`.
 pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
     if !(opts.scale.is_finite() && opts.scale > 0.0) {
-        return Err(Error::Limit(format!("scale must be a positive number, got {}", opts.scale)));
+        return Err(Error::Limit(format!(
+            "scale must be a positive number, got {}",
+            opts.scale
+        )));
     }
     let (w, h) = output_size(scene, opts.scale);
     if w > u32::MAX as u64 / 8 || h > u32::MAX as u64 / 8 || w * h > opts.max_pixels {
@@ -77,7 +85,11 @@ pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
     let prep = prepare(scene, opts.scale);
     let mut data = vec![0u8; width as usize * height as usize * 4];
     bands::render_rows(&prep, opts.band_height, 0, &mut data);
-    Ok(Image { width, height, data })
+    Ok(Image {
+        width,
+        height,
+        data,
+    })
 }
 
 /// Renders chunk by chunk, calling `sink(first_row, rows)` in order; the chunk buffer is

@@ -45,12 +45,23 @@ impl DevicePaint {
     pub fn new(p: &Paint, device: &Transform) -> Option<DevicePaint> {
         let source = match &p.kind {
             PaintKind::Solid(c) => Source::Solid(premultiply(*c)),
-            PaintKind::Gradient { kind, stops, transform } => {
+            PaintKind::Gradient {
+                kind,
+                stops,
+                transform,
+            } => {
                 let inv = device.then_apply_to(transform).invert()?;
-                Source::Gradient(Box::new(DeviceGradient { kind: *kind, inv: inv.0, lut: build_lut(stops) }))
+                Source::Gradient(Box::new(DeviceGradient {
+                    kind: *kind,
+                    inv: inv.0,
+                    lut: build_lut(stops),
+                }))
             }
         };
-        Some(DevicePaint { blend: p.blend, source })
+        Some(DevicePaint {
+            blend: p.blend,
+            source,
+        })
     }
 
     /// The colour when it does not vary per pixel.
@@ -101,12 +112,16 @@ pub fn premultiply(c: [f32; 4]) -> Px {
 
 /// Samples the stops at `LUT_SIZE` evenly spaced positions.
 fn build_lut(stops: &[GradientStop]) -> Vec<Px> {
-    (0..LUT_SIZE).map(|i| premultiply(stop_color(stops, i as f32 / (LUT_SIZE - 1) as f32))).collect()
+    (0..LUT_SIZE)
+        .map(|i| premultiply(stop_color(stops, i as f32 / (LUT_SIZE - 1) as f32)))
+        .collect()
 }
 
 /// Colour at `t`: end stops clamp; between stops, optional power easing, then linear mix.
 fn stop_color(stops: &[GradientStop], t: f32) -> [f32; 4] {
-    let (Some(first), Some(last)) = (stops.first(), stops.last()) else { return [0.0; 4] };
+    let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
+        return [0.0; 4];
+    };
     if t <= first.position {
         return first.color;
     }
@@ -138,12 +153,19 @@ mod tests {
     use super::*;
 
     fn stop(position: f32, color: [f32; 4]) -> GradientStop {
-        GradientStop { position, color, power: 0.0 }
+        GradientStop {
+            position,
+            color,
+            power: 0.0,
+        }
     }
 
     #[test]
     fn stops_clamp_and_interpolate_straight_alpha() {
-        let stops = [stop(0.25, [1.0, 0.0, 0.0, 1.0]), stop(0.75, [0.0, 0.0, 1.0, 0.0])];
+        let stops = [
+            stop(0.25, [1.0, 0.0, 0.0, 1.0]),
+            stop(0.75, [0.0, 0.0, 1.0, 0.0]),
+        ];
         assert_eq!(stop_color(&stops, 0.0), [1.0, 0.0, 0.0, 1.0]);
         assert_eq!(stop_color(&stops, 1.0), [0.0, 0.0, 1.0, 0.0]);
         let mid = stop_color(&stops, 0.5);
@@ -156,7 +178,10 @@ mod tests {
             blend: BlendMode::Normal,
             kind: PaintKind::Gradient {
                 kind: GradientKind::Linear,
-                stops: vec![stop(0.0, [0.0, 0.0, 0.0, 1.0]), stop(1.0, [1.0, 1.0, 1.0, 1.0])],
+                stops: vec![
+                    stop(0.0, [0.0, 0.0, 0.0, 1.0]),
+                    stop(1.0, [1.0, 1.0, 1.0, 1.0]),
+                ],
                 transform: Transform([100.0, 0.0, 0.0, 100.0, 0.0, 0.0]),
             },
         };

@@ -126,7 +126,11 @@ pub fn prepare(scene: &Scene, scale: f32) -> Prepared {
     let device = Transform([s, 0.0, 0.0, s, -scene.frame.x0 * s, -scene.frame.y0 * s]);
     let canvas = IRect::new(0, 0, w as i32, h as i32);
     let nodes = prepare_list(&scene.nodes, &device, canvas);
-    Prepared { width: w as u32, height: h as u32, nodes }
+    Prepared {
+        width: w as u32,
+        height: h as u32,
+        nodes,
+    }
 }
 
 fn prepare_list(nodes: &[Node], device: &Transform, canvas: IRect) -> Vec<PNode> {
@@ -150,23 +154,48 @@ fn prepare_node(n: &Node, device: &Transform, canvas: IRect) -> PNode {
             let content = children.iter().fold(IRect::EMPTY, |r, c| r.union(&c.rect));
             let mask = g.mask.as_ref().map(|m| {
                 let node = prepare_node(&m.node, device, canvas);
-                Box::new(PMask { node, facet: m.facet, channels: m.channels })
+                Box::new(PMask {
+                    node,
+                    facet: m.facet,
+                    channels: m.channels,
+                })
             });
             let rect = match &mask {
                 Some(m) if m.channels[4] <= 0.0 => content.intersect(&mask_rect(&m.node)),
                 _ => content,
             };
             let normal_only = children.iter().all(composites_normally);
-            (PKind::Group { isolated: g.isolated, normal_only, children, mask }, rect)
+            (
+                PKind::Group {
+                    isolated: g.isolated,
+                    normal_only,
+                    children,
+                    mask,
+                },
+                rect,
+            )
         }
         NodeKind::Embed(e) => {
             let mask = prepare_shape(&e.mask, device);
             let children = prepare_list(&e.children, device, canvas);
             let rect = shape_rect(&mask, true).union(&mask.body.rect);
-            (PKind::Embed { mask, mask_opacity: e.mask_opacity, isolated: e.isolated, children }, rect)
+            (
+                PKind::Embed {
+                    mask,
+                    mask_opacity: e.mask_opacity,
+                    isolated: e.isolated,
+                    children,
+                },
+                rect,
+            )
         }
     };
-    PNode { opacity: n.opacity, blend: n.blend, rect: rect.intersect(&canvas), kind }
+    PNode {
+        opacity: n.opacity,
+        blend: n.blend,
+        rect: rect.intersect(&canvas),
+        kind,
+    }
 }
 
 /// True when drawing `n` onto a backdrop is plain source-over of independent contributions.
@@ -176,7 +205,9 @@ fn composites_normally(n: &PNode) -> bool {
     }
     match &n.kind {
         PKind::Shape(s) => !s.pass_through || s.fills.iter().all(|f| f.blend == BlendMode::Normal),
-        PKind::Group { isolated, children, .. } => *isolated || children.iter().all(composites_normally),
+        PKind::Group {
+            isolated, children, ..
+        } => *isolated || children.iter().all(composites_normally),
         PKind::Embed { .. } => true,
     }
 }
@@ -189,21 +220,40 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
         Edges::from_polylines(&poly)
     };
     let body = s.body.as_ref().map(edges).unwrap_or_default();
-    let fills = s.fills.iter().filter_map(|f| DevicePaint::new(f, device)).collect();
+    let fills = s
+        .fills
+        .iter()
+        .filter_map(|f| DevicePaint::new(f, device))
+        .collect();
     let strokes = s
         .strokes
         .iter()
         .filter_map(|st| {
             let paint = DevicePaint::new(&st.paint, device)?;
-            Some(PStroke { edges: edges(&st.outline), even_odd: st.even_odd, side: st.side, paint })
+            Some(PStroke {
+                edges: edges(&st.outline),
+                even_odd: st.even_odd,
+                side: st.side,
+                paint,
+            })
         })
         .collect();
-    PShape { body, even_odd: s.even_odd, fills, strokes, pass_through: s.pass_through }
+    PShape {
+        body,
+        even_odd: s.even_odd,
+        fills,
+        strokes,
+        pass_through: s.pass_through,
+    }
 }
 
 /// Pixels a shape can change: the body when filled, strokes (inside ones within the body).
 pub fn shape_rect(s: &PShape, with_fills: bool) -> IRect {
-    let mut r = if with_fills { s.body.rect } else { IRect::EMPTY };
+    let mut r = if with_fills {
+        s.body.rect
+    } else {
+        IRect::EMPTY
+    };
     for st in &s.strokes {
         r = r.union(&match st.side {
             StrokeSide::Inside => st.edges.rect.intersect(&s.body.rect),

@@ -18,7 +18,12 @@ pub struct IRect {
 
 impl IRect {
     /// The empty rectangle.
-    pub const EMPTY: IRect = IRect { x0: 0, y0: 0, x1: 0, y1: 0 };
+    pub const EMPTY: IRect = IRect {
+        x0: 0,
+        y0: 0,
+        x1: 0,
+        y1: 0,
+    };
 
     /// A rectangle from its corners.
     pub fn new(x0: i32, y0: i32, x1: i32, y1: i32) -> Self {
@@ -27,11 +32,19 @@ impl IRect {
 
     /// The pixels touched by the float box `[x0, x1] × [y0, y1]`; empty when not finite.
     pub fn covering(x0: f32, y0: f32, x1: f32, y1: f32) -> Self {
-        if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite()) || x0 > x1 || y0 > y1 {
+        if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite())
+            || x0 > x1
+            || y0 > y1
+        {
             return IRect::EMPTY;
         }
         let clamp = |v: f32| v.clamp(-(1 << 24) as f32, (1 << 24) as f32) as i32;
-        IRect::new(clamp(x0.floor()), clamp(y0.floor()), clamp(x1.ceil()) + 1, clamp(y1.ceil()) + 1)
+        IRect::new(
+            clamp(x0.floor()),
+            clamp(y0.floor()),
+            clamp(x1.ceil()) + 1,
+            clamp(y1.ceil()) + 1,
+        )
     }
 
     /// True when no pixel is inside.
@@ -51,7 +64,12 @@ impl IRect {
 
     /// Overlap of both.
     pub fn intersect(&self, o: &IRect) -> IRect {
-        let r = IRect::new(self.x0.max(o.x0), self.y0.max(o.y0), self.x1.min(o.x1), self.y1.min(o.y1));
+        let r = IRect::new(
+            self.x0.max(o.x0),
+            self.y0.max(o.y0),
+            self.x1.min(o.x1),
+            self.y1.min(o.y1),
+        );
         if r.is_empty() {
             IRect::EMPTY
         } else {
@@ -67,7 +85,12 @@ impl IRect {
         if self.is_empty() {
             return *o;
         }
-        IRect::new(self.x0.min(o.x0), self.y0.min(o.y0), self.x1.max(o.x1), self.y1.max(o.y1))
+        IRect::new(
+            self.x0.min(o.x0),
+            self.y0.min(o.y0),
+            self.x1.max(o.x1),
+            self.y1.max(o.y1),
+        )
     }
 }
 
@@ -83,7 +106,12 @@ mod tests {
 
     #[test]
     fn intersection_of_disjoint_is_empty() {
-        assert!(IRect::new(0, 0, 2, 2).intersect(&IRect::new(3, 3, 4, 4)).is_empty());
-        assert_eq!(IRect::EMPTY.union(&IRect::new(1, 1, 2, 2)), IRect::new(1, 1, 2, 2));
+        assert!(IRect::new(0, 0, 2, 2)
+            .intersect(&IRect::new(3, 3, 4, 4))
+            .is_empty());
+        assert_eq!(
+            IRect::EMPTY.union(&IRect::new(1, 1, 2, 2)),
+            IRect::new(1, 1, 2, 2)
+        );
     }
 }

@@ -46,7 +46,12 @@ impl Surface<'_> {
 #[inline]
 pub fn load(p: &[u8]) -> Px {
     const K: f32 = 1.0 / 255.0;
-    [p[0] as f32 * K, p[1] as f32 * K, p[2] as f32 * K, p[3] as f32 * K]
+    [
+        p[0] as f32 * K,
+        p[1] as f32 * K,
+        p[2] as f32 * K,
+        p[3] as f32 * K,
+    ]
 }
 
 /// Stores a float pixel, rounding and clamping (colour never exceeds alpha).

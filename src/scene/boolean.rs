@@ -31,11 +31,18 @@ type Contours = Vec<Vec<[f64; 2]>>;
 fn contours_of(path: &Path, tolerance: f32) -> Contours {
     let mut poly = Polylines::default();
     flatten(path, &Transform::IDENTITY, tolerance, &mut poly);
-    poly.contours().map(|c| c.iter().map(|p| [p[0] as f64, p[1] as f64]).collect()).collect()
+    poly.contours()
+        .map(|c| c.iter().map(|p| [p[0] as f64, p[1] as f64]).collect())
+        .collect()
 }
 
 /// Folds `op` over `children` left to right; `None` when the result is empty.
-pub fn apply_boolean(op: BoolOp, children: &[Path], even_odd: bool, tolerance: f32) -> Option<Path> {
+pub fn apply_boolean(
+    op: BoolOp,
+    children: &[Path],
+    even_odd: bool,
+    tolerance: f32,
+) -> Option<Path> {
     let (first, rest) = children.split_first()?;
     let rule = match op {
         BoolOp::Union => OverlayRule::Union,
@@ -43,7 +50,11 @@ pub fn apply_boolean(op: BoolOp, children: &[Path], even_odd: bool, tolerance: f
         BoolOp::Subtract => OverlayRule::Difference,
         BoolOp::Exclude => OverlayRule::Xor,
     };
-    let fill = if even_odd { FillRule::EvenOdd } else { FillRule::NonZero };
+    let fill = if even_odd {
+        FillRule::EvenOdd
+    } else {
+        FillRule::NonZero
+    };
     let mut acc = contours_of(first, tolerance);
     // A single child still goes through the engine so its fill rule is resolved the same way.
     if rest.is_empty() {
@@ -89,10 +100,13 @@ mod tests {
         poly.contours()
             .map(|c| {
                 let n = c.len();
-                (0..n).map(|i| {
-                    let (a, b) = (c[i], c[(i + 1) % n]);
-                    (a[0] as f64) * (b[1] as f64) - (b[0] as f64) * (a[1] as f64)
-                }).sum::<f64>() / 2.0
+                (0..n)
+                    .map(|i| {
+                        let (a, b) = (c[i], c[(i + 1) % n]);
+                        (a[0] as f64) * (b[1] as f64) - (b[0] as f64) * (a[1] as f64)
+                    })
+                    .sum::<f64>()
+                    / 2.0
             })
             .sum::<f64>()
             .abs()
@@ -103,9 +117,22 @@ mod tests {
         let a = rect(0.0, 0.0, 10.0, 10.0);
         let b = rect(5.0, 5.0, 10.0, 10.0);
         let two = [a.clone(), b.clone()];
-        assert!((area(&apply_boolean(BoolOp::Union, &two, false, 0.1).unwrap()) - 175.0).abs() < 1e-3);
-        assert!((area(&apply_boolean(BoolOp::Intersect, &two, false, 0.1).unwrap()) - 25.0).abs() < 1e-3);
-        assert!((area(&apply_boolean(BoolOp::Subtract, &two, false, 0.1).unwrap()) - 75.0).abs() < 1e-3);
-        assert!(apply_boolean(BoolOp::Intersect, &[a, rect(20.0, 20.0, 1.0, 1.0)], false, 0.1).is_none());
+        assert!(
+            (area(&apply_boolean(BoolOp::Union, &two, false, 0.1).unwrap()) - 175.0).abs() < 1e-3
+        );
+        assert!(
+            (area(&apply_boolean(BoolOp::Intersect, &two, false, 0.1).unwrap()) - 25.0).abs()
+                < 1e-3
+        );
+        assert!(
+            (area(&apply_boolean(BoolOp::Subtract, &two, false, 0.1).unwrap()) - 75.0).abs() < 1e-3
+        );
+        assert!(apply_boolean(
+            BoolOp::Intersect,
+            &[a, rect(20.0, 20.0, 1.0, 1.0)],
+            false,
+            0.1
+        )
+        .is_none());
     }
 }

@@ -21,7 +21,12 @@ pub struct Bounds {
 
 impl Bounds {
     /// The empty bounds.
-    pub const EMPTY: Bounds = Bounds { x0: f64::INFINITY, y0: f64::INFINITY, x1: f64::NEG_INFINITY, y1: f64::NEG_INFINITY };
+    pub const EMPTY: Bounds = Bounds {
+        x0: f64::INFINITY,
+        y0: f64::INFINITY,
+        x1: f64::NEG_INFINITY,
+        y1: f64::NEG_INFINITY,
+    };
 
     /// A rectangle from its corners.
     pub fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
@@ -41,12 +46,22 @@ impl Bounds {
         if self.is_empty() {
             return *o;
         }
-        Bounds::new(self.x0.min(o.x0), self.y0.min(o.y0), self.x1.max(o.x1), self.y1.max(o.y1))
+        Bounds::new(
+            self.x0.min(o.x0),
+            self.y0.min(o.y0),
+            self.x1.max(o.x1),
+            self.y1.max(o.y1),
+        )
     }
 
     /// Overlap of both.
     pub fn intersect(&self, o: &Bounds) -> Bounds {
-        let b = Bounds::new(self.x0.max(o.x0), self.y0.max(o.y0), self.x1.min(o.x1), self.y1.min(o.y1));
+        let b = Bounds::new(
+            self.x0.max(o.x0),
+            self.y0.max(o.y0),
+            self.x1.min(o.x1),
+            self.y1.min(o.y1),
+        );
         if b.is_empty() {
             Bounds::EMPTY
         } else {
@@ -68,7 +83,12 @@ impl Bounds {
             return *self;
         }
         let mut out = Bounds::EMPTY;
-        for (x, y) in [(self.x0, self.y0), (self.x1, self.y0), (self.x0, self.y1), (self.x1, self.y1)] {
+        for (x, y) in [
+            (self.x0, self.y0),
+            (self.x1, self.y0),
+            (self.x0, self.y1),
+            (self.x1, self.y1),
+        ] {
             let (px, py) = t.apply(x, y);
             out = out.union(&Bounds::new(px, py, px, py).inflate_point());
         }
@@ -77,15 +97,25 @@ impl Bounds {
 
     /// A point as a degenerate-but-non-empty box (so unions of points work).
     fn inflate_point(self) -> Bounds {
-        Bounds::new(self.x0, self.y0, self.x1 + f64::EPSILON.max(self.x1.abs() * 1e-12), self.y1 + f64::EPSILON.max(self.y1.abs() * 1e-12))
+        Bounds::new(
+            self.x0,
+            self.y0,
+            self.x1 + f64::EPSILON.max(self.x1.abs() * 1e-12),
+            self.y1 + f64::EPSILON.max(self.y1.abs() * 1e-12),
+        )
     }
 
     /// Bounds of a local-space path's control points after `t`.
     pub fn of_path(path: &Path, t: &Transform) -> Bounds {
         let r = path.bounds();
-        Bounds::new(r.left() as f64, r.top() as f64, r.right() as f64, r.bottom() as f64)
-            .inflate_point()
-            .transform(t)
+        Bounds::new(
+            r.left() as f64,
+            r.top() as f64,
+            r.right() as f64,
+            r.bottom() as f64,
+        )
+        .inflate_point()
+        .transform(t)
     }
 
     /// True when every coordinate is finite.

@@ -11,7 +11,9 @@ use octopus_schema::{Document, FillRule, Layer, LayerKind, MaskBasis, Shape, Tra
 use super::geometry::build_path;
 use super::paint::{resolve_blend, resolve_fill};
 use super::stroke::build_stroke;
-use super::{Bounds, EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeSide};
+use super::{
+    Bounds, EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeSide,
+};
 use crate::diag::{DiagKind, Diagnostics};
 use crate::error::{Error, Result};
 
@@ -28,7 +30,11 @@ pub struct SceneOptions {
 
 impl Default for SceneOptions {
     fn default() -> Self {
-        SceneOptions { scale: 1.0, max_path_segments: 20_000_000, max_nodes: 2_000_000 }
+        SceneOptions {
+            scale: 1.0,
+            max_path_segments: 20_000_000,
+            max_nodes: 2_000_000,
+        }
     }
 }
 
@@ -44,7 +50,14 @@ pub struct Ctx {
 
 impl Ctx {
     fn new(opts: SceneOptions) -> Self {
-        Ctx { diags: Diagnostics::default(), path: Vec::new(), layers: Vec::new(), opts, segments: 0, nodes: 0 }
+        Ctx {
+            diags: Diagnostics::default(),
+            path: Vec::new(),
+            layers: Vec::new(),
+            opts,
+            segments: 0,
+            nodes: 0,
+        }
     }
 
     /// Descends into a JSON field (`"shape"`, `"fills[0]"`).
@@ -81,7 +94,11 @@ impl Ctx {
 
     /// An input error about `field` of the current element.
     pub fn invalid(&self, field: &str, message: String) -> Error {
-        Error::Invalid { path: self.path_to(field), layer_id: self.layers.last().cloned(), message }
+        Error::Invalid {
+            path: self.path_to(field),
+            layer_id: self.layers.last().cloned(),
+            message,
+        }
     }
 
     /// Counts path segments against the limit.
@@ -113,7 +130,11 @@ pub fn build_scene(doc: &Document, opts: &SceneOptions) -> Result<Scene> {
     let mut ctx = Ctx::new(opts.clone());
     if let Some(v) = &doc.version {
         if doc.major_version() != Some(3) {
-            ctx.report(DiagKind::UnknownValue, "version", format!("format version {v:?} is not 3.x; reading it as 3.6"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "version",
+                format!("format version {v:?} is not 3.x; reading it as 3.6"),
+            );
         }
     }
     let mut nodes = Vec::new();
@@ -126,26 +147,48 @@ pub fn build_scene(doc: &Document, opts: &SceneOptions) -> Result<Scene> {
     let frame = match &doc.dimensions {
         Some(d) => {
             if !(d.width > 0.0 && d.height > 0.0 && d.width.is_finite() && d.height.is_finite()) {
-                return Err(ctx.invalid("dimensions", format!("width and height must be positive, got {} x {}", d.width, d.height)));
+                return Err(ctx.invalid(
+                    "dimensions",
+                    format!(
+                        "width and height must be positive, got {} x {}",
+                        d.width, d.height
+                    ),
+                ));
             }
             Bounds::new(0.0, 0.0, d.width, d.height)
         }
         None => nodes.iter().fold(Bounds::EMPTY, |b, n| b.union(&n.bounds)),
     };
     if frame.is_empty() {
-        return Err(ctx.invalid("dimensions", "no `dimensions` and no visible content to size the frame from".into()));
+        return Err(ctx.invalid(
+            "dimensions",
+            "no `dimensions` and no visible content to size the frame from".into(),
+        ));
     }
-    Ok(Scene { id: doc.id.clone(), frame, nodes, diagnostics: ctx.diags.into_vec() })
+    Ok(Scene {
+        id: doc.id.clone(),
+        frame,
+        nodes,
+        diagnostics: ctx.diags.into_vec(),
+    })
 }
 
 /// Builds one layer; `force` keeps an invisible layer (a mask's facet is used regardless).
-fn build_layer(ctx: &mut Ctx, layer: &Layer, parent: &Transform, force: bool) -> Result<Option<Node>> {
+fn build_layer(
+    ctx: &mut Ctx,
+    layer: &Layer,
+    parent: &Transform,
+    force: bool,
+) -> Result<Option<Node>> {
     if !force && (!layer.visible || layer.opacity <= 0.0) {
         return Ok(None);
     }
     ctx.nodes += 1;
     if ctx.nodes > ctx.opts.max_nodes {
-        return Err(Error::Limit(format!("more than {} layers", ctx.opts.max_nodes)));
+        return Err(Error::Limit(format!(
+            "more than {} layers",
+            ctx.opts.max_nodes
+        )));
     }
     ctx.layers.push(layer.id.clone());
     let result = build_layer_inner(ctx, layer, parent);
@@ -156,7 +199,11 @@ fn build_layer(ctx: &mut Ctx, layer: &Layer, parent: &Transform, force: bool) ->
 fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result<Option<Node>> {
     let abs = parent.then_apply_to(&layer.transform);
     if !abs.is_finite() {
-        ctx.report(DiagKind::InvalidValue, "transform", "transform overflows; layer skipped".into());
+        ctx.report(
+            DiagKind::InvalidValue,
+            "transform",
+            "transform overflows; layer skipped".into(),
+        );
         return Ok(None);
     }
     let blend = resolve_blend(ctx, &layer.blend_mode, "blendMode", true);
@@ -174,16 +221,37 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
         }
         LayerKind::Group { layers } => {
             let children = build_children(ctx, layers, &abs)?;
-            NodeKind::Group(GroupNode { isolated: !pass_through, children, mask: None })
+            NodeKind::Group(GroupNode {
+                isolated: !pass_through,
+                children,
+                mask: None,
+            })
         }
-        LayerKind::MaskGroup { mask, mask_basis, mask_channels, layers } => {
-            match build_mask_group(ctx, &abs, mask, mask_basis, mask_channels, layers, pass_through)? {
+        LayerKind::MaskGroup {
+            mask,
+            mask_basis,
+            mask_channels,
+            layers,
+        } => {
+            match build_mask_group(
+                ctx,
+                &abs,
+                mask,
+                mask_basis,
+                mask_channels,
+                layers,
+                pass_through,
+            )? {
                 Some(kind) => kind,
                 None => return Ok(None),
             }
         }
         LayerKind::Text(_) => {
-            ctx.report(DiagKind::Unsupported, "text", "TEXT layers are not rendered yet; skipped".into());
+            ctx.report(
+                DiagKind::Unsupported,
+                "text",
+                "TEXT layers are not rendered yet; skipped".into(),
+            );
             return Ok(None);
         }
         LayerKind::ComponentReference { component_id, .. } => {
@@ -195,13 +263,23 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
             return Ok(None);
         }
         LayerKind::Unknown(name) => {
-            ctx.report(DiagKind::UnknownValue, "type", format!("unknown layer type {name:?}; layer skipped"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "type",
+                format!("unknown layer type {name:?}; layer skipped"),
+            );
             return Ok(None);
         }
     };
     let bounds = kind_bounds(&kind);
     let opacity = layer.opacity.clamp(0.0, 1.0) as f32;
-    Ok(Some(Node { id: layer.id.clone(), opacity, blend, bounds, kind }))
+    Ok(Some(Node {
+        id: layer.id.clone(),
+        opacity,
+        blend,
+        bounds,
+        kind,
+    }))
 }
 
 fn report_effects(ctx: &mut Ctx, layer: &Layer) {
@@ -212,16 +290,32 @@ fn report_effects(ctx: &mut Ctx, layer: &Layer) {
             E::Stroke(_) => "STROKE",
             E::DropShadow(_) => "DROP_SHADOW",
             E::InnerShadow(_) => "INNER_SHADOW",
-            E::Blur { kind: BlurKind::Blur, .. } => "BLUR",
-            E::Blur { kind: BlurKind::Gaussian, .. } => "GAUSSIAN_BLUR",
-            E::Blur { kind: BlurKind::Bounded, .. } => "BOUNDED_BLUR",
-            E::Blur { kind: BlurKind::Background, .. } => "BACKGROUND_BLUR",
+            E::Blur {
+                kind: BlurKind::Blur,
+                ..
+            } => "BLUR",
+            E::Blur {
+                kind: BlurKind::Gaussian,
+                ..
+            } => "GAUSSIAN_BLUR",
+            E::Blur {
+                kind: BlurKind::Bounded,
+                ..
+            } => "BOUNDED_BLUR",
+            E::Blur {
+                kind: BlurKind::Background,
+                ..
+            } => "BACKGROUND_BLUR",
             E::Glow { inner: true, .. } => "INNER_GLOW",
             E::Glow { inner: false, .. } => "OUTER_GLOW",
             E::Other(_) => "OTHER",
             E::Unknown(n) => n,
         };
-        ctx.report(DiagKind::Unsupported, &format!("effects[{i}]"), format!("effect {name} is not rendered yet; skipped"));
+        ctx.report(
+            DiagKind::Unsupported,
+            &format!("effects[{i}]"),
+            format!("effect {name} is not rendered yet; skipped"),
+        );
     }
 }
 
@@ -236,12 +330,22 @@ fn build_children(ctx: &mut Ctx, layers: &[Layer], abs: &Transform) -> Result<Ve
     Ok(out)
 }
 
-fn build_shape(ctx: &mut Ctx, shape: &Shape, abs: &Transform, parent: &Transform, pass_through: bool) -> Result<Option<ShapeNode>> {
+fn build_shape(
+    ctx: &mut Ctx,
+    shape: &Shape,
+    abs: &Transform,
+    parent: &Transform,
+    pass_through: bool,
+) -> Result<Option<ShapeNode>> {
     let even_odd = match &shape.fill_rule {
         Some(FillRule::NonZero) => false,
         Some(FillRule::EvenOdd) | None => true,
         Some(FillRule::Unknown(r)) => {
-            ctx.report(DiagKind::UnknownValue, "fillRule", format!("unknown fill rule {r:?}; using EVEN_ODD"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "fillRule",
+                format!("unknown fill rule {r:?}; using EVEN_ODD"),
+            );
             true
         }
     };
@@ -267,7 +371,14 @@ fn build_shape(ctx: &mut Ctx, shape: &Shape, abs: &Transform, parent: &Transform
         ctx.leave();
         strokes.extend(built?);
     }
-    Ok(Some(ShapeNode { transform: *abs, body, even_odd, fills, strokes, pass_through }))
+    Ok(Some(ShapeNode {
+        transform: *abs,
+        body,
+        even_odd,
+        fills,
+        strokes,
+        pass_through,
+    }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -292,10 +403,22 @@ fn build_mask_group(
         MaskBasis::Fill => Some(MaskFacet::Fill),
         MaskBasis::LayerAndEffects => Some(MaskFacet::LayerAndEffects),
         MaskBasis::BodyEmbed | MaskBasis::FillEmbed => {
-            return Ok(Some(embed(ctx, basis, mask, mask_node, drawn, children, pass_through)));
+            return Ok(Some(embed(
+                ctx,
+                basis,
+                mask,
+                mask_node,
+                drawn,
+                children,
+                pass_through,
+            )));
         }
         MaskBasis::Unknown(b) => {
-            ctx.report(DiagKind::UnknownValue, "maskBasis", format!("unknown mask basis {b:?}; using BODY"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "maskBasis",
+                format!("unknown mask basis {b:?}; using BODY"),
+            );
             Some(MaskFacet::Body)
         }
     };
@@ -310,10 +433,18 @@ fn build_mask_group(
         Some(_) if mask_node.is_none() && channels[4] <= 0.0 => return Ok(None),
         Some(facet) => mask_node.map(|mut node| {
             node.opacity = 1.0;
-            Box::new(Mask { node, facet, channels: channels.map(|c| c as f32) })
+            Box::new(Mask {
+                node,
+                facet,
+                channels: channels.map(|c| c as f32),
+            })
         }),
     };
-    Ok(Some(NodeKind::Group(GroupNode { isolated: !pass_through, children: all, mask })))
+    Ok(Some(NodeKind::Group(GroupNode {
+        isolated: !pass_through,
+        children: all,
+        mask,
+    })))
 }
 
 /// Children embedded into a shape mask; non-shape masks fall back to a drawn BODY mask.
@@ -328,13 +459,26 @@ fn embed(
 ) -> NodeKind {
     if !mask.visible {
         // The reference applies no clipping at all when an embedding mask is invisible.
-        return NodeKind::Group(GroupNode { isolated: !pass_through, children, mask: None });
+        return NodeKind::Group(GroupNode {
+            isolated: !pass_through,
+            children,
+            mask: None,
+        });
     }
     if *basis == MaskBasis::FillEmbed {
-        ctx.report(DiagKind::Approximated, "maskBasis", "FILL_EMBED clips by the mask outline, not its fill alpha".into());
+        ctx.report(
+            DiagKind::Approximated,
+            "maskBasis",
+            "FILL_EMBED clips by the mask outline, not its fill alpha".into(),
+        );
     }
     match mask_node {
-        Some(Node { kind: NodeKind::Shape(shape), opacity, id, .. }) => NodeKind::Embed(EmbedNode {
+        Some(Node {
+            kind: NodeKind::Shape(shape),
+            opacity,
+            id,
+            ..
+        }) => NodeKind::Embed(EmbedNode {
             mask: shape,
             mask_opacity: if drawn { opacity } else { 0.0 },
             mask_id: id,
@@ -346,20 +490,39 @@ fn embed(
             all.extend(children);
             let mut facet_node = node;
             facet_node.opacity = 1.0;
-            let mask = Box::new(Mask { node: facet_node, facet: MaskFacet::Body, channels: [0.0, 0.0, 0.0, 1.0, 0.0] });
-            NodeKind::Group(GroupNode { isolated: !pass_through, children: all, mask: Some(mask) })
+            let mask = Box::new(Mask {
+                node: facet_node,
+                facet: MaskFacet::Body,
+                channels: [0.0, 0.0, 0.0, 1.0, 0.0],
+            });
+            NodeKind::Group(GroupNode {
+                isolated: !pass_through,
+                children: all,
+                mask: Some(mask),
+            })
         }
-        None => NodeKind::Group(GroupNode { isolated: !pass_through, children: Vec::new(), mask: None }),
+        None => NodeKind::Group(GroupNode {
+            isolated: !pass_through,
+            children: Vec::new(),
+            mask: None,
+        }),
     }
 }
 
 /// Bounds of the body (when painted) and of strokes that reach outside the body.
 pub fn shape_bounds(s: &ShapeNode, with_fills: bool) -> Bounds {
-    let body = s.body.as_ref().map_or(Bounds::EMPTY, |p| Bounds::of_path(p, &s.transform));
+    let body = s
+        .body
+        .as_ref()
+        .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, &s.transform));
     let mut b = if with_fills { body } else { Bounds::EMPTY };
     for st in &s.strokes {
         let sb = Bounds::of_path(&st.outline, &s.transform);
-        b = b.union(&if st.side == StrokeSide::Inside { sb.intersect(&body) } else { sb });
+        b = b.union(&if st.side == StrokeSide::Inside {
+            sb.intersect(&body)
+        } else {
+            sb
+        });
     }
     b
 }
@@ -368,14 +531,21 @@ fn kind_bounds(kind: &NodeKind) -> Bounds {
     match kind {
         NodeKind::Shape(s) => shape_bounds(s, !s.fills.is_empty()),
         NodeKind::Group(g) => {
-            let content = g.children.iter().fold(Bounds::EMPTY, |b, n| b.union(&n.bounds));
+            let content = g
+                .children
+                .iter()
+                .fold(Bounds::EMPTY, |b, n| b.union(&n.bounds));
             match &g.mask {
                 Some(m) if m.channels[4] <= 0.0 => content.intersect(&mask_bounds(&m.node)),
                 _ => content,
             }
         }
         NodeKind::Embed(e) => {
-            let body = e.mask.body.as_ref().map_or(Bounds::EMPTY, |p| Bounds::of_path(p, &e.mask.transform));
+            let body = e
+                .mask
+                .body
+                .as_ref()
+                .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, &e.mask.transform));
             shape_bounds(&e.mask, true).union(&body)
         }
     }

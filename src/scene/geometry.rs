@@ -26,10 +26,21 @@ pub fn build_path(ctx: &mut Ctx, p: &PathLike, even_odd: bool) -> Result<Option<
     }
     let path = match &p.kind {
         PathKind::Path { geometry, .. } => parse_svg_path(ctx, geometry, "geometry")?,
-        PathKind::Rectangle { rectangle, corner_radii } => rectangle_path(rectangle, corner_radii),
-        PathKind::Compound { op, paths, geometry } => compound(ctx, op.as_ref(), paths, geometry.as_deref(), even_odd)?,
+        PathKind::Rectangle {
+            rectangle,
+            corner_radii,
+        } => rectangle_path(rectangle, corner_radii),
+        PathKind::Compound {
+            op,
+            paths,
+            geometry,
+        } => compound(ctx, op.as_ref(), paths, geometry.as_deref(), even_odd)?,
         PathKind::Unknown(name) => {
-            ctx.report(DiagKind::UnknownValue, "type", format!("unknown path type {name:?}; skipped"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "type",
+                format!("unknown path type {name:?}; skipped"),
+            );
             None
         }
     };
@@ -75,11 +86,20 @@ fn compound(
         Some(BooleanOp::Subtract) => BoolOp::Subtract,
         Some(BooleanOp::Exclude) => BoolOp::Exclude,
         Some(BooleanOp::Unknown(name)) => {
-            ctx.report(DiagKind::UnknownValue, "op", format!("unknown boolean op {name:?}; drawing the paths unmerged"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "op",
+                format!("unknown boolean op {name:?}; drawing the paths unmerged"),
+            );
             return Ok(concat(&children));
         }
     };
-    Ok(apply_boolean(op, &children, even_odd, ctx.flatten_tolerance()))
+    Ok(apply_boolean(
+        op,
+        &children,
+        even_odd,
+        ctx.flatten_tolerance(),
+    ))
 }
 
 /// Concatenates contours (the compound without `op`).
@@ -99,10 +119,19 @@ pub fn parse_svg_path(ctx: &mut Ctx, data: &str, field: &str) -> Result<Option<P
         match seg {
             SimplePathSegment::MoveTo { x, y } => pb.move_to(x as f32, y as f32),
             SimplePathSegment::LineTo { x, y } => pb.line_to(x as f32, y as f32),
-            SimplePathSegment::Quadratic { x1, y1, x, y } => pb.quad_to(x1 as f32, y1 as f32, x as f32, y as f32),
-            SimplePathSegment::CurveTo { x1, y1, x2, y2, x, y } => {
-                pb.cubic_to(x1 as f32, y1 as f32, x2 as f32, y2 as f32, x as f32, y as f32)
+            SimplePathSegment::Quadratic { x1, y1, x, y } => {
+                pb.quad_to(x1 as f32, y1 as f32, x as f32, y as f32)
             }
+            SimplePathSegment::CurveTo {
+                x1,
+                y1,
+                x2,
+                y2,
+                x,
+                y,
+            } => pb.cubic_to(
+                x1 as f32, y1 as f32, x2 as f32, y2 as f32, x as f32, y as f32,
+            ),
             SimplePathSegment::ClosePath => pb.close(),
         }
     }
@@ -123,7 +152,13 @@ pub fn rectangle_path(r: &Rectangle, radii: &[f64; 4]) -> Option<Path> {
     let sides = [(0, 1, w), (1, 2, h), (2, 3, w), (3, 0, h)];
     let scale = sides
         .iter()
-        .map(|&(a, b, len)| if rad[a] + rad[b] > len { len / (rad[a] + rad[b]) } else { 1.0 })
+        .map(|&(a, b, len)| {
+            if rad[a] + rad[b] > len {
+                len / (rad[a] + rad[b])
+            } else {
+                1.0
+            }
+        })
         .fold(1.0f32, f32::min);
     rad.iter_mut().for_each(|v| *v *= scale);
     let [tl, tr, br, bl] = rad;
@@ -146,7 +181,10 @@ fn corner(pb: &mut PathBuilder, from: (f32, f32), to: (f32, f32), c: (f32, f32),
     if r <= 0.0 {
         return;
     }
-    let c1 = (from.0 + (c.0 - from.0) * KAPPA, from.1 + (c.1 - from.1) * KAPPA);
+    let c1 = (
+        from.0 + (c.0 - from.0) * KAPPA,
+        from.1 + (c.1 - from.1) * KAPPA,
+    );
     let c2 = (to.0 + (c.0 - to.0) * KAPPA, to.1 + (c.1 - to.1) * KAPPA);
     pb.cubic_to(c1.0, c1.1, c2.0, c2.1, to.0, to.1);
 }
@@ -157,13 +195,34 @@ mod tests {
 
     #[test]
     fn rounded_rect_bounds_match_corners() {
-        let p = rectangle_path(&Rectangle { x0: 10.0, y0: 20.0, x1: 0.0, y1: 0.0 }, &[3.0, 0.0, 50.0, 1.0]).unwrap();
+        let p = rectangle_path(
+            &Rectangle {
+                x0: 10.0,
+                y0: 20.0,
+                x1: 0.0,
+                y1: 0.0,
+            },
+            &[3.0, 0.0, 50.0, 1.0],
+        )
+        .unwrap();
         let b = p.bounds();
-        assert_eq!((b.left(), b.top(), b.right(), b.bottom()), (0.0, 0.0, 10.0, 20.0));
+        assert_eq!(
+            (b.left(), b.top(), b.right(), b.bottom()),
+            (0.0, 0.0, 10.0, 20.0)
+        );
     }
 
     #[test]
     fn degenerate_rectangle_is_empty() {
-        assert!(rectangle_path(&Rectangle { x0: 0.0, y0: 0.0, x1: 0.0, y1: 5.0 }, &[0.0; 4]).is_none());
+        assert!(rectangle_path(
+            &Rectangle {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 0.0,
+                y1: 5.0
+            },
+            &[0.0; 4]
+        )
+        .is_none());
     }
 }

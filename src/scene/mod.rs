@@ -158,7 +158,8 @@ impl Scene {
             1 + match &n.kind {
                 NodeKind::Shape(_) => 0,
                 NodeKind::Group(g) => {
-                    g.children.iter().map(count).sum::<usize>() + g.mask.as_ref().map_or(0, |m| count(&m.node))
+                    g.children.iter().map(count).sum::<usize>()
+                        + g.mask.as_ref().map_or(0, |m| count(&m.node))
                 }
                 NodeKind::Embed(e) => e.children.iter().map(count).sum(),
             }

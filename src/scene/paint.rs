@@ -7,7 +7,8 @@
 //! until bitmaps land) is reported through the builder context and yields no paint.
 
 use octopus_schema::{
-    BlendMode as SchemaBlend, Color, Fill, FillKind, Gradient, GradientType, Origin, StopInterpolation, Transform,
+    BlendMode as SchemaBlend, Color, Fill, FillKind, Gradient, GradientType, Origin,
+    StopInterpolation, Transform,
 };
 
 use super::build::Ctx;
@@ -137,14 +138,23 @@ pub fn color_of(c: &Color) -> [f32; 4] {
 
 /// Resolves a blend mode, reporting unknown values and PASS_THROUGH where it is invalid
 /// (on fills, strokes and effects it is not a blend function).
-pub fn resolve_blend(ctx: &mut Ctx, m: &SchemaBlend, field: &str, allow_pass_through: bool) -> BlendMode {
+pub fn resolve_blend(
+    ctx: &mut Ctx,
+    m: &SchemaBlend,
+    field: &str,
+    allow_pass_through: bool,
+) -> BlendMode {
     match m {
-        SchemaBlend::Unknown(name) => {
-            ctx.report(DiagKind::UnknownValue, field, format!("unknown blend mode {name:?}; using NORMAL"))
-        }
-        SchemaBlend::PassThrough if !allow_pass_through => {
-            ctx.report(DiagKind::InvalidValue, field, "PASS_THROUGH is only valid on layers; using NORMAL".into())
-        }
+        SchemaBlend::Unknown(name) => ctx.report(
+            DiagKind::UnknownValue,
+            field,
+            format!("unknown blend mode {name:?}; using NORMAL"),
+        ),
+        SchemaBlend::PassThrough if !allow_pass_through => ctx.report(
+            DiagKind::InvalidValue,
+            field,
+            "PASS_THROUGH is only valid on layers; using NORMAL".into(),
+        ),
         _ => {}
     }
     BlendMode::from_schema(m)
@@ -152,21 +162,33 @@ pub fn resolve_blend(ctx: &mut Ctx, m: &SchemaBlend, field: &str, allow_pass_thr
 
 /// Resolves one fill into a paint; `None` when it draws nothing or cannot be drawn.
 /// `layer` and `parent` are the absolute transforms positioning origins refer to.
-pub fn resolve_fill(ctx: &mut Ctx, fill: &Fill, layer: &Transform, parent: &Transform) -> Option<Paint> {
+pub fn resolve_fill(
+    ctx: &mut Ctx,
+    fill: &Fill,
+    layer: &Transform,
+    parent: &Transform,
+) -> Option<Paint> {
     if !fill.visible {
         return None;
     }
     let blend = resolve_blend(ctx, &fill.blend_mode, "blendMode", false);
     let kind = match &fill.kind {
         FillKind::Color(c) => PaintKind::Solid(color_of(c)),
-        FillKind::Gradient { gradient, positioning } => {
+        FillKind::Gradient {
+            gradient,
+            positioning,
+        } => {
             let base = match positioning.origin {
                 Origin::Layer | Origin::Unknown(_) => layer,
                 Origin::Parent => parent,
                 Origin::Artboard | Origin::Component => &Transform::IDENTITY,
             };
             if let Origin::Unknown(o) = &positioning.origin {
-                ctx.report(DiagKind::UnknownValue, "positioning.origin", format!("unknown origin {o:?}; using LAYER"));
+                ctx.report(
+                    DiagKind::UnknownValue,
+                    "positioning.origin",
+                    format!("unknown origin {o:?}; using LAYER"),
+                );
             }
             resolve_gradient(ctx, gradient, base.then_apply_to(&positioning.transform))?
         }
@@ -174,12 +196,19 @@ pub fn resolve_fill(ctx: &mut Ctx, fill: &Fill, layer: &Transform, parent: &Tran
             ctx.report(
                 DiagKind::Unsupported,
                 "",
-                format!("IMAGE fill ({:?}) is not rendered yet; skipped", image.reference.value),
+                format!(
+                    "IMAGE fill ({:?}) is not rendered yet; skipped",
+                    image.reference.value
+                ),
             );
             return None;
         }
         FillKind::Unknown(name) => {
-            ctx.report(DiagKind::UnknownValue, "type", format!("unknown fill type {name:?}; skipped"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "type",
+                format!("unknown fill type {name:?}; skipped"),
+            );
             return None;
         }
     };
@@ -193,7 +222,11 @@ fn resolve_gradient(ctx: &mut Ctx, g: &Gradient, transform: Transform) -> Option
         GradientType::Angular => GradientKind::Angular,
         GradientType::Diamond => GradientKind::Diamond,
         GradientType::Unknown(name) => {
-            ctx.report(DiagKind::UnknownValue, "gradient.type", format!("unknown gradient type {name:?}; skipped"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "gradient.type",
+                format!("unknown gradient type {name:?}; skipped"),
+            );
             return None;
         }
     };
@@ -204,22 +237,38 @@ fn resolve_gradient(ctx: &mut Ctx, g: &Gradient, transform: Transform) -> Option
             position: s.position.clamp(0.0, 1.0) as f32,
             color: color_of(&s.color),
             power: match s.interpolation {
-                StopInterpolation::Power if s.interpolation_parameter > 0.0 => s.interpolation_parameter as f32,
-                StopInterpolation::ReversePower if s.interpolation_parameter > 0.0 => -(s.interpolation_parameter as f32),
+                StopInterpolation::Power if s.interpolation_parameter > 0.0 => {
+                    s.interpolation_parameter as f32
+                }
+                StopInterpolation::ReversePower if s.interpolation_parameter > 0.0 => {
+                    -(s.interpolation_parameter as f32)
+                }
                 _ => 0.0,
             },
         })
         .collect();
     if stops.is_empty() {
-        ctx.report(DiagKind::InvalidValue, "gradient.stops", "gradient without stops; skipped".into());
+        ctx.report(
+            DiagKind::InvalidValue,
+            "gradient.stops",
+            "gradient without stops; skipped".into(),
+        );
         return None;
     }
     // The spec assumes sorted stops; a stable sort keeps equal positions in document order.
     stops.sort_by(|a, b| a.position.total_cmp(&b.position));
     if !transform.is_finite() || transform.invert().is_none() {
         // A degenerate gradient space has no defined colour per point: paint the first stop.
-        ctx.report(DiagKind::InvalidValue, "positioning.transform", "singular gradient transform; painting the first stop".into());
+        ctx.report(
+            DiagKind::InvalidValue,
+            "positioning.transform",
+            "singular gradient transform; painting the first stop".into(),
+        );
         return Some(PaintKind::Solid(stops[0].color));
     }
-    Some(PaintKind::Gradient { kind, stops, transform })
+    Some(PaintKind::Gradient {
+        kind,
+        stops,
+        transform,
+    })
 }

@@ -30,7 +30,7 @@ pub fn build_stroke(
     layer: &Transform,
     parent: &Transform,
 ) -> Result<Option<StrokeNode>> {
-    if !s.visible || !s.fill.visible || !(s.thickness > 0.0) {
+    if !s.visible || !s.fill.visible || s.thickness.is_nan() || s.thickness <= 0.0 {
         return Ok(None);
     }
     let side = match &s.position {
@@ -38,13 +38,21 @@ pub fn build_stroke(
         StrokePosition::Inside => StrokeSide::Inside,
         StrokePosition::Outside => StrokeSide::Outside,
         StrokePosition::Unknown(p) => {
-            ctx.report(DiagKind::UnknownValue, "position", format!("unknown stroke position {p:?}; using CENTER"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "position",
+                format!("unknown stroke position {p:?}; using CENTER"),
+            );
             StrokeSide::Center
         }
     };
     // Inside and outside need an enclosed area; on open outlines (Figma lines and open
     // vectors) the design tools draw the stroke centred whatever the position says.
-    let side = if body.is_some_and(is_closed) { side } else { StrokeSide::Center };
+    let side = if body.is_some_and(is_closed) {
+        side
+    } else {
+        StrokeSide::Center
+    };
     ctx.enter("fill".into());
     let paint = resolve_fill(ctx, &s.fill, layer, parent);
     ctx.leave();
@@ -54,11 +62,21 @@ pub fn build_stroke(
         let even_odd = !matches!(s.fill_rule, Some(octopus_schema::FillRule::NonZero));
         let outline = build_path(ctx, p, even_odd);
         ctx.leave();
-        return Ok(outline?.map(|outline| StrokeNode { outline, even_odd, side, paint }));
+        return Ok(outline?.map(|outline| StrokeNode {
+            outline,
+            even_odd,
+            side,
+            paint,
+        }));
     }
     let Some(body) = body else { return Ok(None) };
     let outline = stroke_geometry(ctx, s, body, side, layer);
-    Ok(outline.map(|outline| StrokeNode { outline, even_odd: false, side, paint }))
+    Ok(outline.map(|outline| StrokeNode {
+        outline,
+        even_odd: false,
+        side,
+        paint,
+    }))
 }
 
 /// True when some contour of `p` is explicitly closed.
@@ -66,7 +84,13 @@ fn is_closed(p: &Path) -> bool {
     p.verbs().contains(&tiny_skia_path::PathVerb::Close)
 }
 
-fn stroke_geometry(ctx: &mut Ctx, s: &VectorStroke, body: &Path, side: StrokeSide, layer: &Transform) -> Option<Path> {
+fn stroke_geometry(
+    ctx: &mut Ctx,
+    s: &VectorStroke,
+    body: &Path,
+    side: StrokeSide,
+    layer: &Transform,
+) -> Option<Path> {
     let width = s.thickness as f32 * if side == StrokeSide::Center { 1.0 } else { 2.0 };
     let mut stroke = Stroke {
         width,
@@ -76,7 +100,11 @@ fn stroke_geometry(ctx: &mut Ctx, s: &VectorStroke, body: &Path, side: StrokeSid
             LineCap::Square => tiny_skia_path::LineCap::Square,
             LineCap::Butt => tiny_skia_path::LineCap::Butt,
             LineCap::Unknown(c) => {
-                ctx.report(DiagKind::UnknownValue, "lineCap", format!("unknown line cap {c:?}; using BUTT"));
+                ctx.report(
+                    DiagKind::UnknownValue,
+                    "lineCap",
+                    format!("unknown line cap {c:?}; using BUTT"),
+                );
                 tiny_skia_path::LineCap::Butt
             }
         },
@@ -85,7 +113,11 @@ fn stroke_geometry(ctx: &mut Ctx, s: &VectorStroke, body: &Path, side: StrokeSid
             LineJoin::Bevel => tiny_skia_path::LineJoin::Bevel,
             LineJoin::Miter => tiny_skia_path::LineJoin::Miter,
             LineJoin::Unknown(j) => {
-                ctx.report(DiagKind::UnknownValue, "lineJoin", format!("unknown line join {j:?}; using MITER"));
+                ctx.report(
+                    DiagKind::UnknownValue,
+                    "lineJoin",
+                    format!("unknown line join {j:?}; using MITER"),
+                );
                 tiny_skia_path::LineJoin::Miter
             }
         },
@@ -94,12 +126,22 @@ fn stroke_geometry(ctx: &mut Ctx, s: &VectorStroke, body: &Path, side: StrokeSid
     stroke.dash = dash_of(ctx, s);
     // Stroke in layer space (widths are layer units), precise enough for the final scale.
     let res = PathStroker::compute_resolution_scale(&to_skia(layer)) * ctx.scale();
-    let res = if res.is_finite() && res > 0.0 { res } else { 1.0 };
+    let res = if res.is_finite() && res > 0.0 {
+        res
+    } else {
+        1.0
+    };
     let source = match &stroke.dash {
         Some(dash) => body.dash(dash, res)?,
         None => body.clone(),
     };
-    source.stroke(&Stroke { dash: None, ..stroke }, res)
+    source.stroke(
+        &Stroke {
+            dash: None,
+            ..stroke
+        },
+        res,
+    )
 }
 
 fn dash_of(ctx: &mut Ctx, s: &VectorStroke) -> Option<StrokeDash> {
@@ -108,7 +150,11 @@ fn dash_of(ctx: &mut Ctx, s: &VectorStroke) -> Option<StrokeDash> {
         StrokeStyle::Dashed => &DASHED_DEFAULT,
         StrokeStyle::Dotted => &DOTTED_DEFAULT,
         StrokeStyle::Unknown(st) => {
-            ctx.report(DiagKind::UnknownValue, "style", format!("unknown stroke style {st:?}; drawing solid"));
+            ctx.report(
+                DiagKind::UnknownValue,
+                "style",
+                format!("unknown stroke style {st:?}; drawing solid"),
+            );
             return None;
         }
     };
@@ -118,7 +164,11 @@ fn dash_of(ctx: &mut Ctx, s: &VectorStroke) -> Option<StrokeDash> {
         s.dashing.iter().map(|&v| v as f32).collect()
     };
     if pattern.iter().any(|v| !(v.is_finite() && *v >= 0.0)) || pattern.iter().all(|v| *v == 0.0) {
-        ctx.report(DiagKind::InvalidValue, "dashing", format!("invalid dash pattern {:?}; drawing solid", s.dashing));
+        ctx.report(
+            DiagKind::InvalidValue,
+            "dashing",
+            format!("invalid dash pattern {:?}; drawing solid", s.dashing),
+        );
         return None;
     }
     if pattern.len() % 2 == 1 {

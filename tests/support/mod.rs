@@ -14,7 +14,9 @@ pub fn root() -> PathBuf {
 
 /// `../shared/corpus`; a missing corpus fails the test loudly (CI always has it).
 pub fn corpus() -> PathBuf {
-    let dir = std::env::var_os("OCTOPUS_CORPUS").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/corpus"));
+    let dir = std::env::var_os("OCTOPUS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus"));
     assert!(
         dir.is_dir(),
         "the shared corpus is missing at {} (set OCTOPUS_CORPUS to its location)",
@@ -37,7 +39,9 @@ pub fn corpus_documents() -> Vec<PathBuf> {
 
 /// All files under `dir`, recursively.
 pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -51,7 +55,9 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 /// Renders a document file with `cfg`.
 pub fn render_file(path: &Path, cfg: &RenderConfig) -> Image {
     let json = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    render_document(&json, cfg).unwrap_or_else(|e| panic!("{}: {e}", path.display())).0
+    render_document(&json, cfg)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .0
 }
 
 /// Decodes an RGBA8 PNG into straight-alpha bytes.
@@ -65,8 +71,14 @@ pub fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
     buf.truncate(info.buffer_size());
     let rgba = match info.color_type {
         png::ColorType::Rgba => buf,
-        png::ColorType::Rgb => buf.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-        png::ColorType::GrayscaleAlpha => buf.chunks_exact(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+        png::ColorType::Rgb => buf
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        png::ColorType::GrayscaleAlpha => buf
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
         png::ColorType::Grayscale => buf.iter().flat_map(|&g| [g, g, g, 255]).collect(),
         other => panic!("unexpected PNG colour type {other:?}"),
     };
@@ -105,7 +117,10 @@ pub fn straight(img: &Image) -> Vec<u8> {
 
 /// Largest per-channel difference of each pixel of two equally long RGBA buffers.
 pub fn pixel_diffs(a: &[u8], b: &[u8]) -> Vec<u8> {
-    a.chunks_exact(4).zip(b.chunks_exact(4)).map(|(p, q)| (0..4).map(|i| p[i].abs_diff(q[i])).max().unwrap_or(0)).collect()
+    a.chunks_exact(4)
+        .zip(b.chunks_exact(4))
+        .map(|(p, q)| (0..4).map(|i| p[i].abs_diff(q[i])).max().unwrap_or(0))
+        .collect()
 }
 
 /// Writes a diff image: grey copy of `expected`, differing pixels in red scaled by amount.

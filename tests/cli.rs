@@ -1,0 +1,112 @@
+//! The `octopus-render` binary as a user runs it.
+
+mod support;
+
+use std::process::Command;
+
+use support::*;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_octopus-render"))
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = root().join("target/cli-tests");
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    dir.join(name)
+}
+
+#[test]
+fn renders_a_fixture_to_png() {
+    let out = tmp("embed.png");
+    let _ = std::fs::remove_file(&out);
+    let status = bin()
+        .args(["render", "fixtures/render/masks/body-embed.json", "-o"])
+        .arg(&out)
+        .args(["--scale", "2", "--threads", "2"])
+        .current_dir(root())
+        .status()
+        .expect("run");
+    assert!(status.success());
+    let (w, h, px) = decode_png(&out);
+    assert_eq!((w, h), (192, 192));
+    assert!(px.chunks_exact(4).any(|p| p[3] == 255));
+}
+
+#[test]
+fn malformed_document_exits_3_with_path() {
+    let doc = tmp("bad.json");
+    std::fs::write(&doc, r#"{"id":"d","content":{"id":"r","type":"GROUP","layers":[{"id":"x","type":"SHAPE","shape":{"fills":[{"type":"COLOR"}]}}]}}"#)
+        .expect("write");
+    let out = tmp("bad.png");
+    let _ = std::fs::remove_file(&out);
+    let o = bin()
+        .args(["render"])
+        .arg(&doc)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("content.layers[0].shape.fills[0]") && err.contains("\"x\""),
+        "{err}"
+    );
+    assert!(!out.exists(), "no partial output on failure");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn missing_file_exits_1() {
+    let o = bin()
+        .args(["render", "does-not-exist.json", "-o"])
+        .arg(tmp("none.png"))
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does-not-exist.json"));
+}
+
+#[test]
+fn unsupported_features_warn_and_render_goes_on() {
+    let c = corpus();
+    let out = tmp("text.png");
+    let o = bin()
+        .arg("render")
+        .arg(c.join("octopus-fig/simple-test/octopus-1-3.json"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("warning") && err.contains("\"1-5\"") && err.contains("TEXT"),
+        "{err}"
+    );
+    assert!(out.is_file());
+}
+
+#[test]
+fn manifest_renders_every_component() {
+    let c = corpus();
+    let dir = tmp("manifest-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let o = bin()
+        .args(["render", "--manifest"])
+        .arg(c.join("octopus-psd/artboards/octopus-manifest.json"))
+        .arg("-o")
+        .arg(&dir)
+        .arg("-q")
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut pngs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("out dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    pngs.sort();
+    assert_eq!(pngs, ["20.png", "3.png", "9.png", "pasteboard-1.png"]);
+}

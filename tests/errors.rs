@@ -1,0 +1,209 @@
+//! Bad input gives a clear error (JSON path, layer id) and never a panic; limits trip.
+
+mod support;
+
+use octopus_render::{render_document, Blame, DiagKind, Error, RenderConfig};
+
+fn render(
+    json: &str,
+) -> Result<
+    (
+        octopus_render::raster::Image,
+        Vec<octopus_render::Diagnostic>,
+    ),
+    Error,
+> {
+    render_document(json.as_bytes(), &RenderConfig::default())
+}
+
+fn err(json: &str) -> Error {
+    match render(json) {
+        Ok(_) => panic!("expected an error for {json}"),
+        Err(e) => e,
+    }
+}
+
+const HEAD: &str = r#"{"id":"d","dimensions":{"width":10,"height":10},"content":{"id":"root","type":"GROUP","layers":["#;
+
+fn with_layers(layers: &str) -> String {
+    format!("{HEAD}{layers}]}}}}")
+}
+
+#[test]
+fn wrong_type_names_path_and_layer() {
+    let e = err(&with_layers(
+        r#"{"id":"a","type":"SHAPE","shape":{"fills":[{"type":"COLOR","color":{"r":1,"g":0,"b":0}}]}},
+           {"id":"b","type":"SHAPE","shape":{"fills":[{"type":"COLOR","color":{"r":1,"g":"x","b":0,"a":1}}]}}"#,
+    ));
+    assert_eq!(e.blame(), Blame::Input);
+    let msg = e.to_string();
+    assert!(
+        msg.contains("content.layers[1].shape.fills[0].color.g"),
+        "{msg}"
+    );
+    assert!(msg.contains("layer id \"b\""), "{msg}");
+}
+
+#[test]
+fn missing_payload_is_an_input_error() {
+    let msg = err(&with_layers(
+        r#"{"id":"m","type":"MASK_GROUP","layers":[]}"#,
+    ))
+    .to_string();
+    assert!(
+        msg.contains("content.layers[0]") && msg.contains("mask") && msg.contains("\"m\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn malformed_path_data_names_the_layer() {
+    let e = err(&with_layers(
+        r#"{"id":"p","type":"SHAPE","shape":{"path":{"type":"PATH","geometry":"M0,0 L10"}}}"#,
+    ));
+    let msg = e.to_string();
+    assert_eq!(e.blame(), Blame::Input);
+    assert!(
+        msg.contains("content.layers[0].shape.path.geometry") && msg.contains("\"p\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn non_positive_dimensions_are_rejected() {
+    let msg = err(r#"{"id":"d","dimensions":{"width":0,"height":10}}"#).to_string();
+    assert!(msg.contains("dimensions"), "{msg}");
+}
+
+#[test]
+fn invalid_json_is_an_input_error() {
+    for bad in [
+        "",
+        "{",
+        "[]",
+        "null",
+        r#"{"id":5}"#,
+        r#"{"dimensions":{"width":1,"height":1}}"#,
+    ] {
+        assert_eq!(err(bad).blame(), Blame::Input, "{bad:?}");
+    }
+}
+
+#[test]
+fn unknown_values_are_diagnostics_not_errors() {
+    let (_, diags) = render(&with_layers(
+        r#"{"id":"u","type":"HOLOGRAM"},
+           {"id":"s","type":"SHAPE","blendMode":"GLITTER","shape":{"path":{"type":"RECTANGLE","rectangle":{"x0":0,"y0":0,"x1":5,"y1":5}},
+             "fills":[{"type":"NOISE"},{"type":"COLOR","color":{"r":1,"g":0,"b":0,"a":1}}]}}"#,
+    ))
+    .expect("renders");
+    let unknown: Vec<_> = diags
+        .iter()
+        .filter(|d| d.kind == DiagKind::UnknownValue)
+        .collect();
+    assert_eq!(unknown.len(), 3, "{diags:?}");
+    assert!(unknown
+        .iter()
+        .any(|d| d.layer_id.as_deref() == Some("u") && d.message.contains("HOLOGRAM")));
+    assert!(unknown
+        .iter()
+        .any(|d| d.path == "content.layers[1].shape.fills[0].type"));
+}
+
+#[test]
+fn unsupported_features_warn_with_layer_id() {
+    let (_, diags) = render(&with_layers(
+        r#"{"id":"t","type":"TEXT","text":{"value":"hi","defaultStyle":{"fontSize":12}}},
+           {"id":"e","type":"SHAPE","effects":[{"type":"DROP_SHADOW","basis":"BODY","shadow":{"offset":{"x":1,"y":1},"blur":2,"choke":0,"color":{"r":0,"g":0,"b":0,"a":1}}}],"shape":{}}"#,
+    ))
+    .expect("renders");
+    assert!(diags
+        .iter()
+        .any(|d| d.kind == DiagKind::Unsupported && d.layer_id.as_deref() == Some("t")));
+    assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
+        && d.layer_id.as_deref() == Some("e")
+        && d.message.contains("DROP_SHADOW")));
+}
+
+#[test]
+fn pixel_limit_trips() {
+    let json = r#"{"id":"big","dimensions":{"width":100000,"height":100000}}"#;
+    let e = render_document(json.as_bytes(), &RenderConfig::default()).unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits, "{e}");
+    let small = RenderConfig {
+        max_pixels: 99,
+        ..RenderConfig::default()
+    };
+    let e = render_document(
+        br#"{"id":"d","dimensions":{"width":10,"height":10}}"#,
+        &small,
+    )
+    .unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits);
+    assert!(e.to_string().contains("10 x 10"), "{e}");
+}
+
+#[test]
+fn path_segment_limit_trips() {
+    let geometry: String = (0..200).map(|i| format!("L{i},{}", i % 7)).collect();
+    let json = with_layers(&format!(
+        r#"{{"id":"p","type":"SHAPE","shape":{{"path":{{"type":"PATH","geometry":"M0,0{geometry}"}}}}}}"#
+    ));
+    let cfg = RenderConfig {
+        max_path_segments: 100,
+        ..RenderConfig::default()
+    };
+    let e = render_document(json.as_bytes(), &cfg).unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits, "{e}");
+}
+
+#[test]
+fn bad_scale_is_rejected() {
+    let cfg = RenderConfig {
+        scale: 0.0,
+        ..RenderConfig::default()
+    };
+    assert!(render_document(br#"{"id":"d","dimensions":{"width":10,"height":10}}"#, &cfg).is_err());
+}
+
+#[test]
+fn hostile_numbers_do_not_panic() {
+    let cases = [
+        r#"{"id":"t","type":"SHAPE","transform":[1e308,0,0,1e308,1e308,0],"shape":{"path":{"type":"RECTANGLE","rectangle":{"x0":0,"y0":0,"x1":5,"y1":5}},"fills":[{"type":"COLOR","color":{"r":1,"g":0,"b":0,"a":1}}]}}"#,
+        r#"{"id":"t","type":"SHAPE","shape":{"path":{"type":"PATH","geometry":"M0,0 C1e30,1e30 -1e30,5 3,3Z"},"fills":[{"type":"COLOR","color":{"r":9,"g":-3,"b":0,"a":1}}]}}"#,
+        r#"{"id":"t","type":"SHAPE","shape":{"path":{"type":"RECTANGLE","rectangle":{"x0":0,"y0":0,"x1":5,"y1":5},"cornerRadius":-4},"fills":[{"type":"GRADIENT","gradient":{"type":"RADIAL","stops":[{"position":0.5,"color":{"r":1,"g":0,"b":0,"a":1}}]},"positioning":{"layout":"FILL","origin":"LAYER","transform":[0,0,0,0,0,0]}}]}}"#,
+        r#"{"id":"t","type":"SHAPE","shape":{"path":{"type":"PATH","geometry":"M0,0L5,5"},"strokes":[{"thickness":1e20,"position":"CENTER","fill":{"type":"COLOR","color":{"r":0,"g":0,"b":0,"a":1}},"style":"DASHED","dashing":[0.000001,0.000001],"lineJoin":"MITER","lineCap":"BUTT"}]}}"#,
+    ];
+    for c in cases {
+        let json = with_layers(c);
+        let result = std::panic::catch_unwind(|| render(&json));
+        assert!(result.is_ok(), "panicked on {c}");
+    }
+}
+
+#[test]
+fn mutated_documents_never_panic() {
+    // Deterministic byte mutations of a fixture: every outcome must be Ok or Err, never a panic.
+    let base = std::fs::read(support::root().join("fixtures/render/masks/body-embed.json"))
+        .expect("fixture");
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..400 {
+        let mut doc = base.clone();
+        for _ in 0..3 {
+            let i = (next() % doc.len() as u64) as usize;
+            doc[i] = b"0123456789-.eE,{}[]\":aZ "[(next() % 24) as usize];
+        }
+        let result = std::panic::catch_unwind(|| render_document(&doc, &RenderConfig::default()));
+        assert!(
+            result.is_ok(),
+            "panicked on mutated input:\n{}",
+            String::from_utf8_lossy(&doc)
+        );
+    }
+}
