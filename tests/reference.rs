@@ -19,7 +19,9 @@ fn fixtures_match_references() {
     let mut cases = Vec::new();
     walk(&dir.join("render"), &mut cases);
     walk(&dir.join("designs"), &mut cases);
-    cases.retain(|p| p.extension().is_some_and(|e| e == "json") && !p.ends_with("octopus-manifest.json"));
+    cases.retain(|p| {
+        p.extension().is_some_and(|e| e == "json") && !p.ends_with("octopus-manifest.json")
+    });
     cases.sort();
     assert!(
         cases.len() >= 40,
