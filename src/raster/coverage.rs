@@ -223,7 +223,7 @@ mod tests {
 
     fn edges_of(path: &tiny_skia_path::Path) -> Edges {
         let mut poly = Polylines::default();
-        flatten(path, &Transform::IDENTITY, 0.05, &mut poly);
+        flatten(path, &Transform::IDENTITY, 0.005, &mut poly);
         Edges::from_polylines(&poly)
     }
 
@@ -239,15 +239,21 @@ mod tests {
     }
 
     #[test]
-    fn circle_area_matches() {
-        let e = edges_of(&PathBuilder::from_circle(20.3, 20.7, 10.0).unwrap());
+    fn polygon_area_matches() {
+        // A regular 48-gon: coverage must sum to its exact area.
+        let (cx, cy, r, n) = (20.3f32, 20.7f32, 13.0f32, 48);
+        let mut poly = Polylines::default();
+        poly.starts.push(0);
+        for i in 0..n {
+            let a = i as f32 * std::f32::consts::TAU / n as f32 + 0.1;
+            poly.points.push([cx + r * a.cos(), cy + r * a.sin()]);
+        }
+        let e = Edges::from_polylines(&poly);
         let mut out = Vec::new();
         Rasterizer::default().fill(&e, false, IRect::new(0, 0, 40, 40), &mut out);
         let area: f32 = out.iter().map(|&c| c as f32 / 255.0).sum();
-        assert!(
-            (area - std::f32::consts::PI * 100.0).abs() < 0.5,
-            "area {area}"
-        );
+        let exact = 0.5 * n as f32 * r * r * (std::f32::consts::TAU / n as f32).sin();
+        assert!((area - exact).abs() < 0.1, "area {area} vs {exact}");
     }
 
     #[test]
