@@ -371,6 +371,17 @@ fn build_shape(
         ctx.leave();
         strokes.extend(built?);
     }
+    let object_bounds = body
+        .as_ref()
+        .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, abs));
+    let stroke_bounds = strokes.iter().fold(Bounds::EMPTY, |b, st| {
+        let sb = Bounds::of_path(&st.outline, abs);
+        b.union(&if st.side == StrokeSide::Inside {
+            sb.intersect(&object_bounds)
+        } else {
+            sb
+        })
+    });
     Ok(Some(ShapeNode {
         transform: *abs,
         body,
@@ -378,6 +389,8 @@ fn build_shape(
         fills,
         strokes,
         pass_through,
+        object_bounds,
+        stroke_bounds,
     }))
 }
 
@@ -509,22 +522,14 @@ fn embed(
     }
 }
 
-/// Bounds of the body (when painted) and of strokes that reach outside the body.
+/// Layer bounds of a shape: the body when painted, plus the strokes.
 pub fn shape_bounds(s: &ShapeNode, with_fills: bool) -> Bounds {
-    let body = s
-        .body
-        .as_ref()
-        .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, &s.transform));
-    let mut b = if with_fills { body } else { Bounds::EMPTY };
-    for st in &s.strokes {
-        let sb = Bounds::of_path(&st.outline, &s.transform);
-        b = b.union(&if st.side == StrokeSide::Inside {
-            sb.intersect(&body)
-        } else {
-            sb
-        });
-    }
-    b
+    let body = if with_fills {
+        s.object_bounds
+    } else {
+        Bounds::EMPTY
+    };
+    body.union(&s.stroke_bounds)
 }
 
 fn kind_bounds(kind: &NodeKind) -> Bounds {

@@ -77,6 +77,10 @@ pub struct ShapeNode {
     pub strokes: Vec<StrokeNode>,
     /// PASS_THROUGH shape: each fill blends onto the backdrop with its own mode.
     pub pass_through: bool,
+    /// Object bounds: the body outline in component space.
+    pub object_bounds: Bounds,
+    /// Stroke bounds: what the strokes can paint (INSIDE ones within the body).
+    pub stroke_bounds: Bounds,
 }
 
 /// Where a stroke shows relative to the body.
