@@ -7,7 +7,7 @@
 //! straight onto the destination, which gives the same pixels without a buffer.
 
 use super::blend::{blend, lerp, scale, Px, CLEAR};
-use super::draw_shape::{draw_shape, paint_span, Parts};
+use super::draw_shape::{draw_shape, paint_span, Cov, Parts};
 use super::prepare::{PKind, PMask, PNode, PShape};
 use super::rect::IRect;
 use super::surface::{load, store, Scratch, Surface};
@@ -49,7 +49,49 @@ pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect
             mask_opacity,
             isolated,
             children,
-        } => draw_embed(sc, n, mask, *mask_opacity, *isolated, children, dst, region),
+        } => {
+            if !*isolated && n.opacity >= 1.0 && embed_is_direct(mask) {
+                draw_embed_direct(sc, mask, *mask_opacity, children, dst, region);
+            } else {
+                draw_embed(sc, n, mask, *mask_opacity, *isolated, children, dst, region);
+            }
+        }
+    }
+}
+
+/// True when the embedding mask clips to whole pixels and paints only inside itself: then
+/// clipping is a rectangle and everything can draw straight onto the destination.
+fn embed_is_direct(mask: &PShape) -> bool {
+    mask.pixel_rect.is_some() && mask.strokes.iter().all(|s| s.side == StrokeSide::Inside)
+}
+
+/// The embedded group for a pixel-aligned rectangular frame (the common Figma frame):
+/// fills, children and inner strokes drawn directly, clipped to the rectangle.
+fn draw_embed_direct(
+    sc: &mut Scratch,
+    mask: &PShape,
+    mask_opacity: f32,
+    children: &[PNode],
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
+    let clip = region.intersect(&mask.pixel_rect.unwrap_or(IRect::EMPTY));
+    if clip.is_empty() {
+        return;
+    }
+    if mask_opacity > 0.0 {
+        for f in &mask.fills {
+            paint_span(sc, f, f.blend, Cov::Full, mask_opacity, dst, clip);
+        }
+    }
+    draw_nodes(sc, children, dst, clip);
+    if mask_opacity > 0.0 {
+        for st in &mask.strokes {
+            let mut c = sc.mask();
+            sc.raster.fill(&st.edges, st.even_odd, clip, &mut c);
+            paint_span(sc, &st.paint, st.paint.blend, Cov::Mask(&c), mask_opacity, dst, clip);
+            sc.give_mask(c);
+        }
     }
 }
 
@@ -183,10 +225,9 @@ fn draw_embed(
         data: &mut over_buf,
         rect: region,
     };
-    let full = vec![255u8; region.width() * region.height()];
     if mask_opacity > 0.0 {
         for f in &mask.fills {
-            paint_span(sc, f, f.blend, &full, mask_opacity, &mut over, region);
+            paint_span(sc, f, f.blend, Cov::Full, mask_opacity, &mut over, region);
         }
     }
     draw_nodes(sc, children, &mut over, region.intersect(&mask.body.rect));
@@ -199,7 +240,7 @@ fn draw_embed(
                 sc,
                 &st.paint,
                 st.paint.blend,
-                &c,
+                Cov::Mask(&c),
                 mask_opacity,
                 &mut over,
                 region,

@@ -49,7 +49,7 @@ pub fn draw_shape(
     if strokes.is_empty() && (s.fills.len() == 1) {
         let fill = &s.fills[0];
         let m = if s.pass_through { fill.blend } else { mode };
-        paint_span(sc, fill, m, &body, opacity, dst, region);
+        paint_span(sc, fill, m, Cov::Mask(&body), opacity, dst, region);
     } else {
         general(sc, s, strokes, &body, &covs, opacity, mode, dst, region);
     }
@@ -57,30 +57,53 @@ pub fn draw_shape(
     covs.into_iter().for_each(|c| sc.give_mask(c));
 }
 
+/// Coverage of one paint operation.
+#[derive(Clone, Copy)]
+pub enum Cov<'a> {
+    /// Every pixel of the region fully covered.
+    Full,
+    /// One byte per pixel of the region, rows top to bottom.
+    Mask(&'a [u8]),
+}
+
+impl Cov<'_> {
+    fn row(&self, ry: usize, w: usize) -> Option<&[u8]> {
+        match self {
+            Cov::Full => None,
+            Cov::Mask(m) => Some(&m[ry * w..(ry + 1) * w]),
+        }
+    }
+}
+
 /// One paint under a coverage mask: `dst = blend(dst, paint × coverage × opacity)`.
+#[allow(clippy::too_many_arguments)]
 pub fn paint_span(
     sc: &mut Scratch,
     p: &DevicePaint,
     mode: BlendMode,
-    cov: &[u8],
+    cov: Cov<'_>,
     opacity: f32,
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
     let w = region.width();
     let solid = p.solid();
+    if let (Some(color), BlendMode::Normal) = (solid, mode) {
+        return solid_over(color, cov, opacity, dst, region);
+    }
     let mut row = sc.row(w);
     let k = opacity / 255.0;
     for (ry, y) in (region.y0..region.y1).enumerate() {
-        let cov_row = &cov[ry * w..(ry + 1) * w];
-        if cov_row.iter().all(|&c| c == 0) {
+        let cov_row = cov.row(ry, w);
+        if cov_row.is_some_and(|r| r.iter().all(|&c| c == 0)) {
             continue;
         }
         if solid.is_none() {
             p.row(region.x0, y, &mut row);
         }
         let out = dst.span_mut(region.x0, region.x1, y);
-        for (i, (&c, px)) in cov_row.iter().zip(out.chunks_exact_mut(4)).enumerate() {
+        for (i, px) in out.chunks_exact_mut(4).enumerate() {
+            let c = cov_row.map_or(255, |r| r[i]);
             if c == 0 {
                 continue;
             }
@@ -94,6 +117,40 @@ pub fn paint_span(
         }
     }
     sc.give_row(row);
+}
+
+/// Source-over of one colour in 8-bit integer arithmetic (the hot path of flat designs).
+fn solid_over(color: Px, cov: Cov<'_>, opacity: f32, dst: &mut Surface<'_>, region: IRect) {
+    let src = color.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u32);
+    let op = (opacity.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
+    let opaque = [src[0] as u8, src[1] as u8, src[2] as u8, src[3] as u8];
+    let w = region.width();
+    for (ry, y) in (region.y0..region.y1).enumerate() {
+        let cov_row = cov.row(ry, w);
+        let out = dst.span_mut(region.x0, region.x1, y);
+        for (i, px) in out.chunks_exact_mut(4).enumerate() {
+            let c = cov_row.map_or(255, |r| r[i] as u32);
+            if c == 0 {
+                continue;
+            }
+            let t = div255(c * op);
+            if t == 255 && src[3] == 255 {
+                px.copy_from_slice(&opaque);
+                continue;
+            }
+            let s = src.map(|v| div255(v * t));
+            let keep = 255 - s[3];
+            for j in 0..4 {
+                px[j] = (s[j] + div255(px[j] as u32 * keep)).min(255) as u8;
+            }
+        }
+    }
+}
+
+/// `round(v / 255)` for `v <= 255 * 255`.
+#[inline]
+fn div255(v: u32) -> u32 {
+    (v + 128 + ((v + 128) >> 8)) >> 8
 }
 
 /// The full per-pixel formula: several fills, strokes, pass-through.

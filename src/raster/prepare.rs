@@ -96,6 +96,9 @@ pub struct PShape {
     pub strokes: Vec<PStroke>,
     /// Each fill blends onto the backdrop itself.
     pub pass_through: bool,
+    /// When the body is an axis-aligned rectangle on whole pixels: that rectangle (coverage
+    /// is exactly 1 inside and 0 outside).
+    pub pixel_rect: Option<IRect>,
 }
 
 /// A prepared stroke.
@@ -238,13 +241,27 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
             })
         })
         .collect();
+    let pixel_rect = pixel_rect(&body);
     PShape {
         body,
         even_odd: s.even_odd,
         fills,
         strokes,
         pass_through: s.pass_through,
+        pixel_rect,
     }
+}
+
+/// The rectangle of a body made of two opposite vertical edges on whole pixels.
+fn pixel_rect(e: &Edges) -> Option<IRect> {
+    let [a, b] = e.lines.as_slice() else { return None };
+    let whole = |v: f32| v == v.round() && v.abs() < (1 << 24) as f32;
+    let aligned = [a.x0, a.x1, a.y0, a.y1, b.x0, b.x1, b.y0, b.y1].into_iter().all(whole);
+    if !aligned || a.x0 != a.x1 || b.x0 != b.x1 || a.y0 != b.y0 || a.y1 != b.y1 || a.dir == b.dir {
+        return None;
+    }
+    let (x0, x1) = (a.x0.min(b.x0) as i32, a.x0.max(b.x0) as i32);
+    Some(IRect::new(x0, a.y0 as i32, x1, a.y1 as i32))
 }
 
 /// Pixels a shape can change: the body when filled, strokes (inside ones within the body).
