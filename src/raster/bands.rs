@@ -7,6 +7,8 @@
 //! value depends only on the scene and that pixel's coordinates, the bytes are identical for
 //! any thread count and band height.
 
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use super::draw_group::draw_nodes;
@@ -15,19 +17,45 @@ use super::rect::IRect;
 use super::surface::{Scratch, Surface};
 
 /// Renders rows `y0..y0 + chunk.len() / (4 · width)` into `chunk`, band by band.
-pub fn render_rows(prep: &Prepared, band_height: usize, y0: u32, chunk: &mut [u8]) {
+pub fn render_rows(
+    prep: &Prepared,
+    pool: &ScratchPool,
+    band_height: usize,
+    y0: u32,
+    chunk: &mut [u8],
+) {
     let row_bytes = prep.width as usize * 4;
     if row_bytes == 0 {
         return;
     }
     let band_bytes = band_height.max(1) * row_bytes;
-    chunk.par_chunks_mut(band_bytes).enumerate().for_each_init(
-        Scratch::default,
-        |sc, (i, band)| {
+    // Scratch memory is pooled across bands and chunks: fresh pages cost more than drawing.
+    chunk
+        .par_chunks_mut(band_bytes)
+        .enumerate()
+        .for_each(|(i, band)| {
+            let mut sc = take_scratch(pool);
             let top = y0 as i32 + (i * band_height.max(1)) as i32;
-            render_band(prep, sc, top, band);
-        },
-    );
+            render_band(prep, &mut sc, top, band);
+            give_scratch(pool, sc);
+        });
+}
+
+/// Scratch buffers shared by the bands of one render.
+pub type ScratchPool = Mutex<Vec<Scratch>>;
+
+fn take_scratch(pool: &ScratchPool) -> Scratch {
+    pool.lock()
+        .map(|mut p| p.pop())
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn give_scratch(pool: &ScratchPool, sc: Scratch) {
+    if let Ok(mut p) = pool.lock() {
+        p.push(sc);
+    }
 }
 
 /// Renders one band starting at absolute row `top`.

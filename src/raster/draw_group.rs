@@ -89,7 +89,15 @@ fn draw_embed_direct(
         for st in &mask.strokes {
             let mut c = sc.mask();
             sc.raster.fill(&st.edges, st.even_odd, clip, &mut c);
-            paint_span(sc, &st.paint, st.paint.blend, Cov::Mask(&c), mask_opacity, dst, clip);
+            paint_span(
+                sc,
+                &st.paint,
+                st.paint.blend,
+                Cov::Mask(&c),
+                mask_opacity,
+                dst,
+                clip,
+            );
             sc.give_mask(c);
         }
     }
@@ -125,6 +133,14 @@ fn draw_group(
             if t <= 0.0 || (isolated && s[3] == 0) {
                 continue;
             }
+            if !isolated {
+                lerp_u8(d, s, t);
+                continue;
+            }
+            if n.blend == BlendMode::Normal {
+                over_u8(d, s, t);
+                continue;
+            }
             let dp = load(d);
             let r = if isolated {
                 blend(dp, load(s), n.blend)
@@ -135,6 +151,47 @@ fn draw_group(
         }
     }
     sc.give_pixels(buf);
+}
+
+/// `d = lerp(d, s, t)` on premultiplied bytes.
+#[inline]
+fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
+    let t = (t.clamp(0.0, 1.0) * 255.0 + 0.5) as i32;
+    if t == 255 {
+        d.copy_from_slice(s);
+        return;
+    }
+    for j in 0..4 {
+        let (a, b) = (d[j] as i32, s[j] as i32);
+        d[j] = (a + div255_signed((b - a) * t)) as u8;
+    }
+}
+
+/// `d = s·t + d·(1 − αs·t)` (source-over with opacity) on premultiplied bytes.
+#[inline]
+fn over_u8(d: &mut [u8], s: &[u8], t: f32) {
+    let t = (t.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
+    let src = [0, 1, 2, 3].map(|j| div255(s[j] as u32 * t));
+    let keep = 255 - src[3];
+    for j in 0..4 {
+        d[j] = (src[j] + div255(d[j] as u32 * keep)).min(255) as u8;
+    }
+}
+
+/// `round(v / 255)` for `0 <= v <= 255 * 255`.
+#[inline]
+fn div255(v: u32) -> u32 {
+    (v + 128 + ((v + 128) >> 8)) >> 8
+}
+
+/// `round(v / 255)` for `|v| <= 255 * 255`.
+#[inline]
+fn div255_signed(v: i32) -> i32 {
+    if v >= 0 {
+        div255(v as u32) as i32
+    } else {
+        -(div255((-v) as u32) as i32)
+    }
 }
 
 /// The scalar mask value per pixel of `region`, 0..1.
@@ -250,6 +307,9 @@ fn draw_embed(
     }
     let w = region.width();
     let mut rows: Vec<Vec<Px>> = mask.strokes.iter().map(|_| sc.row(w)).collect();
+    // Without isolation or opacity a pixel is the overlay inside the body and the untouched
+    // backdrop outside it where no stroke reaches: only the rest needs the blend.
+    let direct = !isolated && n.opacity >= 1.0;
     for (ry, y) in (region.y0..region.y1).enumerate() {
         for (st, r) in mask.strokes.iter().zip(rows.iter_mut()) {
             st.paint.row(region.x0, y, r);
@@ -257,6 +317,14 @@ fn draw_embed(
         let src = over.span(region.x0, region.x1, y);
         let out = dst.span_mut(region.x0, region.x1, y);
         for (i, (o, d)) in src.chunks_exact(4).zip(out.chunks_exact_mut(4)).enumerate() {
+            let b = body[ry * w + i];
+            if direct && b == 255 {
+                d.copy_from_slice(o);
+                continue;
+            }
+            if direct && b == 0 && covs.iter().all(|c| c[ry * w + i] == 0) {
+                continue;
+            }
             let dp = load(d);
             let mut under = if isolated { CLEAR } else { dp };
             for (k, st) in mask.strokes.iter().enumerate() {

@@ -167,6 +167,7 @@ fn general(
     region: IRect,
 ) {
     let w = region.width();
+    let fast = FastSolid::new(s, strokes, opacity, mode);
     let mut fill_rows: Vec<Vec<Px>> = s.fills.iter().map(|_| sc.row(w)).collect();
     let mut stroke_rows: Vec<Vec<Px>> = strokes.iter().map(|_| sc.row(w)).collect();
     for (ry, y) in (region.y0..region.y1).enumerate() {
@@ -184,6 +185,11 @@ fn general(
         }
         let out = dst.span_mut(region.x0, region.x1, y);
         for (i, px) in out.chunks_exact_mut(4).enumerate() {
+            if let Some(f) = &fast {
+                if f.pixel(px, body_row[i], covs, span.start + i) {
+                    continue;
+                }
+            }
             let b = body_row[i] as f32 / 255.0;
             let stroke_cov = |k: usize| covs[k][span.start + i] as f32 / 255.0;
             if b == 0.0 && (0..covs.len()).all(|k| stroke_cov(k) == 0.0) {
@@ -217,6 +223,75 @@ fn general(
         .into_iter()
         .chain(stroke_rows)
         .for_each(|r| sc.give_row(r));
+}
+
+/// Solid NORMAL fills and strokes at full opacity: pixels fully inside or fully outside the
+/// body reduce to plain source-over sequences, done in 8-bit integers. Edge pixels return
+/// `false` and take the exact formula.
+struct FastSolid {
+    fills: Vec<[u32; 4]>,
+    strokes: Vec<([u32; 4], StrokeSide)>,
+}
+
+impl FastSolid {
+    fn new(s: &PShape, strokes: &[PStroke], opacity: f32, mode: BlendMode) -> Option<FastSolid> {
+        let normal_solid = |p: &DevicePaint| match (p.solid(), p.blend) {
+            (Some(c), BlendMode::Normal) => {
+                Some(c.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u32))
+            }
+            _ => None,
+        };
+        if opacity < 1.0 || (mode != BlendMode::Normal && !s.pass_through) {
+            return None;
+        }
+        let fills = s
+            .fills
+            .iter()
+            .map(normal_solid)
+            .collect::<Option<Vec<_>>>()?;
+        let strokes = strokes
+            .iter()
+            .map(|st| normal_solid(&st.paint).map(|c| (c, st.side)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(FastSolid { fills, strokes })
+    }
+
+    /// Draws pixel `px` when its body coverage is 0 or 255; returns whether it did.
+    #[inline]
+    fn pixel(&self, px: &mut [u8], body: u8, covs: &[Vec<u8>], at: usize) -> bool {
+        let inside = match body {
+            255 => true,
+            0 => false,
+            _ => return false,
+        };
+        if inside {
+            for f in &self.fills {
+                over_u8(px, f, 255);
+            }
+        }
+        for (k, (c, side)) in self.strokes.iter().enumerate() {
+            let cov = covs[k][at] as u32;
+            let shows = if inside {
+                *side != StrokeSide::Outside
+            } else {
+                *side != StrokeSide::Inside
+            };
+            if cov != 0 && shows {
+                over_u8(px, c, cov);
+            }
+        }
+        true
+    }
+}
+
+/// Source-over of premultiplied 8-bit colour `src` scaled by `t / 255`.
+#[inline]
+fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
+    let s = src.map(|v| div255(v * t));
+    let keep = 255 - s[3];
+    for j in 0..4 {
+        px[j] = (s[j] + div255(px[j] as u32 * keep)).min(255) as u8;
+    }
 }
 
 /// The overlay: fills composited in isolation then onto `d` with the layer mode, or for

@@ -84,7 +84,8 @@ pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
     let prep = prepare(scene, opts.scale);
     let mut data = vec![0u8; width as usize * height as usize * 4];
-    bands::render_rows(&prep, opts.band_height, 0, &mut data);
+    let pool = bands::ScratchPool::default();
+    bands::render_rows(&prep, &pool, opts.band_height, 0, &mut data);
     Ok(Image {
         width,
         height,
@@ -104,11 +105,12 @@ pub fn render_streamed(
     let band = opts.band_height.max(1);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
     let mut buf = Vec::new();
+    let pool = bands::ScratchPool::default();
     let mut y = 0u32;
     while y < height {
         let rows = (chunk_rows as u32).min(height - y);
         buf.resize(rows as usize * width as usize * 4, 0);
-        bands::render_rows(&prep, band, y, &mut buf);
+        bands::render_rows(&prep, &pool, band, y, &mut buf);
         sink(y, &buf)?;
         y += rows;
     }

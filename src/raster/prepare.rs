@@ -254,9 +254,13 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
 
 /// The rectangle of a body made of two opposite vertical edges on whole pixels.
 fn pixel_rect(e: &Edges) -> Option<IRect> {
-    let [a, b] = e.lines.as_slice() else { return None };
+    let [a, b] = e.lines.as_slice() else {
+        return None;
+    };
     let whole = |v: f32| v == v.round() && v.abs() < (1 << 24) as f32;
-    let aligned = [a.x0, a.x1, a.y0, a.y1, b.x0, b.x1, b.y0, b.y1].into_iter().all(whole);
+    let aligned = [a.x0, a.x1, a.y0, a.y1, b.x0, b.x1, b.y0, b.y1]
+        .into_iter()
+        .all(whole);
     if !aligned || a.x0 != a.x1 || b.x0 != b.x1 || a.y0 != b.y0 || a.y1 != b.y1 || a.dir == b.dir {
         return None;
     }
