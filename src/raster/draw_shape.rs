@@ -88,8 +88,10 @@ pub fn paint_span(
 ) {
     let w = region.width();
     let solid = p.solid();
-    if let (Some(color), BlendMode::Normal) = (solid, mode) {
-        return solid_over(color, cov, opacity, dst, region);
+    match (solid, mode) {
+        (Some(color), BlendMode::Normal) => return solid_over(color, cov, opacity, dst, region),
+        (None, BlendMode::Normal) => return varying_over(sc, p, cov, opacity, dst, region),
+        _ => {}
     }
     let mut row = sc.row(w);
     let k = opacity / 255.0;
@@ -145,6 +147,38 @@ fn solid_over(color: Px, cov: Cov<'_>, opacity: f32, dst: &mut Surface<'_>, regi
             }
         }
     }
+}
+
+/// Source-over of a per-pixel colour (gradients) in 8-bit integer arithmetic.
+fn varying_over(
+    sc: &mut Scratch,
+    p: &DevicePaint,
+    cov: Cov<'_>,
+    opacity: f32,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
+    let op = (opacity.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
+    let w = region.width();
+    let mut row = sc.row8(w);
+    for (ry, y) in (region.y0..region.y1).enumerate() {
+        let cov_row = cov.row(ry, w);
+        if cov_row.is_some_and(|r| r.iter().all(|&c| c == 0)) {
+            continue;
+        }
+        p.row_u8(region.x0, y, &mut row);
+        let out = dst.span_mut(region.x0, region.x1, y);
+        for (i, px) in out.chunks_exact_mut(4).enumerate() {
+            let c = cov_row.map_or(255, |r| r[i] as u32);
+            if c == 0 {
+                continue;
+            }
+            let t = div255(c * op);
+            let src = row[i].map(|v| v as u32);
+            over_u8(px, &src, t);
+        }
+    }
+    sc.give_row8(row);
 }
 
 /// `round(v / 255)` for `v <= 255 * 255`.

@@ -38,6 +38,7 @@ pub struct DeviceGradient {
     kind: GradientKind,
     inv: [f64; 6],
     lut: Vec<Px>,
+    lut8: Vec<[u8; 4]>,
 }
 
 impl DevicePaint {
@@ -51,10 +52,13 @@ impl DevicePaint {
                 transform,
             } => {
                 let inv = device.then_apply_to(transform).invert()?;
+                let lut = build_lut(stops);
+                let lut8 = lut.iter().map(|c| to_u8(*c)).collect();
                 Source::Gradient(Box::new(DeviceGradient {
                     kind: *kind,
                     inv: inv.0,
-                    lut: build_lut(stops),
+                    lut,
+                    lut8,
                 }))
             }
         };
@@ -79,10 +83,29 @@ impl DevicePaint {
             Source::Gradient(g) => g.row(x0, y, out),
         }
     }
+
+    /// Writes 8-bit premultiplied colours of pixels `x0..x0 + out.len()` of row `y`.
+    pub fn row_u8(&self, x0: i32, y: i32, out: &mut [[u8; 4]]) {
+        match &self.source {
+            Source::Solid(c) => out.fill(to_u8(*c)),
+            Source::Gradient(g) => g.for_each(x0, y, out, |i| g.lut8[i]),
+        }
+    }
+}
+
+/// Rounds a premultiplied colour to bytes.
+pub fn to_u8(c: Px) -> [u8; 4] {
+    c.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)
 }
 
 impl DeviceGradient {
     fn row(&self, x0: i32, y: i32, out: &mut [Px]) {
+        self.for_each(x0, y, out, |i| self.lut[i]);
+    }
+
+    /// Evaluates the lookup-table index of each pixel of a row and maps it through `pick`.
+    #[inline]
+    fn for_each<T>(&self, x0: i32, y: i32, out: &mut [T], pick: impl Fn(usize) -> T) {
         let [a, b, c, d, e, f] = self.inv;
         let py = y as f64 + 0.5;
         let last = (LUT_SIZE - 1) as f64;
@@ -100,7 +123,7 @@ impl DeviceGradient {
                 }
             };
             let idx = (t.clamp(0.0, 1.0) * last + 0.5) as usize;
-            *o = self.lut[idx.min(LUT_SIZE - 1)];
+            *o = pick(idx.min(LUT_SIZE - 1));
         }
     }
 }

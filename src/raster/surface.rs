@@ -70,6 +70,7 @@ pub struct Scratch {
     pixels: Vec<Vec<u8>>,
     masks: Vec<Vec<u8>>,
     rows: Vec<Vec<Px>>,
+    rows8: Vec<Vec<[u8; 4]>>,
     /// The coverage rasteriser and its accumulation buffer.
     pub raster: Rasterizer,
 }
@@ -114,6 +115,19 @@ impl Scratch {
         v.clear();
         v.resize(n, [0.0; 4]);
         v
+    }
+
+    /// An 8-bit paint row of `n` pixels.
+    pub fn row8(&mut self, n: usize) -> Vec<[u8; 4]> {
+        let mut v = self.rows8.pop().unwrap_or_default();
+        v.clear();
+        v.resize(n, [0; 4]);
+        v
+    }
+
+    /// Returns an 8-bit paint row for reuse.
+    pub fn give_row8(&mut self, v: Vec<[u8; 4]>) {
+        self.rows8.push(v);
     }
 
     /// Returns a paint row for reuse.
