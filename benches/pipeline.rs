@@ -51,7 +51,8 @@ fn stages(c: &mut Criterion) {
         let Ok(doc) = octopus_schema::parse_document(&json) else {
             continue;
         };
-        let Ok(scene) = build_scene(&doc, &SceneOptions::default()) else {
+        let Ok(scene) = build_scene(&doc, &SceneOptions::default(), &octopus_render::NoAssets)
+        else {
             continue;
         };
         let opts = RenderOptions::default();
@@ -66,7 +67,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| octopus_schema::parse_document(&json))
         });
         g.bench_function("scene", |b| {
-            b.iter(|| build_scene(&doc, &SceneOptions::default()))
+            b.iter(|| build_scene(&doc, &SceneOptions::default(), &octopus_render::NoAssets))
         });
         g.throughput(Throughput::Elements(pixels));
         for (n, pool) in &pools {

@@ -12,7 +12,22 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
-use octopus_render::{render_png, Blame, Diagnostic, Error, RenderConfig, Result};
+use octopus_render::{render_png, AssetResolver, Blame, Diagnostic, Error, RenderConfig, Result};
+
+/// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
+struct DirAssets {
+    dir: PathBuf,
+}
+
+impl AssetResolver for DirAssets {
+    fn lookup(&self, name: &str) -> Option<Vec<u8>> {
+        // Keys are file names, never paths: a key with a separator or `..` is not looked up.
+        if name.is_empty() || name.contains(['/', '\\']) || name == ".." {
+            return None;
+        }
+        fs::read(self.dir.join(name)).ok()
+    }
+}
 
 /// Renders Octopus 3 design documents to PNG.
 #[derive(Parser)]
@@ -42,7 +57,8 @@ struct RenderArgs {
     /// Output pixels per design pixel.
     #[arg(long, default_value_t = 1.0)]
     scale: f32,
-    /// Directory holding the bitmaps the documents reference (default: next to the document).
+    /// Directory holding the bitmaps the documents reference, named by key with or without
+    /// extension (default: the document's directory).
     #[arg(long)]
     assets: Option<PathBuf>,
     /// Render threads (default: all cores).
@@ -124,7 +140,12 @@ fn render_one(args: &RenderArgs, doc: &Path, out: &Path) -> Result<()> {
     let tmp = temp_name(out);
     let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut writer = BufWriter::new(file);
-    let rendered = render_png(&json, &config(args), &mut writer).and_then(|r| {
+    let dir = args
+        .assets
+        .clone()
+        .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let assets = DirAssets { dir };
+    let rendered = render_png(&json, &config(args), &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;
         Ok(r)
     });

@@ -6,6 +6,7 @@
 //! the worker) reads and writes files. Errors carry a [`Blame`] that decides what a caller
 //! does with a failed job; features not rendered exactly leave [`Diagnostic`]s.
 
+pub mod assets;
 pub mod diag;
 pub mod error;
 pub mod geom;
@@ -14,6 +15,7 @@ pub mod raster;
 pub mod render;
 pub mod scene;
 
+pub use assets::{AssetResolver, MemoryAssets, NoAssets};
 pub use diag::{DiagKind, Diagnostic};
 pub use error::{Blame, Error, Result};
 pub use render::{render_document, render_png, RenderConfig, Rendered};

@@ -1,12 +1,13 @@
 //! The whole pipeline on bytes: JSON → scene → pixels → PNG.
 //!
-//! Input: document JSON bytes and a [`RenderConfig`]. Output: an [`Image`] or a PNG written to
+//! Input: document JSON bytes, a [`RenderConfig`] and an [`AssetResolver`] for bitmaps. Output: an [`Image`] or a PNG written to
 //! any writer, plus the diagnostics. Guarantees: no file or network I/O here (the caller
 //! supplies bytes and a writer); the PNG is streamed chunk by chunk, so memory is bounded
 //! by the chunk, not the frame; the thread count is the caller's rayon pool.
 
 use std::io::Write;
 
+use crate::assets::AssetResolver;
 use crate::diag::Diagnostic;
 use crate::error::Result;
 use crate::output::{write_png, PngSpeed};
@@ -76,21 +77,30 @@ pub struct Rendered {
 }
 
 /// Parses and builds the scene of a document.
-pub fn load_scene(json: &[u8], cfg: &RenderConfig) -> Result<Scene> {
+pub fn load_scene(json: &[u8], cfg: &RenderConfig, assets: &dyn AssetResolver) -> Result<Scene> {
     let doc = octopus_schema::parse_document(json)?;
-    build_scene(&doc, &cfg.scene_options())
+    build_scene(&doc, &cfg.scene_options(), assets)
 }
 
 /// Renders a document into memory.
-pub fn render_document(json: &[u8], cfg: &RenderConfig) -> Result<(Image, Vec<Diagnostic>)> {
-    let scene = load_scene(json, cfg)?;
+pub fn render_document(
+    json: &[u8],
+    cfg: &RenderConfig,
+    assets: &dyn AssetResolver,
+) -> Result<(Image, Vec<Diagnostic>)> {
+    let scene = load_scene(json, cfg, assets)?;
     let image = raster::render(&scene, &cfg.render_options())?;
     Ok((image, scene.diagnostics))
 }
 
 /// Renders a document straight to PNG on `out`, streaming.
-pub fn render_png<W: Write>(json: &[u8], cfg: &RenderConfig, out: W) -> Result<Rendered> {
-    let scene = load_scene(json, cfg)?;
+pub fn render_png<W: Write>(
+    json: &[u8],
+    cfg: &RenderConfig,
+    assets: &dyn AssetResolver,
+    out: W,
+) -> Result<Rendered> {
+    let scene = load_scene(json, cfg, assets)?;
     render_scene_png(&scene, cfg, out)
 }
 

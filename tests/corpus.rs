@@ -19,7 +19,8 @@ fn every_corpus_document_renders() {
                 scale,
                 ..RenderConfig::default()
             };
-            let result = std::panic::catch_unwind(|| render_document(&json, &cfg));
+            let result =
+                std::panic::catch_unwind(|| render_document(&json, &cfg, support::assets()));
             match result {
                 Ok(Ok((img, diags))) => {
                     assert_eq!(img.data.len(), img.width as usize * img.height as usize * 4);

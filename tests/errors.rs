@@ -13,7 +13,7 @@ fn render(
     ),
     Error,
 > {
-    render_document(json.as_bytes(), &RenderConfig::default())
+    render_document(json.as_bytes(), &RenderConfig::default(), support::assets())
 }
 
 fn err(json: &str) -> Error {
@@ -128,7 +128,8 @@ fn unsupported_features_warn_with_layer_id() {
 #[test]
 fn pixel_limit_trips() {
     let json = r#"{"id":"big","dimensions":{"width":100000,"height":100000}}"#;
-    let e = render_document(json.as_bytes(), &RenderConfig::default()).unwrap_err();
+    let e =
+        render_document(json.as_bytes(), &RenderConfig::default(), support::assets()).unwrap_err();
     assert_eq!(e.blame(), Blame::Limits, "{e}");
     let small = RenderConfig {
         max_pixels: 99,
@@ -137,6 +138,7 @@ fn pixel_limit_trips() {
     let e = render_document(
         br#"{"id":"d","dimensions":{"width":10,"height":10}}"#,
         &small,
+        support::assets(),
     )
     .unwrap_err();
     assert_eq!(e.blame(), Blame::Limits);
@@ -153,7 +155,7 @@ fn path_segment_limit_trips() {
         max_path_segments: 100,
         ..RenderConfig::default()
     };
-    let e = render_document(json.as_bytes(), &cfg).unwrap_err();
+    let e = render_document(json.as_bytes(), &cfg, support::assets()).unwrap_err();
     assert_eq!(e.blame(), Blame::Limits, "{e}");
 }
 
@@ -163,7 +165,12 @@ fn bad_scale_is_rejected() {
         scale: 0.0,
         ..RenderConfig::default()
     };
-    assert!(render_document(br#"{"id":"d","dimensions":{"width":10,"height":10}}"#, &cfg).is_err());
+    assert!(render_document(
+        br#"{"id":"d","dimensions":{"width":10,"height":10}}"#,
+        &cfg,
+        support::assets()
+    )
+    .is_err());
 }
 
 #[test]
@@ -199,11 +206,38 @@ fn mutated_documents_never_panic() {
             let i = (next() % doc.len() as u64) as usize;
             doc[i] = b"0123456789-.eE,{}[]\":aZ "[(next() % 24) as usize];
         }
-        let result = std::panic::catch_unwind(|| render_document(&doc, &RenderConfig::default()));
+        let result = std::panic::catch_unwind(|| {
+            render_document(&doc, &RenderConfig::default(), support::assets())
+        });
         assert!(
             result.is_ok(),
             "panicked on mutated input:\n{}",
             String::from_utf8_lossy(&doc)
         );
     }
+}
+
+#[test]
+fn missing_and_corrupt_images_are_diagnostics() {
+    let mut assets = octopus_render::MemoryAssets::new();
+    assets.insert("broken.png", b"\x89PNG not really".to_vec());
+    let json = with_layers(
+        r#"{"id":"i","type":"SHAPE","shape":{"path":{"type":"RECTANGLE","rectangle":{"x0":0,"y0":0,"x1":5,"y1":5}},"fills":[
+            {"type":"IMAGE","image":{"ref":{"type":"RESOURCE_REF","value":"absent"}},"positioning":{"layout":"FILL","origin":"LAYER","transform":[5,0,0,5,0,0]}},
+            {"type":"IMAGE","image":{"ref":{"type":"RESOURCE_REF","value":"broken"}},"positioning":{"layout":"FILL","origin":"LAYER","transform":[5,0,0,5,0,0]}}]}}"#,
+    );
+    let (_, diags) =
+        render_document(json.as_bytes(), &RenderConfig::default(), &assets).expect("renders");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.kind == DiagKind::MissingAsset && d.message.contains("absent")),
+        "{diags:?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.kind == DiagKind::InvalidValue && d.message.contains("broken")),
+        "{diags:?}"
+    );
 }

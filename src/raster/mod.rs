@@ -11,6 +11,7 @@ mod blend;
 mod coverage;
 mod draw_group;
 mod draw_shape;
+mod image;
 mod paint;
 mod prepare;
 mod rect;

@@ -9,6 +9,7 @@
 use octopus_schema::Transform;
 
 use super::blend::Px;
+use super::image::DeviceImage;
 use crate::scene::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};
 
 /// Entries of a gradient lookup table (finer than the reference's 256 to avoid banding).
@@ -30,6 +31,8 @@ pub enum Source {
     Solid(Px),
     /// A gradient.
     Gradient(Box<DeviceGradient>),
+    /// A bitmap.
+    Image(Box<DeviceImage>),
 }
 
 /// A gradient: device → gradient space matrix and premultiplied lookup table.
@@ -46,6 +49,17 @@ impl DevicePaint {
     pub fn new(p: &Paint, device: &Transform) -> Option<DevicePaint> {
         let source = match &p.kind {
             PaintKind::Solid(c) => Source::Solid(premultiply(*c)),
+            PaintKind::Image {
+                bitmap,
+                transform,
+                tile,
+                opacity,
+            } => {
+                let to_device = device.then_apply_to(transform);
+                Source::Image(Box::new(DeviceImage::new(
+                    bitmap, &to_device, *tile, *opacity,
+                )?))
+            }
             PaintKind::Gradient {
                 kind,
                 stops,
@@ -72,7 +86,7 @@ impl DevicePaint {
     pub fn solid(&self) -> Option<Px> {
         match &self.source {
             Source::Solid(c) => Some(*c),
-            Source::Gradient(_) => None,
+            Source::Gradient(_) | Source::Image(_) => None,
         }
     }
 
@@ -81,6 +95,7 @@ impl DevicePaint {
         match &self.source {
             Source::Solid(c) => out.fill(*c),
             Source::Gradient(g) => g.row(x0, y, out),
+            Source::Image(img) => img.row(x0, y, out),
         }
     }
 
@@ -89,6 +104,16 @@ impl DevicePaint {
         match &self.source {
             Source::Solid(c) => out.fill(to_u8(*c)),
             Source::Gradient(g) => g.for_each(x0, y, out, |i| g.lut8[i]),
+            Source::Image(img) => {
+                let mut px = [[0.0f32; 4]; 64];
+                for (k, chunk) in out.chunks_mut(64).enumerate() {
+                    let n = chunk.len();
+                    img.row(x0 + (k * 64) as i32, y, &mut px[..n]);
+                    for (o, p) in chunk.iter_mut().zip(&px[..n]) {
+                        *o = to_u8(*p);
+                    }
+                }
+            }
         }
     }
 }

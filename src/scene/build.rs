@@ -6,7 +6,13 @@
 //! meaningless (bad path data, non-positive dimensions) are input errors with the same
 //! path and id; a document cannot exceed the configured geometry limits.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use octopus_schema::{Document, FillRule, Layer, LayerKind, MaskBasis, Shape, Transform};
+
+use super::bitmap::{decode, Bitmap};
+use crate::assets::AssetResolver;
 
 use super::geometry::build_path;
 use super::paint::{resolve_blend, resolve_fill};
@@ -26,6 +32,8 @@ pub struct SceneOptions {
     pub max_path_segments: usize,
     /// Most nodes a document may have.
     pub max_nodes: usize,
+    /// Most pixels one bitmap may have.
+    pub max_image_pixels: u64,
 }
 
 impl Default for SceneOptions {
@@ -34,12 +42,15 @@ impl Default for SceneOptions {
             scale: 1.0,
             max_path_segments: 20_000_000,
             max_nodes: 2_000_000,
+            max_image_pixels: 100_000_000,
         }
     }
 }
 
-/// Builder state: diagnostics, the current JSON path and layer, limits.
-pub struct Ctx {
+/// Builder state: diagnostics, the current JSON path and layer, limits, bitmaps.
+pub struct Ctx<'a> {
+    assets: &'a dyn AssetResolver,
+    bitmaps: HashMap<String, Option<Arc<Bitmap>>>,
     diags: Diagnostics,
     path: Vec<String>,
     layers: Vec<String>,
@@ -48,9 +59,11 @@ pub struct Ctx {
     nodes: usize,
 }
 
-impl Ctx {
-    fn new(opts: SceneOptions) -> Self {
+impl<'a> Ctx<'a> {
+    fn new(opts: SceneOptions, assets: &'a dyn AssetResolver) -> Self {
         Ctx {
+            assets,
+            bitmaps: HashMap::new(),
             diags: Diagnostics::default(),
             path: Vec::new(),
             layers: Vec::new(),
@@ -114,6 +127,48 @@ impl Ctx {
         Ok(())
     }
 
+    /// The decoded bitmap of image `key`, decoded once per document; reports a missing or
+    /// undecodable image at the current element.
+    pub fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
+        if !self.bitmaps.contains_key(key) {
+            let decoded = match self.assets.image(key) {
+                None => Err(None),
+                Some(bytes) => decode(&bytes, self.opts.max_image_pixels).map_err(Some),
+            };
+            let (bitmap, problem) = match decoded {
+                Ok(b) => (Some(Arc::new(b)), None),
+                Err(None) => (
+                    None,
+                    Some((
+                        DiagKind::MissingAsset,
+                        format!("image {key:?} not found; fill skipped"),
+                    )),
+                ),
+                Err(Some(e)) => (
+                    None,
+                    Some((
+                        DiagKind::InvalidValue,
+                        format!("image {key:?}: {e}; fill skipped"),
+                    )),
+                ),
+            };
+            self.bitmaps.insert(key.to_owned(), bitmap);
+            if let Some((kind, msg)) = problem {
+                self.report(kind, "image.ref", msg);
+                return None;
+            }
+        }
+        let found = self.bitmaps.get(key).cloned().flatten();
+        if found.is_none() {
+            self.report(
+                DiagKind::MissingAsset,
+                "image.ref",
+                format!("image {key:?} unavailable; fill skipped"),
+            );
+        }
+        found
+    }
+
     /// Render scale hint.
     pub fn scale(&self) -> f32 {
         self.opts.scale
@@ -126,8 +181,12 @@ impl Ctx {
 }
 
 /// Builds the render tree of `doc`.
-pub fn build_scene(doc: &Document, opts: &SceneOptions) -> Result<Scene> {
-    let mut ctx = Ctx::new(opts.clone());
+pub fn build_scene(
+    doc: &Document,
+    opts: &SceneOptions,
+    assets: &dyn AssetResolver,
+) -> Result<Scene> {
+    let mut ctx = Ctx::new(opts.clone(), assets);
     if let Some(v) = &doc.version {
         if doc.major_version() != Some(3) {
             ctx.report(

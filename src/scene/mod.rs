@@ -7,6 +7,7 @@
 //! dropped. Guarantees: the renderer reads only this tree; everything the tree cannot
 //! represent was reported as a diagnostic while building it; building does no I/O.
 
+mod bitmap;
 mod boolean;
 mod bounds;
 mod build;
@@ -14,6 +15,7 @@ mod geometry;
 mod paint;
 mod stroke;
 
+pub use bitmap::{decode as decode_bitmap, Bitmap};
 pub use bounds::Bounds;
 pub use build::{build_scene, SceneOptions};
 pub use paint::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};

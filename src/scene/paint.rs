@@ -3,14 +3,18 @@
 //! Input: Octopus fills (COLOR, GRADIENT, IMAGE) and blend-mode names. Output: [`Paint`]s
 //! whose geometry is absolute (gradient space → component space) and whose colours are
 //! clamped to 0..1, plus the renderer's [`BlendMode`] (PASS_THROUGH removed: it is structure,
-//! not a blend function). Guarantee: anything not representable (unknown types, image fills
-//! until bitmaps land) is reported through the builder context and yields no paint.
+//! not a blend function). Image fills carry their decoded bitmap and a unit-square transform
+//! with the FILL/FIT layout already applied. Guarantee: anything not representable (unknown
+//! types, missing bitmaps) is reported through the builder context and yields no paint.
+
+use std::sync::Arc;
 
 use octopus_schema::{
-    BlendMode as SchemaBlend, Color, Fill, FillKind, Gradient, GradientType, Origin,
-    StopInterpolation, Transform,
+    BlendMode as SchemaBlend, Color, Fill, FillKind, Gradient, GradientType, ImageFilter,
+    ImageFilterType, Layout, Origin, StopInterpolation, Transform,
 };
 
+use super::bitmap::Bitmap;
 use super::build::Ctx;
 use crate::diag::DiagKind;
 
@@ -96,6 +100,17 @@ pub struct Paint {
 pub enum PaintKind {
     /// A solid, non-premultiplied colour, channels in 0..1.
     Solid([f32; 4]),
+    /// A bitmap.
+    Image {
+        /// The decoded pixels.
+        bitmap: Arc<Bitmap>,
+        /// Image unit square → component space, layout (FILL/FIT) applied.
+        transform: Transform,
+        /// Repeat the unit square (TILE layout) instead of transparent outside it.
+        tile: bool,
+        /// Product of the OPACITY_MULTIPLIER filters.
+        opacity: f32,
+    },
     /// A gradient.
     Gradient {
         /// Geometry.
@@ -178,30 +193,47 @@ pub fn resolve_fill(
             gradient,
             positioning,
         } => {
-            let base = match positioning.origin {
-                Origin::Layer | Origin::Unknown(_) => layer,
-                Origin::Parent => parent,
-                Origin::Artboard | Origin::Component => &Transform::IDENTITY,
-            };
-            if let Origin::Unknown(o) = &positioning.origin {
-                ctx.report(
-                    DiagKind::UnknownValue,
-                    "positioning.origin",
-                    format!("unknown origin {o:?}; using LAYER"),
-                );
-            }
+            let base = origin_base(ctx, &positioning.origin, layer, parent);
             resolve_gradient(ctx, gradient, base.then_apply_to(&positioning.transform))?
         }
-        FillKind::Image { image, .. } => {
-            ctx.report(
-                DiagKind::Unsupported,
-                "",
-                format!(
-                    "IMAGE fill ({:?}) is not rendered yet; skipped",
-                    image.reference.value
-                ),
-            );
-            return None;
+        FillKind::Image {
+            image,
+            positioning,
+            filters,
+        } => {
+            let base = origin_base(ctx, &positioning.origin, layer, parent);
+            let bitmap = ctx.bitmap(&image.reference.value)?;
+            if image.subsection.is_some() {
+                ctx.report(
+                    DiagKind::Unsupported,
+                    "image.subsection",
+                    "image subsection (crop) is not applied".into(),
+                );
+            }
+            let opacity = image_filters(ctx, filters);
+            if let Layout::Unknown(l) = &positioning.layout {
+                ctx.report(
+                    DiagKind::UnknownValue,
+                    "positioning.layout",
+                    format!("unknown layout {l:?}; using STRETCH"),
+                );
+            }
+            let unit = layout_transform(&positioning.transform, &positioning.layout, &bitmap);
+            let transform = base.then_apply_to(&unit);
+            if !transform.is_finite() || transform.invert().is_none() {
+                ctx.report(
+                    DiagKind::InvalidValue,
+                    "positioning.transform",
+                    "singular image transform; fill skipped".into(),
+                );
+                return None;
+            }
+            PaintKind::Image {
+                bitmap,
+                transform,
+                tile: positioning.layout == Layout::Tile,
+                opacity,
+            }
         }
         FillKind::Unknown(name) => {
             ctx.report(
@@ -213,6 +245,67 @@ pub fn resolve_fill(
         }
     };
     Some(Paint { blend, kind })
+}
+
+/// The space `positioning.transform` is relative to.
+fn origin_base(ctx: &mut Ctx, origin: &Origin, layer: &Transform, parent: &Transform) -> Transform {
+    match origin {
+        Origin::Layer => *layer,
+        Origin::Parent => *parent,
+        Origin::Artboard | Origin::Component => Transform::IDENTITY,
+        Origin::Unknown(o) => {
+            ctx.report(
+                DiagKind::UnknownValue,
+                "positioning.origin",
+                format!("unknown origin {o:?}; using LAYER"),
+            );
+            *layer
+        }
+    }
+}
+
+/// FILL (cover) and FIT (contain) keep the bitmap's aspect ratio inside the positioned box
+/// by scaling the unit square about its centre (digest §5.3); STRETCH and TILE use it as is.
+fn layout_transform(t: &Transform, layout: &Layout, bitmap: &Bitmap) -> Transform {
+    let [a, b, c, d, _, _] = t.0;
+    let (w, h) = ((a * a + b * b).sqrt(), (c * c + d * d).sqrt());
+    let (iw, ih) = (bitmap.width as f64, bitmap.height as f64);
+    if w <= 0.0 || h <= 0.0 || iw <= 0.0 || ih <= 0.0 {
+        return *t;
+    }
+    let r = (iw * h) / (ih * w);
+    let (sx, sy) = match layout {
+        Layout::Fill => (r.max(1.0), (1.0 / r).max(1.0)),
+        Layout::Fit => (r.min(1.0), (1.0 / r).min(1.0)),
+        _ => return *t,
+    };
+    let about_centre = Transform([sx, 0.0, 0.0, sy, 0.5 * (1.0 - sx), 0.5 * (1.0 - sy)]);
+    t.then_apply_to(&about_centre)
+}
+
+/// OPACITY_MULTIPLIER filters multiply; colour adjustments that would change pixels are
+/// reported (all-zero adjustments, which Figma writes on every image, change nothing).
+fn image_filters(ctx: &mut Ctx, filters: &[ImageFilter]) -> f32 {
+    let mut opacity = 1.0f32;
+    for (i, f) in filters.iter().enumerate().filter(|(_, f)| f.visible) {
+        match &f.kind {
+            ImageFilterType::OpacityMultiplier => opacity *= f.opacity.clamp(0.0, 1.0) as f32,
+            kind => {
+                let active = f.brightness.is_some_and(|b| b != 0.0)
+                    || f.color_adjustment
+                        .as_ref()
+                        .is_some_and(|m| m.values().any(|v| v.as_f64().is_some_and(|x| x != 0.0)));
+                if active {
+                    ctx.report(
+                        DiagKind::Unsupported,
+                        &format!("filters[{i}]"),
+                        format!("image filter {kind} is not applied yet"),
+                    );
+                }
+            }
+        }
+    }
+    opacity
 }
 
 fn resolve_gradient(ctx: &mut Ctx, g: &Gradient, transform: Transform) -> Option<PaintKind> {

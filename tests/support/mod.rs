@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::OnceLock;
+
 use octopus_render::raster::Image;
-use octopus_render::{render_document, RenderConfig};
+use octopus_render::{render_document, MemoryAssets, RenderConfig};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -52,10 +54,34 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Bitmaps for the tests: `fixtures/images` and, when present, the corpus images.
+pub fn assets() -> &'static MemoryAssets {
+    static ASSETS: OnceLock<MemoryAssets> = OnceLock::new();
+    ASSETS.get_or_init(|| {
+        let mut m = MemoryAssets::new();
+        let corpus_images = std::env::var_os("OCTOPUS_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("../shared/corpus"))
+            .join("assets/images");
+        for dir in [root().join("fixtures/images"), corpus_images] {
+            let mut files = Vec::new();
+            walk(&dir, &mut files);
+            for f in files {
+                if let (Some(name), Ok(bytes)) =
+                    (f.file_name().and_then(|n| n.to_str()), std::fs::read(&f))
+                {
+                    m.insert(name, bytes);
+                }
+            }
+        }
+        m
+    })
+}
+
 /// Renders a document file with `cfg`.
 pub fn render_file(path: &Path, cfg: &RenderConfig) -> Image {
     let json = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    render_document(&json, cfg)
+    render_document(&json, cfg, assets())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .0
 }

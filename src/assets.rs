@@ -1,0 +1,86 @@
+//! Where bitmaps come from: the caller supplies them, the core never reads files.
+//!
+//! Input: an image key (`image.ref.value` of a fill). Output: the encoded bytes, when the
+//! resolver has them. Guarantees: a key is found with or without a file extension (the
+//! corpus names its bitmaps `<ref>.png` / `<ref>.jpg` while documents say `<ref>`); the
+//! in-memory resolver is what the worker uses, the directory resolver lives in the CLI.
+
+use std::collections::HashMap;
+
+/// Extensions tried after the bare key.
+pub const IMAGE_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
+
+/// Supplies encoded image bytes by key.
+pub trait AssetResolver: Sync {
+    /// The bytes stored under exactly `name`, if any.
+    fn lookup(&self, name: &str) -> Option<Vec<u8>>;
+
+    /// The bytes of image `key`: tried as is, then with each known extension, then (when the
+    /// key has an extension) without it.
+    fn image(&self, key: &str) -> Option<Vec<u8>> {
+        candidates(key)
+            .into_iter()
+            .find_map(|name| self.lookup(&name))
+    }
+}
+
+/// The names tried for `key`, in order.
+pub fn candidates(key: &str) -> Vec<String> {
+    let mut out = vec![key.to_owned()];
+    out.extend(IMAGE_EXTENSIONS.iter().map(|e| format!("{key}.{e}")));
+    if let Some((stem, ext)) = key.rsplit_once('.') {
+        if IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) && !stem.is_empty() {
+            out.push(stem.to_owned());
+        }
+    }
+    out
+}
+
+/// A resolver that has nothing (every image reports as missing).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoAssets;
+
+impl AssetResolver for NoAssets {
+    fn lookup(&self, _: &str) -> Option<Vec<u8>> {
+        None
+    }
+}
+
+/// Bitmaps held in memory by name.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryAssets {
+    files: HashMap<String, Vec<u8>>,
+}
+
+impl MemoryAssets {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file under `name` (with or without extension).
+    pub fn insert(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
+        self.files.insert(name.into(), bytes);
+    }
+}
+
+impl AssetResolver for MemoryAssets {
+    fn lookup(&self, name: &str) -> Option<Vec<u8>> {
+        self.files.get(name).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_with_or_without_extension() {
+        let mut m = MemoryAssets::new();
+        m.insert("abc.png", vec![1]);
+        m.insert("def", vec![2]);
+        assert_eq!(m.image("abc"), Some(vec![1]));
+        assert_eq!(m.image("def.jpg"), Some(vec![2]));
+        assert_eq!(m.image("zzz"), None);
+    }
+}

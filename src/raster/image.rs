@@ -1,0 +1,203 @@
+//! Bitmap sampling for IMAGE fills.
+//!
+//! Input: a decoded [`Bitmap`], the unit-square-to-device matrix and the layout. Output:
+//! premultiplied colours per device pixel. Guarantees: bilinear filtering; when the image is
+//! shrunk by 2x or more a box-filtered mipmap level of matching size is sampled instead, so
+//! strong downscaling does not alias; outside the unit square the image is transparent,
+//! unless it tiles (TILE layout), when it repeats; each pixel's colour depends only on its
+//! absolute device position.
+
+use std::sync::Arc;
+
+use octopus_schema::Transform;
+
+use super::blend::Px;
+use crate::scene::Bitmap;
+
+/// A bitmap ready to sample in device space.
+#[derive(Debug, Clone)]
+pub struct DeviceImage {
+    level: Arc<Bitmap>,
+    /// Device → level pixel coordinates.
+    inv: [f64; 6],
+    tile: bool,
+    opacity: f32,
+}
+
+impl DeviceImage {
+    /// Prepares `bitmap` placed by `unit_to_device`; `None` when the placement is singular.
+    pub fn new(
+        bitmap: &Arc<Bitmap>,
+        unit_to_device: &Transform,
+        tile: bool,
+        opacity: f32,
+    ) -> Option<Self> {
+        if bitmap.width == 0 || bitmap.height == 0 {
+            return None;
+        }
+        let inv = unit_to_device.invert()?;
+        let [a, b, c, d, e, f] = inv.0;
+        // Image pixels per device pixel along each device axis.
+        let (w, h) = (bitmap.width as f64, bitmap.height as f64);
+        let sx = ((a * w).powi(2) + (b * h).powi(2)).sqrt();
+        let sy = ((c * w).powi(2) + (d * h).powi(2)).sqrt();
+        let shrink = (sx * sy).sqrt();
+        let mut level = bitmap.clone();
+        let mut factor = 1.0f64;
+        while shrink / factor >= 2.0 && level.width > 1 && level.height > 1 {
+            level = Arc::new(halve(&level));
+            factor *= 2.0;
+        }
+        let (lw, lh) = (level.width as f64, level.height as f64);
+        let inv = [a * lw, b * lh, c * lw, d * lh, e * lw, f * lh];
+        Some(DeviceImage {
+            level,
+            inv,
+            tile,
+            opacity: opacity.clamp(0.0, 1.0),
+        })
+    }
+
+    /// Writes the colours of pixels `x0..x0 + out.len()` of row `y`.
+    pub fn row(&self, x0: i32, y: i32, out: &mut [Px]) {
+        let [a, b, c, d, e, f] = self.inv;
+        let py = y as f64 + 0.5;
+        for (i, o) in out.iter_mut().enumerate() {
+            let px = (x0 + i as i32) as f64 + 0.5;
+            let u = a * px + c * py + e;
+            let v = b * px + d * py + f;
+            *o = self.sample(u, v);
+        }
+    }
+
+    /// Bilinear sample at level pixel coordinates `(u, v)` (pixel centres at `.5`).
+    fn sample(&self, u: f64, v: f64) -> Px {
+        let (w, h) = (self.level.width as i64, self.level.height as i64);
+        let (fu, fv) = (u - 0.5, v - 0.5);
+        if !(fu.is_finite() && fv.is_finite())
+            || (!self.tile && (fu < -1.0 || fv < -1.0 || fu > w as f64 || fv > h as f64))
+        {
+            return [0.0; 4];
+        }
+        let (x0, y0) = (fu.floor(), fv.floor());
+        let (tx, ty) = ((fu - x0) as f32, (fv - y0) as f32);
+        let (x0, y0) = (x0 as i64, y0 as i64);
+        let mut acc = [0.0f32; 4];
+        for (dy, wy) in [(0, 1.0 - ty), (1, ty)] {
+            for (dx, wx) in [(0, 1.0 - tx), (1, tx)] {
+                let wgt = wx * wy;
+                if wgt == 0.0 {
+                    continue;
+                }
+                if let Some(p) = self.texel(x0 + dx, y0 + dy, w, h) {
+                    for k in 0..4 {
+                        acc[k] += p[k] as f32 * wgt;
+                    }
+                }
+            }
+        }
+        let k = self.opacity / 255.0;
+        acc.map(|v| v * k)
+    }
+
+    fn texel(&self, x: i64, y: i64, w: i64, h: i64) -> Option<&[u8]> {
+        let (x, y) = if self.tile {
+            (x.rem_euclid(w), y.rem_euclid(h))
+        } else if x < 0 || y < 0 || x >= w || y >= h {
+            return None;
+        } else {
+            (x, y)
+        };
+        let i = ((y * w + x) * 4) as usize;
+        self.level.data.get(i..i + 4)
+    }
+}
+
+/// Halves a bitmap with a 2x2 box filter (odd edges reuse the last row or column).
+fn halve(b: &Bitmap) -> Bitmap {
+    let (w, h) = (b.width as usize, b.height as usize);
+    let (nw, nh) = (w.div_ceil(2), h.div_ceil(2));
+    let mut data = Vec::with_capacity(nw * nh * 4);
+    for y in 0..nh {
+        let (ya, yb) = (2 * y, (2 * y + 1).min(h - 1));
+        for x in 0..nw {
+            let (xa, xb) = (2 * x, (2 * x + 1).min(w - 1));
+            for k in 0..4 {
+                let at = |xx: usize, yy: usize| b.data[(yy * w + xx) * 4 + k] as u32;
+                data.push(((at(xa, ya) + at(xb, ya) + at(xa, yb) + at(xb, yb) + 2) / 4) as u8);
+            }
+        }
+    }
+    Bitmap {
+        width: nw as u32,
+        height: nh as u32,
+        data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checker(n: u32) -> Arc<Bitmap> {
+        let data = (0..n * n)
+            .flat_map(|i| {
+                if (i % n + i / n) % 2 == 0 {
+                    [255, 255, 255, 255]
+                } else {
+                    [0, 0, 0, 255]
+                }
+            })
+            .collect();
+        Arc::new(Bitmap {
+            width: n,
+            height: n,
+            data,
+        })
+    }
+
+    #[test]
+    fn identity_placement_reproduces_pixels() {
+        let img = DeviceImage::new(
+            &checker(4),
+            &Transform([4.0, 0.0, 0.0, 4.0, 0.0, 0.0]),
+            false,
+            1.0,
+        )
+        .unwrap();
+        let mut row = vec![[0.0; 4]; 4];
+        img.row(0, 1, &mut row);
+        assert_eq!(row[0], [0.0, 0.0, 0.0, 1.0]);
+        assert_eq!(row[1], [1.0, 1.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn strong_downscale_averages() {
+        let img = DeviceImage::new(
+            &checker(64),
+            &Transform([4.0, 0.0, 0.0, 4.0, 0.0, 0.0]),
+            false,
+            1.0,
+        )
+        .unwrap();
+        let mut row = vec![[0.0; 4]; 4];
+        img.row(0, 1, &mut row);
+        for p in row {
+            assert!((p[0] - 0.5).abs() < 0.02, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn outside_is_transparent_unless_tiled() {
+        let t = Transform([4.0, 0.0, 0.0, 4.0, 0.0, 0.0]);
+        let mut row = vec![[0.0; 4]; 1];
+        DeviceImage::new(&checker(4), &t, false, 1.0)
+            .unwrap()
+            .row(10, 1, &mut row);
+        assert_eq!(row[0][3], 0.0);
+        DeviceImage::new(&checker(4), &t, true, 1.0)
+            .unwrap()
+            .row(10, 1, &mut row);
+        assert_eq!(row[0][3], 1.0);
+    }
+}

@@ -1,0 +1,91 @@
+//! Decoded bitmaps for IMAGE fills.
+//!
+//! Input: encoded bytes (PNG, JPEG, WebP). Output: a [`Bitmap`], premultiplied RGBA8.
+//! Guarantees: decoding is bounded by a pixel limit checked before the pixel buffer is
+//! allocated; a corrupt or oversized image is an error value, never a panic.
+
+use std::io::Cursor;
+
+/// A decoded image, premultiplied RGBA8, rows top to bottom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bitmap {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width * height * 4` bytes.
+    pub data: Vec<u8>,
+}
+
+/// Decodes `bytes`, refusing images of more than `max_pixels` pixels.
+pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<Bitmap, String> {
+    let reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read image: {e}"))?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|e| format!("cannot read image header: {e}"))?;
+    if w as u64 * h as u64 > max_pixels {
+        return Err(format!(
+            "image of {w} x {h} pixels exceeds the limit of {max_pixels} pixels"
+        ));
+    }
+    let mut reader = image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read image: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(w);
+    limits.max_image_height = Some(h);
+    limits.max_alloc = Some(max_pixels.saturating_mul(16).max(1 << 20));
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| format!("cannot decode image: {e}"))?
+        .into_rgba8();
+    let (width, height) = img.dimensions();
+    let mut data = img.into_raw();
+    for p in data.chunks_exact_mut(4) {
+        let a = p[3] as u32;
+        if a < 255 {
+            for c in &mut p[..3] {
+                *c = ((*c as u32 * a + 127) / 255) as u8;
+            }
+        }
+    }
+    Ok(Bitmap {
+        width,
+        height,
+        data,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_bytes(w: u32, h: u32, rgba: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.write_header().unwrap().write_image_data(rgba).unwrap();
+        out
+    }
+
+    #[test]
+    fn decodes_and_premultiplies() {
+        let b = decode(&png_bytes(1, 1, &[200, 100, 50, 128]), 100).unwrap();
+        assert_eq!(b.data, vec![100, 50, 25, 128]);
+    }
+
+    #[test]
+    fn pixel_limit_trips_before_decoding() {
+        let e = decode(&png_bytes(4, 4, &[0; 64]), 15).unwrap_err();
+        assert!(e.contains("4 x 4"), "{e}");
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert!(decode(b"not an image", 100).is_err());
+    }
+}
