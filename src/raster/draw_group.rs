@@ -7,6 +7,7 @@
 //! straight onto the destination, which gives the same pixels without a buffer.
 
 use super::blend::{blend, lerp, scale, Px, CLEAR};
+use super::draw_effects::draw_with_effects;
 use super::draw_shape::{draw_shape, paint_span, Cov, Parts};
 use super::prepare::{PKind, PMask, PNode, PShape};
 use super::rect::IRect;
@@ -26,8 +27,23 @@ pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect
     if region.is_empty() {
         return;
     }
+    match &n.effects {
+        Some(fx) => draw_with_effects(sc, n, fx, dst, region),
+        None => draw_plain(sc, n, n.opacity, Parts::All, dst, region),
+    }
+}
+
+/// Draws a node without its effects, at `opacity` (shapes may be drawn in parts).
+pub fn draw_plain(
+    sc: &mut Scratch,
+    n: &PNode,
+    opacity: f32,
+    parts: Parts,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
     match &n.kind {
-        PKind::Shape(s) => draw_shape(sc, s, n.opacity, n.blend, Parts::All, dst, region),
+        PKind::Shape(s) => draw_shape(sc, s, opacity, n.blend, parts, dst, region),
         PKind::Group {
             isolated,
             normal_only,
@@ -35,13 +51,22 @@ pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect
             mask,
         } => {
             let direct = mask.is_none()
-                && n.opacity >= 1.0
+                && opacity >= 1.0
                 && n.blend == BlendMode::Normal
                 && (!isolated || *normal_only);
             if direct {
                 draw_nodes(sc, children, dst, region);
             } else {
-                draw_group(sc, n, *isolated, children, mask.as_deref(), dst, region);
+                draw_group(
+                    sc,
+                    n,
+                    opacity,
+                    *isolated,
+                    children,
+                    mask.as_deref(),
+                    dst,
+                    region,
+                );
             }
         }
         PKind::Embed {
@@ -50,10 +75,23 @@ pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect
             isolated,
             children,
         } => {
-            if !*isolated && n.opacity >= 1.0 && embed_is_direct(mask) {
+            if !*isolated && opacity >= 1.0 && embed_is_direct(mask) {
                 draw_embed_direct(sc, mask, *mask_opacity, children, dst, region);
             } else {
-                draw_embed(sc, n, mask, *mask_opacity, *isolated, children, dst, region);
+                let look = Look {
+                    blend: n.blend,
+                    opacity,
+                };
+                draw_embed(
+                    sc,
+                    look,
+                    mask,
+                    *mask_opacity,
+                    *isolated,
+                    children,
+                    dst,
+                    region,
+                );
             }
         }
     }
@@ -104,9 +142,11 @@ fn draw_embed_direct(
 }
 
 /// A group through an offscreen buffer: isolation, opacity, mask.
+#[allow(clippy::too_many_arguments)]
 fn draw_group(
     sc: &mut Scratch,
     n: &PNode,
+    opacity: f32,
     isolated: bool,
     children: &[PNode],
     mask: Option<&PMask>,
@@ -129,7 +169,7 @@ fn draw_group(
         let src = content.span(region.x0, region.x1, y);
         let out = dst.span_mut(region.x0, region.x1, y);
         for (i, (s, d)) in src.chunks_exact(4).zip(out.chunks_exact_mut(4)).enumerate() {
-            let t = n.opacity * facet.as_ref().map_or(1.0, |f| f[ry * w + i]);
+            let t = opacity * facet.as_ref().map_or(1.0, |f| f[ry * w + i]);
             if t <= 0.0 || (isolated && s[3] == 0) {
                 continue;
             }
@@ -153,9 +193,16 @@ fn draw_group(
     sc.give_pixels(buf);
 }
 
+/// How a node composites: its blend mode and the opacity it is drawn at.
+#[derive(Clone, Copy)]
+struct Look {
+    blend: BlendMode,
+    opacity: f32,
+}
+
 /// `d = lerp(d, s, t)` on premultiplied bytes.
 #[inline]
-fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
+pub fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
     let t = (t.clamp(0.0, 1.0) * 255.0 + 0.5) as i32;
     if t == 255 {
         d.copy_from_slice(s);
@@ -263,7 +310,7 @@ fn channel_value(p: &[u8], ch: &[f32; 5], alpha_only: bool) -> f32 {
 #[allow(clippy::too_many_arguments)]
 fn draw_embed(
     sc: &mut Scratch,
-    n: &PNode,
+    n: Look,
     mask: &PShape,
     mask_opacity: f32,
     isolated: bool,

@@ -22,6 +22,8 @@ pub enum Parts {
     All,
     /// Fills clipped by the body only.
     FillsOnly,
+    /// Strokes only (drawn after effects that sit between fills and strokes).
+    StrokesOnly,
 }
 
 /// Draws `s` onto `dst` within `region`.
@@ -34,8 +36,17 @@ pub fn draw_shape(
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
-    let strokes: &[PStroke] = if parts == Parts::All { &s.strokes } else { &[] };
-    if region.is_empty() || (s.fills.is_empty() && strokes.is_empty()) {
+    let strokes: &[PStroke] = if parts == Parts::FillsOnly {
+        &[]
+    } else {
+        &s.strokes
+    };
+    let fills: &[DevicePaint] = if parts == Parts::StrokesOnly {
+        &[]
+    } else {
+        &s.fills
+    };
+    if region.is_empty() || (fills.is_empty() && strokes.is_empty()) {
         return;
     }
     let mut body = sc.mask();
@@ -46,12 +57,14 @@ pub fn draw_shape(
         sc.raster.fill(&st.edges, st.even_odd, region, &mut c);
         covs.push(c);
     }
-    if strokes.is_empty() && (s.fills.len() == 1) {
-        let fill = &s.fills[0];
+    if strokes.is_empty() && fills.len() == 1 {
+        let fill = &fills[0];
         let m = if s.pass_through { fill.blend } else { mode };
         paint_span(sc, fill, m, Cov::Mask(&body), opacity, dst, region);
     } else {
-        general(sc, s, strokes, &body, &covs, opacity, mode, dst, region);
+        general(
+            sc, s, fills, strokes, &body, &covs, opacity, mode, dst, region,
+        );
     }
     sc.give_mask(body);
     covs.into_iter().for_each(|c| sc.give_mask(c));
@@ -192,6 +205,7 @@ fn div255(v: u32) -> u32 {
 fn general(
     sc: &mut Scratch,
     s: &PShape,
+    fills: &[DevicePaint],
     strokes: &[PStroke],
     body: &[u8],
     covs: &[Vec<u8>],
@@ -201,8 +215,8 @@ fn general(
     region: IRect,
 ) {
     let w = region.width();
-    let fast = FastSolid::new(s, strokes, opacity, mode);
-    let mut fill_rows: Vec<Vec<Px>> = s.fills.iter().map(|_| sc.row(w)).collect();
+    let fast = FastSolid::new(s.pass_through, fills, strokes, opacity, mode);
+    let mut fill_rows: Vec<Vec<Px>> = fills.iter().map(|_| sc.row(w)).collect();
     let mut stroke_rows: Vec<Vec<Px>> = strokes.iter().map(|_| sc.row(w)).collect();
     for (ry, y) in (region.y0..region.y1).enumerate() {
         let span = ry * w..(ry + 1) * w;
@@ -211,7 +225,7 @@ fn general(
         if !stroke_any && body_row.iter().all(|&c| c == 0) {
             continue;
         }
-        for (p, r) in s.fills.iter().zip(fill_rows.iter_mut()) {
+        for (p, r) in fills.iter().zip(fill_rows.iter_mut()) {
             p.row(region.x0, y, r);
         }
         for (st, r) in strokes.iter().zip(stroke_rows.iter_mut()) {
@@ -231,7 +245,7 @@ fn general(
             }
             let d = load(px);
             let mut over = if b > 0.0 {
-                fills_onto(s, &fill_rows, i, d, mode)
+                fills_onto(s.pass_through, fills, &fill_rows, i, d, mode)
             } else {
                 d
             };
@@ -268,21 +282,23 @@ struct FastSolid {
 }
 
 impl FastSolid {
-    fn new(s: &PShape, strokes: &[PStroke], opacity: f32, mode: BlendMode) -> Option<FastSolid> {
+    fn new(
+        pass_through: bool,
+        fills: &[DevicePaint],
+        strokes: &[PStroke],
+        opacity: f32,
+        mode: BlendMode,
+    ) -> Option<FastSolid> {
         let normal_solid = |p: &DevicePaint| match (p.solid(), p.blend) {
             (Some(c), BlendMode::Normal) => {
                 Some(c.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u32))
             }
             _ => None,
         };
-        if opacity < 1.0 || (mode != BlendMode::Normal && !s.pass_through) {
+        if opacity < 1.0 || (mode != BlendMode::Normal && !pass_through) {
             return None;
         }
-        let fills = s
-            .fills
-            .iter()
-            .map(normal_solid)
-            .collect::<Option<Vec<_>>>()?;
+        let fills = fills.iter().map(normal_solid).collect::<Option<Vec<_>>>()?;
         let strokes = strokes
             .iter()
             .map(|st| normal_solid(&st.paint).map(|c| (c, st.side)))
@@ -330,15 +346,21 @@ fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
 
 /// The overlay: fills composited in isolation then onto `d` with the layer mode, or for
 /// PASS_THROUGH shapes each fill onto `d` with its own mode.
-fn fills_onto(s: &PShape, rows: &[Vec<Px>], i: usize, d: Px, mode: BlendMode) -> Px {
-    if s.pass_through {
-        return s
-            .fills
+fn fills_onto(
+    pass_through: bool,
+    fills: &[DevicePaint],
+    rows: &[Vec<Px>],
+    i: usize,
+    d: Px,
+    mode: BlendMode,
+) -> Px {
+    if pass_through {
+        return fills
             .iter()
             .zip(rows)
             .fold(d, |acc, (p, r)| blend(acc, r[i], p.blend));
     }
-    let mut it = s.fills.iter().zip(rows);
+    let mut it = fills.iter().zip(rows);
     let Some((_, first)) = it.next() else {
         return d;
     };

@@ -8,7 +8,9 @@
 
 mod bands;
 mod blend;
+mod blur;
 mod coverage;
+mod draw_effects;
 mod draw_group;
 mod draw_shape;
 mod image;

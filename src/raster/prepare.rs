@@ -10,11 +10,15 @@
 use octopus_schema::Transform;
 use rayon::prelude::*;
 
+use super::blend::Px;
+use super::blur::{box_radii, support};
 use super::coverage::Edges;
-use super::paint::DevicePaint;
+use super::paint::{premultiply, DevicePaint};
 use super::rect::IRect;
 use crate::geom::{flatten, Polylines};
-use crate::scene::{BlendMode, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeSide};
+use crate::scene::{
+    BlendMode, Effect, MaskFacet, Node, NodeKind, Scene, ShadowEffect, ShapeNode, StrokeSide,
+};
 
 /// Flattening tolerance in output pixels.
 const TOLERANCE: f32 = 0.1;
@@ -41,6 +45,47 @@ pub struct PNode {
     pub rect: IRect,
     /// What it draws.
     pub kind: PKind,
+    /// Shadows and blurs, when the node has any.
+    pub effects: Option<Box<PEffects>>,
+}
+
+/// Effects prepared for the device (pixels of the output, unrotated).
+#[derive(Debug)]
+pub struct PEffects {
+    /// Drop shadows in order.
+    pub drops: Vec<PShadow>,
+    /// Inner shadows in order.
+    pub inners: Vec<PShadow>,
+    /// Layer blur box radii, when blurred.
+    pub blur: Option<[usize; 3]>,
+    /// How far outside a region the layer must be rendered for its effects to be exact.
+    pub margin: i32,
+}
+
+/// A shadow in device pixels.
+#[derive(Debug)]
+pub struct PShadow {
+    /// Offset.
+    pub dx: i32,
+    /// Offset.
+    pub dy: i32,
+    /// Blur box radii.
+    pub radii: [usize; 3],
+    /// Growth (drop) or shrink (inner) in pixels.
+    pub spread: i32,
+    /// Premultiplied colour.
+    pub color: Px,
+    /// Blend mode.
+    pub blend: BlendMode,
+    /// Basis is the outline rather than the painted layer.
+    pub body_basis: bool,
+}
+
+impl PShadow {
+    /// How far the shadow reaches from its basis.
+    pub fn reach(&self) -> i32 {
+        self.dx.abs().max(self.dy.abs()) + support(self.radii) as i32 + self.spread.abs()
+    }
 }
 
 /// What a prepared node draws.
@@ -128,7 +173,7 @@ pub fn prepare(scene: &Scene, scale: f32) -> Prepared {
     let s = scale as f64;
     let device = Transform([s, 0.0, 0.0, s, -scene.frame.x0 * s, -scene.frame.y0 * s]);
     let canvas = IRect::new(0, 0, w as i32, h as i32);
-    let nodes = prepare_list(&scene.nodes, &device, canvas);
+    let nodes = prepare_list(&scene.nodes, &device, scale, canvas);
     Prepared {
         width: w as u32,
         height: h as u32,
@@ -136,16 +181,16 @@ pub fn prepare(scene: &Scene, scale: f32) -> Prepared {
     }
 }
 
-fn prepare_list(nodes: &[Node], device: &Transform, canvas: IRect) -> Vec<PNode> {
+fn prepare_list(nodes: &[Node], device: &Transform, scale: f32, canvas: IRect) -> Vec<PNode> {
     // Siblings are independent: flatten them in parallel (deterministic, order kept).
     nodes
         .par_iter()
-        .map(|n| prepare_node(n, device, canvas))
+        .map(|n| prepare_node(n, device, scale, canvas))
         .filter(|n| !n.rect.is_empty())
         .collect()
 }
 
-fn prepare_node(n: &Node, device: &Transform, canvas: IRect) -> PNode {
+fn prepare_node(n: &Node, device: &Transform, scale: f32, canvas: IRect) -> PNode {
     let (kind, rect) = match &n.kind {
         NodeKind::Shape(s) => {
             let shape = prepare_shape(s, device);
@@ -153,10 +198,10 @@ fn prepare_node(n: &Node, device: &Transform, canvas: IRect) -> PNode {
             (PKind::Shape(shape), rect)
         }
         NodeKind::Group(g) => {
-            let children = prepare_list(&g.children, device, canvas);
+            let children = prepare_list(&g.children, device, scale, canvas);
             let content = children.iter().fold(IRect::EMPTY, |r, c| r.union(&c.rect));
             let mask = g.mask.as_ref().map(|m| {
-                let node = prepare_node(&m.node, device, canvas);
+                let node = prepare_node(&m.node, device, scale, canvas);
                 Box::new(PMask {
                     node,
                     facet: m.facet,
@@ -180,7 +225,7 @@ fn prepare_node(n: &Node, device: &Transform, canvas: IRect) -> PNode {
         }
         NodeKind::Embed(e) => {
             let mask = prepare_shape(&e.mask, device);
-            let children = prepare_list(&e.children, device, canvas);
+            let children = prepare_list(&e.children, device, scale, canvas);
             let rect = shape_rect(&mask, true).union(&mask.body.rect);
             (
                 PKind::Embed {
@@ -193,12 +238,80 @@ fn prepare_node(n: &Node, device: &Transform, canvas: IRect) -> PNode {
             )
         }
     };
+    let effects = prepare_effects(&n.effects, scale);
+    // Rects are not clipped to the canvas: effects may need content just outside it, and
+    // every draw is clipped by its band anyway.
+    let rect = match &effects {
+        Some(fx) => {
+            let reach = fx.drops.iter().map(PShadow::reach).max().unwrap_or(0)
+                + fx.blur.map_or(0, |r| support(r) as i32);
+            rect.union(&outset(&rect, reach))
+        }
+        None => rect,
+    };
+    let _ = canvas;
     PNode {
         opacity: n.opacity,
         blend: n.blend,
-        rect: rect.intersect(&canvas),
+        rect,
         kind,
+        effects,
     }
+}
+
+fn outset(r: &IRect, d: i32) -> IRect {
+    if r.is_empty() {
+        return *r;
+    }
+    IRect::new(
+        r.x0.saturating_sub(d),
+        r.y0.saturating_sub(d),
+        r.x1.saturating_add(d),
+        r.y1.saturating_add(d),
+    )
+}
+
+/// Scales effect parameters to output pixels; `None` without effects.
+fn prepare_effects(effects: &[Effect], scale: f32) -> Option<Box<PEffects>> {
+    if effects.is_empty() {
+        return None;
+    }
+    let shadow = |s: &ShadowEffect| PShadow {
+        dx: (s.offset.0 * scale).round() as i32,
+        dy: (s.offset.1 * scale).round() as i32,
+        radii: box_radii(s.sigma * scale),
+        spread: (s.spread * scale).round() as i32,
+        color: premultiply(s.color),
+        blend: s.blend,
+        body_basis: s.body_basis,
+    };
+    let mut fx = PEffects {
+        drops: Vec::new(),
+        inners: Vec::new(),
+        blur: None,
+        margin: 0,
+    };
+    let mut sigma = 0.0f32;
+    for e in effects {
+        match e {
+            Effect::DropShadow(s) => fx.drops.push(shadow(s)),
+            Effect::InnerShadow(s) => fx.inners.push(shadow(s)),
+            // Successive layer blurs compose like one Gaussian of the combined variance.
+            Effect::LayerBlur(s) => sigma = (sigma * sigma + s * s).sqrt(),
+        }
+    }
+    if sigma > 0.0 {
+        fx.blur = Some(box_radii(sigma * scale));
+    }
+    let shadows = fx
+        .drops
+        .iter()
+        .chain(&fx.inners)
+        .map(PShadow::reach)
+        .max()
+        .unwrap_or(0);
+    fx.margin = shadows + fx.blur.map_or(0, |r| support(r) as i32) + 1;
+    Some(Box::new(fx))
 }
 
 /// True when drawing `n` onto a backdrop is plain source-over of independent contributions.

@@ -14,6 +14,7 @@ use octopus_schema::{Document, FillRule, Layer, LayerKind, MaskBasis, Shape, Tra
 use super::bitmap::{decode, Bitmap};
 use crate::assets::AssetResolver;
 
+use super::effect::resolve_effects;
 use super::geometry::build_path;
 use super::paint::{resolve_blend, resolve_fill};
 use super::stroke::build_stroke;
@@ -267,7 +268,7 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     }
     let blend = resolve_blend(ctx, &layer.blend_mode, "blendMode", true);
     let pass_through = layer.blend_mode == octopus_schema::BlendMode::PassThrough;
-    report_effects(ctx, layer);
+    let effects = resolve_effects(ctx, &layer.effects);
     let kind = match &layer.kind {
         LayerKind::Shape(shape) => {
             ctx.enter("shape".into());
@@ -332,50 +333,23 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     };
     let bounds = kind_bounds(&kind);
     let opacity = layer.opacity.clamp(0.0, 1.0) as f32;
+    let mut kind = kind;
+    let mut effects = effects;
+    if let NodeKind::Embed(e) = &mut kind {
+        // A frame's own effects (its shadow) apply to the frame and what it embeds.
+        let mut all = std::mem::take(&mut e.mask_effects);
+        all.append(&mut effects);
+        effects = all;
+    }
+    let reach = effects.iter().map(|e| e.reach() as f64).fold(0.0, f64::max);
     Ok(Some(Node {
         id: layer.id.clone(),
         opacity,
         blend,
-        bounds,
+        bounds: bounds.outset(reach),
         kind,
+        effects,
     }))
-}
-
-fn report_effects(ctx: &mut Ctx, layer: &Layer) {
-    use octopus_schema::{BlurKind, EffectKind as E};
-    for (i, e) in layer.effects.iter().enumerate().filter(|(_, e)| e.visible) {
-        let name = match &e.kind {
-            E::Overlay(_) => "OVERLAY",
-            E::Stroke(_) => "STROKE",
-            E::DropShadow(_) => "DROP_SHADOW",
-            E::InnerShadow(_) => "INNER_SHADOW",
-            E::Blur {
-                kind: BlurKind::Blur,
-                ..
-            } => "BLUR",
-            E::Blur {
-                kind: BlurKind::Gaussian,
-                ..
-            } => "GAUSSIAN_BLUR",
-            E::Blur {
-                kind: BlurKind::Bounded,
-                ..
-            } => "BOUNDED_BLUR",
-            E::Blur {
-                kind: BlurKind::Background,
-                ..
-            } => "BACKGROUND_BLUR",
-            E::Glow { inner: true, .. } => "INNER_GLOW",
-            E::Glow { inner: false, .. } => "OUTER_GLOW",
-            E::Other(_) => "OTHER",
-            E::Unknown(n) => n,
-        };
-        ctx.report(
-            DiagKind::Unsupported,
-            &format!("effects[{i}]"),
-            format!("effect {name} is not rendered yet; skipped"),
-        );
-    }
 }
 
 fn build_children(ctx: &mut Ctx, layers: &[Layer], abs: &Transform) -> Result<Vec<Node>> {
@@ -549,8 +523,10 @@ fn embed(
             kind: NodeKind::Shape(shape),
             opacity,
             id,
+            effects,
             ..
         }) => NodeKind::Embed(EmbedNode {
+            mask_effects: effects,
             mask: shape,
             mask_opacity: if drawn { opacity } else { 0.0 },
             mask_id: id,

@@ -11,6 +11,7 @@ mod bitmap;
 mod boolean;
 mod bounds;
 mod build;
+mod effect;
 mod geometry;
 mod paint;
 mod stroke;
@@ -18,6 +19,7 @@ mod stroke;
 pub use bitmap::{decode as decode_bitmap, Bitmap};
 pub use bounds::Bounds;
 pub use build::{build_scene, SceneOptions};
+pub use effect::{Effect, ShadowEffect};
 pub use paint::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};
 
 use octopus_schema::Transform;
@@ -51,6 +53,8 @@ pub struct Node {
     pub bounds: Bounds,
     /// What the node draws.
     pub kind: NodeKind,
+    /// Effects in array order.
+    pub effects: Vec<Effect>,
 }
 
 /// What a node draws.
@@ -151,6 +155,8 @@ pub struct EmbedNode {
     pub mask_opacity: f32,
     /// Mask id (for diagnostics).
     pub mask_id: String,
+    /// Effects of the mask layer, moved to the embedding node while building.
+    pub mask_effects: Vec<Effect>,
     /// Isolated (non pass-through) group.
     pub isolated: bool,
     /// Children, bottom first.

@@ -1,0 +1,255 @@
+//! Drawing a node with its effects: drop shadows below, inner shadows above the fills (and
+//! below the strokes), layer blur over the whole.
+//!
+//! Input: a node, its prepared effects, a destination and a region. Output: the destination
+//! updated. Guarantees: the layer is rendered over the region grown by the effects' margin,
+//! so a shadow that falls into a band from a layer outside it still shows there; shadows
+//! and blurs use the integer kernels of `blur.rs`, so each pixel depends only on the layer
+//! within its reach and bands agree byte for byte; drop shadows are knocked out where the
+//! layer itself is (as in Figma and the reference); layer opacity and blend mode apply to
+//! the layer and its effects together.
+
+use super::blend::{blend, scale};
+use super::blur::{blur, morph};
+use super::draw_group::{draw_plain, lerp_u8};
+use super::draw_shape::Parts;
+use super::prepare::{PEffects, PKind, PNode, PShadow};
+use super::rect::IRect;
+use super::surface::{load, store, Scratch, Surface};
+use crate::scene::BlendMode;
+
+/// Draws `n` with its effects onto `dst` within `region`.
+pub fn draw_with_effects(
+    sc: &mut Scratch,
+    n: &PNode,
+    fx: &PEffects,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
+    let ext = grow(region, fx.margin);
+    // The layer alone, on transparent, over the grown region: the basis of every effect.
+    let mut layer = sc.pixels(ext);
+    draw_plain(
+        sc,
+        n,
+        1.0,
+        Parts::All,
+        &mut Surface {
+            data: &mut layer,
+            rect: ext,
+        },
+        ext,
+    );
+    let body = body_coverage(sc, n, &layer, ext);
+    if let Some(radii) = fx.blur {
+        let mut full = sc.pixels(ext);
+        {
+            let mut s = Surface {
+                data: &mut full,
+                rect: ext,
+            };
+            for d in &fx.drops {
+                drop_shadow(d, &layer, &body, ext, &mut s, ext);
+            }
+            over_all(&mut s, &layer);
+            for i in &fx.inners {
+                inner_shadow(i, &layer, &body, ext, &mut s, ext);
+            }
+        }
+        blur(&mut full, ext.width(), ext.height(), 4, radii);
+        composite(dst, &full, ext, region, n.blend, n.opacity);
+        sc.give_pixels(full);
+    } else {
+        let direct = n.opacity >= 1.0 && n.blend == BlendMode::Normal;
+        if direct {
+            for d in &fx.drops {
+                drop_shadow(d, &layer, &body, ext, dst, region);
+            }
+            draw_content(sc, n, fx, &layer, &body, ext, dst, region);
+        } else {
+            let mut copy = sc.copy_of(dst, region);
+            {
+                let mut target = Surface {
+                    data: &mut copy,
+                    rect: region,
+                };
+                for d in &fx.drops {
+                    drop_shadow(d, &layer, &body, ext, &mut target, region);
+                }
+                draw_content(sc, n, fx, &layer, &body, ext, &mut target, region);
+            }
+            let w = region.width() * 4;
+            for (row, y) in copy.chunks_exact(w).zip(region.y0..region.y1) {
+                let out = dst.span_mut(region.x0, region.x1, y);
+                for (s, d) in row.chunks_exact(4).zip(out.chunks_exact_mut(4)) {
+                    lerp_u8(d, s, n.opacity);
+                }
+            }
+            sc.give_pixels(copy);
+        }
+    }
+    sc.give_pixels(body);
+    sc.give_pixels(layer);
+}
+
+/// The layer itself with its inner shadows between fills and strokes.
+#[allow(clippy::too_many_arguments)]
+fn draw_content(
+    sc: &mut Scratch,
+    n: &PNode,
+    fx: &PEffects,
+    layer: &[u8],
+    body: &[u8],
+    ext: IRect,
+    target: &mut Surface<'_>,
+    region: IRect,
+) {
+    if fx.inners.is_empty() {
+        return draw_plain(sc, n, 1.0, Parts::All, target, region);
+    }
+    let is_shape = matches!(n.kind, PKind::Shape(_));
+    draw_plain(
+        sc,
+        n,
+        1.0,
+        if is_shape {
+            Parts::FillsOnly
+        } else {
+            Parts::All
+        },
+        target,
+        region,
+    );
+    for i in &fx.inners {
+        inner_shadow(i, layer, body, ext, target, region);
+    }
+    if is_shape {
+        draw_plain(sc, n, 1.0, Parts::StrokesOnly, target, region);
+    }
+}
+
+fn grow(r: IRect, d: i32) -> IRect {
+    IRect::new(r.x0 - d, r.y0 - d, r.x1 + d, r.y1 + d)
+}
+
+/// Coverage of the outline (shapes) or the layer's alpha (groups), one byte per pixel.
+fn body_coverage(sc: &mut Scratch, n: &PNode, layer: &[u8], ext: IRect) -> Vec<u8> {
+    let mut out = sc.pixels(IRect::EMPTY);
+    match &n.kind {
+        PKind::Shape(s) => sc.raster.fill(&s.body, s.even_odd, ext, &mut out),
+        PKind::Embed { mask, .. } => sc.raster.fill(&mask.body, mask.even_odd, ext, &mut out),
+        PKind::Group { .. } => out.extend(layer.chunks_exact(4).map(|p| p[3])),
+    }
+    out
+}
+
+/// The basis alpha of a shadow over `ext`, shifted by its offset and grown or shrunk.
+fn shadow_basis(s: &PShadow, layer: &[u8], body: &[u8], ext: IRect, grow_sign: i32) -> Vec<u8> {
+    let (w, h) = (ext.width(), ext.height());
+    let mut a = vec![0u8; w * h];
+    for y in 0..h as i32 {
+        let sy = y - s.dy;
+        if sy < 0 || sy >= h as i32 {
+            continue;
+        }
+        for x in 0..w as i32 {
+            let sx = x - s.dx;
+            if sx < 0 || sx >= w as i32 {
+                continue;
+            }
+            let i = (sy as usize) * w + sx as usize;
+            a[y as usize * w + x as usize] = if s.body_basis {
+                body[i]
+            } else {
+                layer[i * 4 + 3]
+            };
+        }
+    }
+    morph(&mut a, w, h, grow_sign * s.spread);
+    a
+}
+
+/// Paints a drop shadow under what `target` holds, knocked out by the layer's body.
+fn drop_shadow(
+    s: &PShadow,
+    layer: &[u8],
+    body: &[u8],
+    ext: IRect,
+    target: &mut Surface<'_>,
+    region: IRect,
+) {
+    let mut a = shadow_basis(s, layer, body, ext, 1);
+    blur(&mut a, ext.width(), ext.height(), 1, s.radii);
+    let w = ext.width();
+    for y in region.y0..region.y1 {
+        let out = target.span_mut(region.x0, region.x1, y);
+        for (k, px) in out.chunks_exact_mut(4).enumerate() {
+            let i = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k;
+            let t = a[i] as f32 / 255.0 * (1.0 - body[i] as f32 / 255.0);
+            if t > 0.0 {
+                store(px, blend(load(px), scale(s.color, t), s.blend));
+            }
+        }
+    }
+}
+
+/// Paints an inner shadow over what `target` holds, inside the layer only.
+fn inner_shadow(
+    s: &PShadow,
+    layer: &[u8],
+    body: &[u8],
+    ext: IRect,
+    target: &mut Surface<'_>,
+    region: IRect,
+) {
+    let mut a = shadow_basis(s, layer, body, ext, -1);
+    blur(&mut a, ext.width(), ext.height(), 1, s.radii);
+    let w = ext.width();
+    for y in region.y0..region.y1 {
+        let out = target.span_mut(region.x0, region.x1, y);
+        for (k, px) in out.chunks_exact_mut(4).enumerate() {
+            let i = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k;
+            let inside = if s.body_basis {
+                body[i]
+            } else {
+                layer[i * 4 + 3]
+            } as f32
+                / 255.0;
+            let t = (1.0 - a[i] as f32 / 255.0) * inside;
+            if t > 0.0 {
+                store(px, blend(load(px), scale(s.color, t), s.blend));
+            }
+        }
+    }
+}
+
+/// Source-over of a whole buffer covering the same rectangle.
+fn over_all(dst: &mut Surface<'_>, src: &[u8]) {
+    for (d, s) in dst.data.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+        if s[3] != 0 {
+            store(d, blend(load(d), load(s), BlendMode::Normal));
+        }
+    }
+}
+
+/// Composites the `region` part of `src` (covering `ext`) onto `dst`.
+fn composite(
+    dst: &mut Surface<'_>,
+    src: &[u8],
+    ext: IRect,
+    region: IRect,
+    mode: BlendMode,
+    opacity: f32,
+) {
+    let w = ext.width();
+    for y in region.y0..region.y1 {
+        let out = dst.span_mut(region.x0, region.x1, y);
+        for (k, d) in out.chunks_exact_mut(4).enumerate() {
+            let i = ((y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k) * 4;
+            let s = &src[i..i + 4];
+            if s[3] != 0 {
+                store(d, blend(load(d), scale(load(s), opacity), mode));
+            }
+        }
+    }
+}

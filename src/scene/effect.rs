@@ -1,0 +1,146 @@
+//! Layer effects resolved for rendering: drop and inner shadows, layer blurs.
+//!
+//! Input: a layer's Octopus effects. Output: [`Effect`]s in array order with parameters in
+//! design pixels (the renderer scales them to output pixels, unrotated, as the reference
+//! does). Guarantees: effects this build does not render (OVERLAY, STROKE, background blur,
+//! glows, OTHER) are reported with the layer id and skipped, never drawn wrong; blur radii
+//! follow Figma's convention (Gaussian sigma = radius / 2; GAUSSIAN_BLUR gives sigma).
+
+use octopus_schema::{BlurKind, Effect as SchemaEffect, EffectBasis, EffectKind, Shadow};
+
+use super::build::Ctx;
+use super::paint::{color_of, resolve_blend, BlendMode};
+use crate::diag::DiagKind;
+
+/// A shadow, in design pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShadowEffect {
+    /// Offset of the shadow.
+    pub offset: (f32, f32),
+    /// Gaussian sigma of the blur.
+    pub sigma: f32,
+    /// Growth (drop) or shrink (inner) of the basis before blurring.
+    pub spread: f32,
+    /// Non-premultiplied colour.
+    pub color: [f32; 4],
+    /// Blend onto what is below.
+    pub blend: BlendMode,
+    /// The basis is the outline (BODY) rather than the painted layer.
+    pub body_basis: bool,
+}
+
+/// One effect of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A shadow below the layer, knocked out where the layer is.
+    DropShadow(ShadowEffect),
+    /// A shadow inside the layer, above its fills.
+    InnerShadow(ShadowEffect),
+    /// The whole layer blurred (Figma layer blur), sigma in design pixels.
+    LayerBlur(f32),
+}
+
+/// Resolves the visible effects of a layer, reporting those that are not rendered.
+pub fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for (i, e) in effects.iter().enumerate().filter(|(_, e)| e.visible) {
+        ctx.enter(format!("effects[{i}]"));
+        if let Some(effect) = resolve(ctx, e) {
+            out.push(effect);
+        }
+        ctx.leave();
+    }
+    out
+}
+
+fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
+    let basis = e.basis.clone().unwrap_or(EffectBasis::Fill);
+    match &e.kind {
+        EffectKind::DropShadow(s) => Some(Effect::DropShadow(shadow(ctx, e, s, &basis))),
+        EffectKind::InnerShadow(s) => Some(Effect::InnerShadow(shadow(ctx, e, s, &basis))),
+        EffectKind::Blur { kind, blur, .. } => {
+            let sigma = match kind {
+                BlurKind::Gaussian | BlurKind::Blur => *blur,
+                BlurKind::Bounded | BlurKind::Background => *blur / 2.0,
+            };
+            let sigma = if sigma.is_finite() {
+                sigma.clamp(0.0, 10_000.0) as f32
+            } else {
+                0.0
+            };
+            match (kind, &basis) {
+                (BlurKind::Background, _) | (_, EffectBasis::Background) => {
+                    skip(ctx, "background blur")
+                }
+                (_, EffectBasis::LayerAndEffects) => Some(Effect::LayerBlur(sigma)),
+                (_, other) => {
+                    ctx.report(
+                        DiagKind::Unsupported,
+                        "basis",
+                        format!("blur with basis {other} is not rendered yet; skipped"),
+                    );
+                    None
+                }
+            }
+        }
+        EffectKind::Overlay(_) => skip(ctx, "OVERLAY effect"),
+        EffectKind::Stroke(_) => skip(ctx, "STROKE effect"),
+        EffectKind::Glow { inner, .. } => skip(
+            ctx,
+            if *inner {
+                "INNER_GLOW effect"
+            } else {
+                "OUTER_GLOW effect"
+            },
+        ),
+        EffectKind::Other(_) => skip(ctx, "OTHER effect"),
+        EffectKind::Unknown(name) => {
+            ctx.report(
+                DiagKind::UnknownValue,
+                "type",
+                format!("unknown effect type {name:?}; skipped"),
+            );
+            None
+        }
+    }
+}
+
+fn skip(ctx: &mut Ctx, what: &str) -> Option<Effect> {
+    ctx.report(
+        DiagKind::Unsupported,
+        "",
+        format!("{what} is not rendered yet; skipped"),
+    );
+    None
+}
+
+fn shadow(ctx: &mut Ctx, e: &SchemaEffect, s: &Shadow, basis: &EffectBasis) -> ShadowEffect {
+    let finite = |v: f64| {
+        if v.is_finite() {
+            v.clamp(-100_000.0, 100_000.0) as f32
+        } else {
+            0.0
+        }
+    };
+    ShadowEffect {
+        offset: (finite(s.offset.x), finite(s.offset.y)),
+        sigma: finite(s.blur).abs() / 2.0,
+        spread: finite(s.choke),
+        color: color_of(&s.color),
+        blend: resolve_blend(ctx, &e.blend_mode, "blendMode", false),
+        body_basis: *basis == EffectBasis::Body,
+    }
+}
+
+impl Effect {
+    /// How far outside the layer this effect can paint, in design pixels.
+    pub fn reach(&self) -> f32 {
+        match self {
+            Effect::DropShadow(s) => {
+                s.offset.0.abs().max(s.offset.1.abs()) + 3.0 * s.sigma + s.spread.max(0.0)
+            }
+            Effect::InnerShadow(_) => 0.0,
+            Effect::LayerBlur(sigma) => 3.0 * sigma,
+        }
+    }
+}
