@@ -64,8 +64,8 @@ struct RenderArgs {
     /// Render threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Rows per band (any value gives identical output).
-    #[arg(long, default_value_t = 32, hide = true)]
+    /// Rows per band, 0 = automatic (any value gives identical output).
+    #[arg(long, default_value_t = 0, hide = true)]
     band_height: usize,
     /// Smaller files, slower encoding.
     #[arg(long)]
@@ -123,7 +123,7 @@ fn exit_code(blame: Blame) -> ExitCode {
 fn config(args: &RenderArgs) -> RenderConfig {
     RenderConfig {
         scale: args.scale,
-        band_height: args.band_height.max(1),
+        band_height: args.band_height,
         max_pixels: args.max_pixels,
         png: if args.small {
             PngSpeed::Small

@@ -19,7 +19,7 @@ use crate::scene::{build_scene, Scene, SceneOptions};
 pub struct RenderConfig {
     /// Output pixels per design pixel.
     pub scale: f32,
-    /// Rows per band.
+    /// Rows per band (0: chosen per scene).
     pub band_height: usize,
     /// Rows per streamed chunk.
     pub chunk_rows: usize,

@@ -1,7 +1,7 @@
 //! Blurs and morphology on 8-bit buffers: Gaussian approximated by three box passes.
 //!
 //! Input: an alpha (1 channel) or premultiplied RGBA (4 channels) buffer and a sigma or a
-//! radius. Output: the buffer blurred, dilated or eroded in place. Guarantees: cost is the
+//! radius (morphology uses a round window). Output: the buffer blurred, dilated or eroded in place. Guarantees: cost is the
 //! same whatever the radius (running sums); integer arithmetic, so a pixel's result depends
 //! only on the inputs inside its window — never on where the buffer starts — which keeps
 //! band rendering byte-identical; [`support`] tells how far a result reaches.
@@ -91,45 +91,93 @@ fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, r: usize) {
 }
 
 /// Grows (`r > 0`) or shrinks (`r < 0`) a 1-channel coverage buffer by `|r|` pixels with a
-/// square window (an approximation of the round offset of the outline).
+/// round (disk) window, so offsets of curved and cornered outlines stay round. Outside the
+/// buffer counts as transparent. Cost: `O(w · h · r)` via one sliding max/min per disk row.
 pub fn morph(buf: &mut [u8], w: usize, h: usize, r: i32) {
     if r == 0 || w == 0 || h == 0 {
         return;
     }
     let grow = r > 0;
-    let r = r.unsigned_abs() as usize;
-    let pick = |a: u8, b: u8| if grow { a.max(b) } else { a.min(b) };
-    let mut line = Vec::new();
-    let mut tmp = Vec::new();
-    let run = |line: &mut Vec<u8>, tmp: &mut Vec<u8>| {
-        tmp.clear();
-        tmp.extend_from_slice(line);
-        for i in 0..line.len() {
-            // Outside the buffer counts as transparent.
-            let mut v = if !grow && (i < r || i + r >= tmp.len()) {
-                0
-            } else {
-                tmp[i]
-            };
-            for &t in &tmp[i.saturating_sub(r)..(i + r + 1).min(tmp.len())] {
-                v = pick(v, t);
+    let r = r.unsigned_abs() as i64;
+    let src = buf.to_vec();
+    buf.fill(if grow { 0 } else { 255 });
+    let mut ext = vec![0u8; w * h];
+    let mut scratch = Scratch1d::default();
+    let mut last_half = usize::MAX;
+    // Rows dy and -dy share a half-width: compute each row's sliding extreme once per width.
+    for dy in 0..=r {
+        let half = ((r * r - dy * dy) as f64).sqrt().floor() as usize;
+        if half != last_half {
+            for y in 0..h {
+                let row = &src[y * w..(y + 1) * w];
+                let out = &mut ext[y * w..(y + 1) * w];
+                if grow && row.iter().all(|&v| v == 0) {
+                    out.fill(0);
+                } else {
+                    sliding_extreme(row, half, grow, out, &mut scratch);
+                }
             }
-            line[i] = v;
+            last_half = half;
         }
-    };
-    for y in 0..h {
-        line.clear();
-        line.extend_from_slice(&buf[y * w..(y + 1) * w]);
-        run(&mut line, &mut tmp);
-        buf[y * w..(y + 1) * w].copy_from_slice(&line);
+        for sign in if dy == 0 { &[1i64][..] } else { &[1, -1][..] } {
+            for y in 0..h as i64 {
+                let sy = y + sign * dy;
+                let out = &mut buf[y as usize * w..(y as usize + 1) * w];
+                if sy < 0 || sy >= h as i64 {
+                    if !grow {
+                        out.fill(0);
+                    }
+                    continue;
+                }
+                let line = &ext[sy as usize * w..(sy as usize + 1) * w];
+                for (o, &v) in out.iter_mut().zip(line) {
+                    *o = if grow { (*o).max(v) } else { (*o).min(v) };
+                }
+            }
+        }
     }
-    for x in 0..w {
-        line.clear();
-        line.extend((0..h).map(|y| buf[y * w + x]));
-        run(&mut line, &mut tmp);
-        for (y, v) in line.iter().enumerate() {
-            buf[y * w + x] = *v;
-        }
+}
+
+/// Reusable buffers of [`sliding_extreme`].
+#[derive(Default)]
+struct Scratch1d {
+    padded: Vec<u8>,
+    pre: Vec<u8>,
+    suf: Vec<u8>,
+}
+
+/// Max (or min) over the window `[i - half, i + half]` of each position; outside is 0.
+/// Van Herk / Gil-Werman: block prefix and suffix extremes, O(1) per position.
+fn sliding_extreme(line: &[u8], half: usize, grow: bool, out: &mut [u8], sc: &mut Scratch1d) {
+    let n = line.len();
+    let k = 2 * half + 1;
+    let pick = |a: u8, b: u8| if grow { a.max(b) } else { a.min(b) };
+    // Padded with `half` zeros on both sides (transparent outside).
+    sc.padded.clear();
+    sc.padded.resize(half, 0);
+    sc.padded.extend_from_slice(line);
+    sc.padded.resize(n + 2 * half, 0);
+    let m = sc.padded.len();
+    sc.pre.resize(m, 0);
+    sc.suf.resize(m, 0);
+    let (p, pre, suf) = (&sc.padded, &mut sc.pre, &mut sc.suf);
+    for i in 0..m {
+        pre[i] = if i % k == 0 {
+            p[i]
+        } else {
+            pick(pre[i - 1], p[i])
+        };
+    }
+    for i in (0..m).rev() {
+        suf[i] = if i == m - 1 || (i + 1) % k == 0 {
+            p[i]
+        } else {
+            pick(suf[i + 1], p[i])
+        };
+    }
+    for (i, o) in out.iter_mut().enumerate().take(n) {
+        // Window in padded coordinates: [i, i + k - 1].
+        *o = pick(suf[i], pre[i + k - 1]);
     }
 }
 
@@ -179,11 +227,31 @@ mod tests {
     }
 
     #[test]
+    fn disk_dilation_is_round() {
+        let (w, h) = (21, 21);
+        let mut buf = vec![0u8; w * h];
+        buf[10 * w + 10] = 255;
+        morph(&mut buf, w, h, 6);
+        assert_eq!(buf[10 * w + 16], 255);
+        assert_eq!(buf[16 * w + 10], 255);
+        assert_eq!(
+            buf[15 * w + 15],
+            0,
+            "the corner of the square window is outside the disk"
+        );
+        assert_eq!(buf[14 * w + 14], 255);
+    }
+
+    #[test]
     fn morph_grows_and_shrinks() {
         let mut buf = vec![0u8; 9];
         buf[4] = 255;
         morph(&mut buf, 3, 3, 1);
-        assert!(buf.iter().all(|&v| v == 255));
+        assert_eq!(
+            buf.iter().filter(|&&v| v == 255).count(),
+            5,
+            "a plus: the radius-1 disk"
+        );
         morph(&mut buf, 3, 3, -1);
         assert_eq!(buf.iter().filter(|&&v| v == 255).count(), 1);
     }

@@ -1,5 +1,5 @@
-//! Drawing a node with its effects: drop shadows below, inner shadows above the fills (and
-//! below the strokes), layer blur over the whole.
+//! Drawing a node with its effects: drop shadows below; inner shadows, overlays and effect
+//! strokes above the fills and below the strokes; layer blur over the whole.
 //!
 //! Input: a node, its prepared effects, a destination and a region. Output: the destination
 //! updated. Guarantees: the layer is rendered over the region grown by the effects' margin,
@@ -12,11 +12,11 @@
 use super::blend::{blend, scale};
 use super::blur::{blur, morph};
 use super::draw_group::{draw_plain, lerp_u8};
-use super::draw_shape::Parts;
-use super::prepare::{PEffects, PKind, PNode, PShadow};
+use super::draw_shape::{paint_span, Cov, Parts};
+use super::prepare::{Inner, PEffects, PKind, PNode, PShadow, PStrokeEffect};
 use super::rect::IRect;
 use super::surface::{load, store, Scratch, Surface};
-use crate::scene::BlendMode;
+use crate::scene::{BlendMode, StrokeSide};
 
 /// Draws `n` with its effects onto `dst` within `region`.
 pub fn draw_with_effects(
@@ -53,7 +53,7 @@ pub fn draw_with_effects(
             }
             over_all(&mut s, &layer);
             for i in &fx.inners {
-                inner_shadow(i, &layer, &body, ext, &mut s, ext);
+                inner(sc, i, &layer, &body, ext, &mut s, ext);
             }
         }
         blur(&mut full, ext.width(), ext.height(), 4, radii);
@@ -121,7 +121,7 @@ fn draw_content(
         region,
     );
     for i in &fx.inners {
-        inner_shadow(i, layer, body, ext, target, region);
+        inner(sc, i, layer, body, ext, target, region);
     }
     if is_shape {
         draw_plain(sc, n, 1.0, Parts::StrokesOnly, target, region);
@@ -188,6 +188,68 @@ fn drop_shadow(
             let t = a[i] as f32 / 255.0 * (1.0 - body[i] as f32 / 255.0);
             if t > 0.0 {
                 store(px, blend(load(px), scale(s.color, t), s.blend));
+            }
+        }
+    }
+}
+
+/// Paints one effect of the inner slot (above fills, below strokes).
+fn inner(
+    sc: &mut Scratch,
+    e: &Inner,
+    layer: &[u8],
+    body: &[u8],
+    ext: IRect,
+    target: &mut Surface<'_>,
+    region: IRect,
+) {
+    match e {
+        Inner::Shadow(s) => inner_shadow(s, layer, body, ext, target, region),
+        Inner::Overlay(p) => {
+            // The overlay covers the layer where its body is (digest §7: clipped by the body).
+            let w = ext.width();
+            let mut cov = sc.mask();
+            cov.clear();
+            for y in region.y0..region.y1 {
+                let start = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize;
+                cov.extend_from_slice(&body[start..start + region.width()]);
+            }
+            paint_span(sc, p, p.blend, Cov::Mask(&cov), 1.0, target, region);
+            sc.give_mask(cov);
+        }
+        Inner::Stroke(st) => effect_stroke(st, layer, ext, target, region),
+    }
+}
+
+/// Paints a STROKE effect: a band along the edge of the layer's alpha.
+fn effect_stroke(
+    st: &PStrokeEffect,
+    layer: &[u8],
+    ext: IRect,
+    target: &mut Surface<'_>,
+    region: IRect,
+) {
+    let (w, h) = (ext.width(), ext.height());
+    let alpha: Vec<u8> = layer.chunks_exact(4).map(|p| p[3]).collect();
+    let (outer, inner) = match st.side {
+        StrokeSide::Outside => (st.width, 0),
+        StrokeSide::Inside => (0, st.width),
+        StrokeSide::Center => ((st.width + 1) / 2, st.width / 2),
+    };
+    let mut grown = alpha.clone();
+    morph(&mut grown, w, h, outer);
+    let mut shrunk = alpha;
+    morph(&mut shrunk, w, h, -inner);
+    for y in region.y0..region.y1 {
+        let out = target.span_mut(region.x0, region.x1, y);
+        for (k, px) in out.chunks_exact_mut(4).enumerate() {
+            let i = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k;
+            let band = grown[i].saturating_sub(shrunk[i]);
+            if band > 0 {
+                store(
+                    px,
+                    blend(load(px), scale(st.color, band as f32 / 255.0), st.blend),
+                );
             }
         }
     }

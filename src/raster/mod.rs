@@ -31,7 +31,8 @@ use crate::scene::Scene;
 pub struct RenderOptions {
     /// Output pixels per design pixel.
     pub scale: f32,
-    /// Rows per band (any value gives the same bytes; smaller bands cull better).
+    /// Rows per band; 0 picks one from the scene (any value gives the same bytes: smaller
+    /// bands cull better, taller ones re-render less around wide effects).
     pub band_height: usize,
     /// Rows per streamed chunk (rounded to whole bands).
     pub chunk_rows: usize,
@@ -43,7 +44,7 @@ impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             scale: 1.0,
-            band_height: 32,
+            band_height: 0,
             chunk_rows: 512,
             max_pixels: 1 << 28,
         }
@@ -82,13 +83,23 @@ pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
     Ok((w as u32, h as u32))
 }
 
+/// The band height to use: the requested one, or for 0 one that keeps the rows re-rendered
+/// around effects (twice the largest margin) small next to the band itself.
+fn band_height(prep: &Prepared, requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    (prep.max_margin().max(0) as usize * 4).clamp(32, 512)
+}
+
 /// Renders the whole image into memory.
 pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
     let prep = prepare(scene, opts.scale);
     let mut data = vec![0u8; width as usize * height as usize * 4];
     let pool = bands::ScratchPool::default();
-    bands::render_rows(&prep, &pool, opts.band_height, 0, &mut data);
+    let band = band_height(&prep, opts.band_height);
+    bands::render_rows(&prep, &pool, band, 0, &mut data);
     Ok(Image {
         width,
         height,
@@ -105,7 +116,7 @@ pub fn render_streamed(
 ) -> Result<(u32, u32)> {
     let (width, height) = checked_size(scene, opts)?;
     let prep = prepare(scene, opts.scale);
-    let band = opts.band_height.max(1);
+    let band = band_height(&prep, opts.band_height);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
     let mut buf = Vec::new();
     let pool = bands::ScratchPool::default();

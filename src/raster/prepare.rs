@@ -54,12 +54,46 @@ pub struct PNode {
 pub struct PEffects {
     /// Drop shadows in order.
     pub drops: Vec<PShadow>,
-    /// Inner shadows in order.
-    pub inners: Vec<PShadow>,
+    /// Effects drawn inside the layer, between its fills and strokes, in order.
+    pub inners: Vec<Inner>,
     /// Layer blur box radii, when blurred.
     pub blur: Option<[usize; 3]>,
     /// How far outside a region the layer must be rendered for its effects to be exact.
     pub margin: i32,
+}
+
+/// An effect drawn between the fills and the strokes of a layer.
+#[derive(Debug)]
+pub enum Inner {
+    /// INNER_SHADOW.
+    Shadow(PShadow),
+    /// OVERLAY: a paint clipped by the layer.
+    Overlay(DevicePaint),
+    /// STROKE effect.
+    Stroke(PStrokeEffect),
+}
+
+/// A STROKE effect in device pixels.
+#[derive(Debug)]
+pub struct PStrokeEffect {
+    /// Width.
+    pub width: i32,
+    /// Side of the edge.
+    pub side: StrokeSide,
+    /// Premultiplied colour.
+    pub color: Px,
+    /// Blend mode.
+    pub blend: BlendMode,
+}
+
+impl Inner {
+    fn reach(&self) -> i32 {
+        match self {
+            Inner::Shadow(s) => s.reach(),
+            Inner::Overlay(_) => 0,
+            Inner::Stroke(s) => s.width,
+        }
+    }
 }
 
 /// A shadow in device pixels.
@@ -159,6 +193,27 @@ pub struct PStroke {
     pub paint: DevicePaint,
 }
 
+impl Prepared {
+    /// The largest effect margin of any node (how far bands must look beyond themselves).
+    pub fn max_margin(&self) -> i32 {
+        fn walk(n: &PNode) -> i32 {
+            let own = n.effects.as_ref().map_or(0, |fx| fx.margin);
+            let kids = match &n.kind {
+                PKind::Shape(_) => 0,
+                PKind::Group { children, mask, .. } => children
+                    .iter()
+                    .map(walk)
+                    .max()
+                    .unwrap_or(0)
+                    .max(mask.as_ref().map_or(0, |m| walk(&m.node))),
+                PKind::Embed { children, .. } => children.iter().map(walk).max().unwrap_or(0),
+            };
+            own.max(kids)
+        }
+        self.nodes.iter().map(walk).max().unwrap_or(0)
+    }
+}
+
 /// Output size of `scene` at `scale` (outer integer bounds of the frame).
 pub fn output_size(scene: &Scene, scale: f32) -> (u64, u64) {
     let s = scale as f64;
@@ -238,12 +293,18 @@ fn prepare_node(n: &Node, device: &Transform, scale: f32, canvas: IRect) -> PNod
             )
         }
     };
-    let effects = prepare_effects(&n.effects, scale);
+    let effects = prepare_effects(&n.effects, device, scale);
     // Rects are not clipped to the canvas: effects may need content just outside it, and
     // every draw is clipped by its band anyway.
     let rect = match &effects {
         Some(fx) => {
-            let reach = fx.drops.iter().map(PShadow::reach).max().unwrap_or(0)
+            let reach = fx
+                .drops
+                .iter()
+                .map(PShadow::reach)
+                .max()
+                .unwrap_or(0)
+                .max(fx.inners.iter().map(Inner::reach).max().unwrap_or(0))
                 + fx.blur.map_or(0, |r| support(r) as i32);
             rect.union(&outset(&rect, reach))
         }
@@ -272,7 +333,7 @@ fn outset(r: &IRect, d: i32) -> IRect {
 }
 
 /// Scales effect parameters to output pixels; `None` without effects.
-fn prepare_effects(effects: &[Effect], scale: f32) -> Option<Box<PEffects>> {
+fn prepare_effects(effects: &[Effect], device: &Transform, scale: f32) -> Option<Box<PEffects>> {
     if effects.is_empty() {
         return None;
     }
@@ -295,7 +356,16 @@ fn prepare_effects(effects: &[Effect], scale: f32) -> Option<Box<PEffects>> {
     for e in effects {
         match e {
             Effect::DropShadow(s) => fx.drops.push(shadow(s)),
-            Effect::InnerShadow(s) => fx.inners.push(shadow(s)),
+            Effect::InnerShadow(s) => fx.inners.push(Inner::Shadow(shadow(s))),
+            Effect::Overlay(p) => fx
+                .inners
+                .extend(DevicePaint::new(p, device).map(Inner::Overlay)),
+            Effect::Stroke(s) => fx.inners.push(Inner::Stroke(PStrokeEffect {
+                width: (s.width * scale).round().max(1.0) as i32,
+                side: s.side,
+                color: premultiply(s.color),
+                blend: s.blend,
+            })),
             // Successive layer blurs compose like one Gaussian of the combined variance.
             Effect::LayerBlur(s) => sigma = (sigma * sigma + s * s).sqrt(),
         }
@@ -303,13 +373,8 @@ fn prepare_effects(effects: &[Effect], scale: f32) -> Option<Box<PEffects>> {
     if sigma > 0.0 {
         fx.blur = Some(box_radii(sigma * scale));
     }
-    let shadows = fx
-        .drops
-        .iter()
-        .chain(&fx.inners)
-        .map(PShadow::reach)
-        .max()
-        .unwrap_or(0);
+    let drops = fx.drops.iter().map(PShadow::reach).max().unwrap_or(0);
+    let shadows = drops.max(fx.inners.iter().map(Inner::reach).max().unwrap_or(0));
     fx.margin = shadows + fx.blur.map_or(0, |r| support(r) as i32) + 1;
     Some(Box::new(fx))
 }

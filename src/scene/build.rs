@@ -53,6 +53,7 @@ pub struct Ctx<'a> {
     assets: &'a dyn AssetResolver,
     bitmaps: HashMap<String, Option<Arc<Bitmap>>>,
     diags: Diagnostics,
+    transforms: Vec<Transform>,
     path: Vec<String>,
     layers: Vec<String>,
     opts: SceneOptions,
@@ -65,6 +66,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             assets,
             bitmaps: HashMap::new(),
+            transforms: Vec::new(),
             diags: Diagnostics::default(),
             path: Vec::new(),
             layers: Vec::new(),
@@ -170,6 +172,14 @@ impl<'a> Ctx<'a> {
         found
     }
 
+    /// Absolute transform of the layer being built (identity outside layers).
+    pub fn layer_transform(&self) -> Transform {
+        self.transforms
+            .last()
+            .copied()
+            .unwrap_or(Transform::IDENTITY)
+    }
+
     /// Render scale hint.
     pub fn scale(&self) -> f32 {
         self.opts.scale
@@ -268,7 +278,9 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     }
     let blend = resolve_blend(ctx, &layer.blend_mode, "blendMode", true);
     let pass_through = layer.blend_mode == octopus_schema::BlendMode::PassThrough;
+    ctx.transforms.push(abs);
     let effects = resolve_effects(ctx, &layer.effects);
+    ctx.transforms.pop();
     let kind = match &layer.kind {
         LayerKind::Shape(shape) => {
             ctx.enter("shape".into());

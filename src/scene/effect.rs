@@ -1,15 +1,18 @@
-//! Layer effects resolved for rendering: drop and inner shadows, layer blurs.
+//! Layer effects resolved for rendering: drop and inner shadows, overlays, effect strokes,
+//! layer blurs.
 //!
 //! Input: a layer's Octopus effects. Output: [`Effect`]s in array order with parameters in
 //! design pixels (the renderer scales them to output pixels, unrotated, as the reference
-//! does). Guarantees: effects this build does not render (OVERLAY, STROKE, background blur,
-//! glows, OTHER) are reported with the layer id and skipped, never drawn wrong; blur radii
+//! does). Guarantees: effects this build does not render (background blur, glows, OTHER) are reported with the layer id and skipped, never drawn wrong; blur radii
 //! follow Figma's convention (Gaussian sigma = radius / 2; GAUSSIAN_BLUR gives sigma).
 
-use octopus_schema::{BlurKind, Effect as SchemaEffect, EffectBasis, EffectKind, Shadow};
+use octopus_schema::{
+    BlurKind, Effect as SchemaEffect, EffectBasis, EffectKind, FillKind, Shadow, StrokePosition,
+};
 
 use super::build::Ctx;
-use super::paint::{color_of, resolve_blend, BlendMode};
+use super::paint::{color_of, resolve_blend, resolve_fill, BlendMode, Paint};
+use super::StrokeSide;
 use crate::diag::DiagKind;
 
 /// A shadow, in design pixels.
@@ -30,7 +33,7 @@ pub struct ShadowEffect {
 }
 
 /// One effect of a node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum Effect {
     /// A shadow below the layer, knocked out where the layer is.
     DropShadow(ShadowEffect),
@@ -38,6 +41,23 @@ pub enum Effect {
     InnerShadow(ShadowEffect),
     /// The whole layer blurred (Figma layer blur), sigma in design pixels.
     LayerBlur(f32),
+    /// A fill painted over the layer, clipped by it, above the fills and below the strokes.
+    Overlay(Paint),
+    /// A raster stroke around the layer's alpha.
+    Stroke(StrokeEffect),
+}
+
+/// A STROKE effect: a band of `width` along the edge of the basis alpha.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StrokeEffect {
+    /// Width in design pixels.
+    pub width: f32,
+    /// Which side of the edge.
+    pub side: StrokeSide,
+    /// Non-premultiplied colour.
+    pub color: [f32; 4],
+    /// Blend mode.
+    pub blend: BlendMode,
 }
 
 /// Resolves the visible effects of a layer, reporting those that are not rendered.
@@ -83,8 +103,45 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
                 }
             }
         }
-        EffectKind::Overlay(_) => skip(ctx, "OVERLAY effect"),
-        EffectKind::Stroke(_) => skip(ctx, "STROKE effect"),
+        EffectKind::Overlay(fill) => {
+            ctx.enter("overlay".into());
+            let paint = resolve_fill(ctx, fill, &ctx.layer_transform(), &ctx.layer_transform());
+            ctx.leave();
+            let mut paint = paint?;
+            // The effect's own mode wins unless it is PASS_THROUGH (then the fill's).
+            if e.blend_mode != octopus_schema::BlendMode::PassThrough {
+                paint.blend = resolve_blend(ctx, &e.blend_mode, "blendMode", true);
+            }
+            Some(Effect::Overlay(paint))
+        }
+        EffectKind::Stroke(st) => {
+            let side = match &st.position {
+                StrokePosition::Inside => StrokeSide::Inside,
+                StrokePosition::Outside => StrokeSide::Outside,
+                _ => StrokeSide::Center,
+            };
+            let FillKind::Color(c) = &st.fill.kind else {
+                ctx.report(
+                    DiagKind::Unsupported,
+                    "stroke.fill",
+                    "STROKE effect with a non-colour fill is not rendered; skipped".into(),
+                );
+                return None;
+            };
+            let width = if st.thickness.is_finite() {
+                st.thickness.clamp(0.0, 10_000.0) as f32
+            } else {
+                0.0
+            };
+            (width > 0.0 && st.fill.visible).then(|| {
+                Effect::Stroke(StrokeEffect {
+                    width,
+                    side,
+                    color: color_of(c),
+                    blend: resolve_blend(ctx, &e.blend_mode, "blendMode", false),
+                })
+            })
+        }
         EffectKind::Glow { inner, .. } => skip(
             ctx,
             if *inner {
@@ -141,6 +198,8 @@ impl Effect {
             }
             Effect::InnerShadow(_) => 0.0,
             Effect::LayerBlur(sigma) => 3.0 * sigma,
+            Effect::Overlay(_) => 0.0,
+            Effect::Stroke(s) => s.width,
         }
     }
 }
