@@ -41,6 +41,14 @@ struct Cli {
 enum Command {
     /// Render one document (DOC.json -o OUT.png) or every document of a manifest (--manifest M -o DIR).
     Render(RenderArgs),
+    /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and DIR/NAME.svg.
+    Synth {
+        /// Scene name.
+        name: String,
+        /// Output directory.
+        #[arg(short, long, default_value = ".")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -81,7 +89,10 @@ struct RenderArgs {
 /// Parses arguments and runs; maps errors to exit codes.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Render(args) = cli.command;
+    let args = match cli.command {
+        Command::Render(args) => args,
+        Command::Synth { name, output } => return synth(&name, &output),
+    };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
@@ -107,6 +118,39 @@ pub fn run() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             exit_code(e.blame())
+        }
+    }
+}
+
+/// Writes a generated scene in both formats.
+fn synth(name: &str, dir: &Path) -> ExitCode {
+    let Some(scene) = octopus_render::synth::generate(name) else {
+        eprintln!(
+            "error: unknown scene {name:?}; known: {}",
+            octopus_render::synth::SCENES.join(", ")
+        );
+        return ExitCode::from(2);
+    };
+    let write = |ext: &str, text: &str| {
+        let path = dir.join(format!("{name}.{ext}"));
+        fs::create_dir_all(dir)
+            .and_then(|()| fs::write(&path, text))
+            .map_err(|e| Error::io(&path, e))
+    };
+    match write("json", &scene.octopus).and_then(|()| write("svg", &scene.svg)) {
+        Ok(()) => {
+            eprintln!(
+                "{name}: {} x {}, {} shapes -> {}",
+                scene.width,
+                scene.height,
+                scene.shapes,
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
 }

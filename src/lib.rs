@@ -14,6 +14,7 @@ pub mod output;
 pub mod raster;
 pub mod render;
 pub mod scene;
+pub mod synth;
 
 pub use assets::{AssetResolver, MemoryAssets, NoAssets};
 pub use diag::{DiagKind, Diagnostic};

@@ -1,0 +1,74 @@
+//! Our renderer against resvg on the same generated scenes (`octopus_render::synth`):
+//! `typical` (1440x900, 300 shapes), `worldmap` (2000x1200, 150,000 polygons), `big`
+//! (8000x8000, 2,000 shapes). Per scene: our raster at 1 and 2 threads and resvg's render
+//! (single-threaded, it has no parallel mode), plus parse/tree building for both and our
+//! PNG encode. Compare `ours-raster-1t` with `resvg-render` for the ratio.
+//! Run: `cargo bench --bench peer` (or `-- typical` for one scene).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use octopus_render::output::{encode_png, PngSpeed};
+use octopus_render::raster::{self, RenderOptions};
+use octopus_render::scene::{build_scene, SceneOptions};
+use octopus_render::synth::{generate, SCENES};
+use resvg::{tiny_skia, usvg};
+
+fn peer(c: &mut Criterion) {
+    let pools: Vec<_> = [1, 2]
+        .into_iter()
+        .map(|n| {
+            (
+                n,
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .expect("pool"),
+            )
+        })
+        .collect();
+    for name in SCENES {
+        let Some(s) = generate(name) else { continue };
+        let doc = octopus_schema::parse_document(s.octopus.as_bytes())
+            .expect("generated document parses");
+        let scene =
+            build_scene(&doc, &SceneOptions::default(), &octopus_render::NoAssets).expect("scene");
+        let opts = RenderOptions::default();
+        let tree =
+            usvg::Tree::from_str(&s.svg, &usvg::Options::default()).expect("generated SVG parses");
+        let mut g = c.benchmark_group(name);
+        g.sample_size(10);
+        g.throughput(Throughput::Elements(s.width as u64 * s.height as u64));
+        g.bench_function("ours-parse+scene", |b| {
+            b.iter(|| {
+                let d = octopus_schema::parse_document(s.octopus.as_bytes()).expect("parse");
+                build_scene(&d, &SceneOptions::default(), &octopus_render::NoAssets).expect("scene")
+            })
+        });
+        g.bench_function("resvg-parse", |b| {
+            b.iter(|| usvg::Tree::from_str(&s.svg, &usvg::Options::default()).expect("svg"))
+        });
+        for (n, pool) in &pools {
+            g.bench_function(format!("ours-raster-{n}t"), |b| {
+                b.iter(|| pool.install(|| raster::render(&scene, &opts).expect("render")))
+            });
+        }
+        g.bench_function("resvg-render", |b| {
+            b.iter(|| {
+                let mut pixmap = tiny_skia::Pixmap::new(s.width, s.height).expect("pixmap");
+                resvg::render(
+                    &tree,
+                    tiny_skia::Transform::identity(),
+                    &mut pixmap.as_mut(),
+                );
+                pixmap
+            })
+        });
+        let img = raster::render(&scene, &opts).expect("render");
+        g.bench_function("ours-png", |b| {
+            b.iter(|| encode_png(img.width, img.height, &img.data, PngSpeed::Fast))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, peer);
+criterion_main!(benches);
