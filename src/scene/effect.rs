@@ -81,7 +81,7 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
         EffectKind::Blur { kind, blur, .. } => {
             let sigma = match kind {
                 BlurKind::Gaussian | BlurKind::Blur => *blur,
-                BlurKind::Bounded | BlurKind::Background => *blur / 2.0,
+                BlurKind::Bounded | BlurKind::Background => *blur / 2.5,
             };
             let sigma = if sigma.is_finite() {
                 sigma.clamp(0.0, 10_000.0) as f32
@@ -181,7 +181,7 @@ fn shadow(ctx: &mut Ctx, e: &SchemaEffect, s: &Shadow, basis: &EffectBasis) -> S
     };
     ShadowEffect {
         offset: (finite(s.offset.x), finite(s.offset.y)),
-        sigma: finite(s.blur).abs() / 2.0,
+        sigma: finite(s.blur).abs() / 2.25,
         spread: finite(s.choke),
         color: color_of(&s.color),
         blend: resolve_blend(ctx, &e.blend_mode, "blendMode", false),
