@@ -51,7 +51,7 @@ impl Default for SceneOptions {
 /// Builder state: diagnostics, the current JSON path and layer, limits, bitmaps.
 pub struct Ctx<'a> {
     assets: &'a dyn AssetResolver,
-    bitmaps: HashMap<String, Option<Arc<Bitmap>>>,
+    bitmaps: HashMap<String, Result<Arc<Bitmap>, (DiagKind, String)>>,
     diags: Diagnostics,
     transforms: Vec<Transform>,
     path: Vec<String>,
@@ -135,41 +135,30 @@ impl<'a> Ctx<'a> {
     pub fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
         if !self.bitmaps.contains_key(key) {
             let decoded = match self.assets.image(key) {
-                None => Err(None),
-                Some(bytes) => decode(&bytes, self.opts.max_image_pixels).map_err(Some),
+                None => Err((
+                    DiagKind::MissingAsset,
+                    format!("image {key:?} not found; fill skipped"),
+                )),
+                Some(bytes) => decode(&bytes, self.opts.max_image_pixels)
+                    .map(Arc::new)
+                    .map_err(|e| {
+                        (
+                            DiagKind::InvalidValue,
+                            format!("image {key:?}: {e}; fill skipped"),
+                        )
+                    }),
             };
-            let (bitmap, problem) = match decoded {
-                Ok(b) => (Some(Arc::new(b)), None),
-                Err(None) => (
-                    None,
-                    Some((
-                        DiagKind::MissingAsset,
-                        format!("image {key:?} not found; fill skipped"),
-                    )),
-                ),
-                Err(Some(e)) => (
-                    None,
-                    Some((
-                        DiagKind::InvalidValue,
-                        format!("image {key:?}: {e}; fill skipped"),
-                    )),
-                ),
-            };
-            self.bitmaps.insert(key.to_owned(), bitmap);
-            if let Some((kind, msg)) = problem {
+            self.bitmaps.insert(key.to_owned(), decoded);
+        }
+        match self.bitmaps.get(key).cloned() {
+            Some(Ok(bitmap)) => Some(bitmap),
+            Some(Err((kind, msg))) => {
+                // Every fill using a missing image reports, with the same words.
                 self.report(kind, "image.ref", msg);
-                return None;
+                None
             }
+            None => None,
         }
-        let found = self.bitmaps.get(key).cloned().flatten();
-        if found.is_none() {
-            self.report(
-                DiagKind::MissingAsset,
-                "image.ref",
-                format!("image {key:?} unavailable; fill skipped"),
-            );
-        }
-        found
     }
 
     /// Absolute transform of the layer being built (identity outside layers).
