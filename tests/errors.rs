@@ -114,7 +114,7 @@ fn unknown_values_are_diagnostics_not_errors() {
 fn unsupported_features_warn_with_layer_id() {
     let (_, diags) = render(&with_layers(
         r#"{"id":"t","type":"TEXT","text":{"value":"hi","defaultStyle":{"fontSize":12}}},
-           {"id":"e","type":"SHAPE","effects":[{"type":"BACKGROUND_BLUR","basis":"BACKGROUND","blur":4}],"shape":{}}"#,
+           {"id":"e","type":"SHAPE","effects":[{"type":"OUTER_GLOW","basis":"FILL","glow":{}}],"shape":{}}"#,
     ))
     .expect("renders");
     assert!(diags
@@ -122,7 +122,7 @@ fn unsupported_features_warn_with_layer_id() {
         .any(|d| d.kind == DiagKind::Unsupported && d.layer_id.as_deref() == Some("t")));
     assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
         && d.layer_id.as_deref() == Some("e")
-        && d.message.contains("background blur")));
+        && d.message.contains("OUTER_GLOW")));
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub fn render_rows(
         .enumerate()
         .for_each(|(i, band)| {
             let mut sc = take_scratch(pool);
+            sc.backdrops = Some(prep.backdrops.clone());
             let top = y0 as i32 + (i * band_height.max(1)) as i32;
             render_band(prep, &mut sc, top, band);
             give_scratch(pool, sc);

@@ -65,6 +65,7 @@ pub fn draw_with_effects(
             for d in &fx.drops {
                 drop_shadow(d, &layer, &body, ext, dst, region);
             }
+            background(sc, n, &body, ext, dst, region);
             draw_content(sc, n, fx, &layer, &body, ext, dst, region);
         } else {
             let mut copy = sc.copy_of(dst, region);
@@ -76,6 +77,7 @@ pub fn draw_with_effects(
                 for d in &fx.drops {
                     drop_shadow(d, &layer, &body, ext, &mut target, region);
                 }
+                background(sc, n, &body, ext, &mut target, region);
                 draw_content(sc, n, fx, &layer, &body, ext, &mut target, region);
             }
             let w = region.width() * 4;
@@ -90,6 +92,36 @@ pub fn draw_with_effects(
     }
     sc.give_pixels(body);
     sc.give_pixels(layer);
+}
+
+/// Background blur: inside the layer's outline, what lies behind it is replaced by its
+/// blurred copy (computed once per render, see `prepare::compute_backdrops`).
+fn background(
+    sc: &mut Scratch,
+    n: &PNode,
+    body: &[u8],
+    ext: IRect,
+    target: &mut Surface<'_>,
+    region: IRect,
+) {
+    let key = n as *const PNode as usize;
+    let Some(bd) = sc.backdrops.as_ref().and_then(|b| b.get(&key)) else {
+        return;
+    };
+    let area = region.intersect(&bd.rect);
+    let (w, bw) = (ext.width(), bd.rect.width());
+    for y in area.y0..area.y1 {
+        let out = target.span_mut(area.x0, area.x1, y);
+        for (k, px) in out.chunks_exact_mut(4).enumerate() {
+            let x = area.x0 + k as i32;
+            let b = body[(y - ext.y0) as usize * w + (x - ext.x0) as usize];
+            if b == 0 {
+                continue;
+            }
+            let i = ((y - bd.rect.y0) as usize * bw + (x - bd.rect.x0) as usize) * 4;
+            lerp_u8(px, &bd.data[i..i + 4], b as f32 / 255.0);
+        }
+    }
 }
 
 /// The layer itself with its inner shadows between fills and strokes.

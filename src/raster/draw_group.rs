@@ -23,6 +23,13 @@ pub fn draw_nodes(sc: &mut Scratch, nodes: &[PNode], dst: &mut Surface<'_>, clip
 
 /// Draws one node onto `dst` within `clip`.
 pub fn draw_node(sc: &mut Scratch, n: &PNode, dst: &mut Surface<'_>, clip: IRect) {
+    if sc.stopped {
+        return;
+    }
+    if sc.stop_at != 0 && sc.stop_at == n as *const PNode as usize {
+        sc.stopped = true;
+        return;
+    }
     let region = clip.intersect(&n.rect);
     if region.is_empty() {
         return;

@@ -8,6 +8,8 @@
 //! every contribution composites with plain source-over.
 
 use octopus_schema::Transform;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::blend::Px;
@@ -15,6 +17,7 @@ use super::blur::{box_radii, support};
 use super::coverage::Edges;
 use super::paint::{premultiply, DevicePaint};
 use super::rect::IRect;
+use super::surface::{Backdrop, Backdrops, Scratch, Surface};
 use crate::geom::{flatten, Polylines};
 use crate::scene::{
     BlendMode, Effect, MaskFacet, Node, NodeKind, Scene, ShadowEffect, ShapeNode, StrokeSide,
@@ -32,6 +35,8 @@ pub struct Prepared {
     pub height: u32,
     /// Top-level nodes.
     pub nodes: Vec<PNode>,
+    /// Blurred backdrops of background-blur layers.
+    pub backdrops: Arc<Backdrops>,
 }
 
 /// A node ready to rasterise.
@@ -58,6 +63,8 @@ pub struct PEffects {
     pub inners: Vec<Inner>,
     /// Layer blur box radii, when blurred.
     pub blur: Option<[usize; 3]>,
+    /// Background blur box radii, when the layer blurs what is behind it.
+    pub background: Option<[usize; 3]>,
     /// How far outside a region the layer must be rendered for its effects to be exact.
     pub margin: i32,
 }
@@ -214,6 +221,64 @@ impl Prepared {
     }
 }
 
+/// Renders, for every background-blur layer in paint order, what lies behind it (the scene
+/// drawn up to that layer) over its bounds grown by the blur reach, blurs it and keeps its
+/// bounds. Done once per render, so every band sees the same backdrop.
+fn compute_backdrops(prep: &Prepared) -> Backdrops {
+    let mut targets = Vec::new();
+    fn collect<'a>(n: &'a PNode, out: &mut Vec<&'a PNode>) {
+        if n.effects.as_ref().is_some_and(|fx| fx.background.is_some()) {
+            out.push(n);
+        }
+        match &n.kind {
+            PKind::Shape(_) => {}
+            PKind::Group { children, .. } | PKind::Embed { children, .. } => {
+                children.iter().for_each(|c| collect(c, out))
+            }
+        }
+    }
+    prep.nodes.iter().for_each(|n| collect(n, &mut targets));
+    let mut done = Backdrops::new();
+    for node in targets {
+        let Some(radii) = node.effects.as_ref().and_then(|fx| fx.background) else {
+            continue;
+        };
+        let reach = support(radii) as i32;
+        let ext = outset(&node.rect, reach);
+        if ext.is_empty() || ext.width() * ext.height() > 1 << 28 {
+            continue;
+        }
+        let mut sc = Scratch::default();
+        sc.backdrops = Some(Arc::new(done.clone()));
+        sc.stop_at = node as *const PNode as usize;
+        let mut data = vec![0u8; ext.width() * ext.height() * 4];
+        super::draw_group::draw_nodes(
+            &mut sc,
+            &prep.nodes,
+            &mut Surface {
+                data: &mut data,
+                rect: ext,
+            },
+            ext,
+        );
+        super::blur::blur(&mut data, ext.width(), ext.height(), 4, radii);
+        let (w, r) = (ext.width(), node.rect);
+        let mut crop = Vec::with_capacity(r.width() * r.height() * 4);
+        for y in r.y0..r.y1 {
+            let start = ((y - ext.y0) as usize * w + (r.x0 - ext.x0) as usize) * 4;
+            crop.extend_from_slice(&data[start..start + r.width() * 4]);
+        }
+        done.insert(
+            node as *const PNode as usize,
+            Backdrop {
+                rect: r,
+                data: crop,
+            },
+        );
+    }
+    done
+}
+
 /// Output size of `scene` at `scale` (outer integer bounds of the frame).
 pub fn output_size(scene: &Scene, scale: f32) -> (u64, u64) {
     let s = scale as f64;
@@ -229,11 +294,14 @@ pub fn prepare(scene: &Scene, scale: f32) -> Prepared {
     let device = Transform([s, 0.0, 0.0, s, -scene.frame.x0 * s, -scene.frame.y0 * s]);
     let canvas = IRect::new(0, 0, w as i32, h as i32);
     let nodes = prepare_list(&scene.nodes, &device, scale, canvas);
-    Prepared {
+    let mut prep = Prepared {
         width: w as u32,
         height: h as u32,
         nodes,
-    }
+        backdrops: Arc::default(),
+    };
+    prep.backdrops = Arc::new(compute_backdrops(&prep));
+    prep
 }
 
 fn prepare_list(nodes: &[Node], device: &Transform, scale: f32, canvas: IRect) -> Vec<PNode> {
@@ -350,6 +418,7 @@ fn prepare_effects(effects: &[Effect], device: &Transform, scale: f32) -> Option
         drops: Vec::new(),
         inners: Vec::new(),
         blur: None,
+        background: None,
         margin: 0,
     };
     let mut sigma = 0.0f32;
@@ -368,6 +437,7 @@ fn prepare_effects(effects: &[Effect], device: &Transform, scale: f32) -> Option
             })),
             // Successive layer blurs compose like one Gaussian of the combined variance.
             Effect::LayerBlur(s) => sigma = (sigma * sigma + s * s).sqrt(),
+            Effect::BackgroundBlur(s) => fx.background = Some(box_radii(s * scale)),
         }
     }
     if sigma > 0.0 {

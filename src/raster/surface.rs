@@ -6,6 +6,9 @@
 //! results (every buffer is cleared or overwritten before use), so output does not depend on
 //! which thread rendered what before.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::blend::Px;
 use super::coverage::Rasterizer;
 use super::rect::IRect;
@@ -73,6 +76,25 @@ pub struct Scratch {
     rows8: Vec<Vec<[u8; 4]>>,
     /// The coverage rasteriser and its accumulation buffer.
     pub raster: Rasterizer,
+    /// Blurred backdrops of background-blur layers, by node address.
+    pub backdrops: Option<Arc<Backdrops>>,
+    /// When non-zero: stop drawing on reaching the node at this address (used to render what
+    /// lies behind a background-blur layer).
+    pub stop_at: usize,
+    /// Set once `stop_at` was reached.
+    pub stopped: bool,
+}
+
+/// Blurred backdrops keyed by the address of their (prepared, immovable) node.
+pub type Backdrops = HashMap<usize, Backdrop>;
+
+/// What lies behind a background-blur layer, blurred, over the layer's pixel bounds.
+#[derive(Debug, Clone)]
+pub struct Backdrop {
+    /// Covered rectangle.
+    pub rect: IRect,
+    /// Premultiplied RGBA8.
+    pub data: Vec<u8>,
 }
 
 impl Scratch {

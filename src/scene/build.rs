@@ -273,7 +273,12 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     let kind = match &layer.kind {
         LayerKind::Shape(shape) => {
             ctx.enter("shape".into());
-            let s = build_shape(ctx, shape, &abs, parent, pass_through);
+            // Fills blend straight onto the backdrop, each with its own mode, unless the layer
+            // itself has a blend mode (then they are combined first and the result blended).
+            // The reference (ODE) always combines first; Figma's own export of the effects
+            // frame matches only this way (97.6% -> 99.9% of pixels), so Figma wins.
+            let fills_direct = pass_through || blend == super::paint::BlendMode::Normal;
+            let s = build_shape(ctx, shape, &abs, parent, fills_direct);
             ctx.leave();
             match s? {
                 Some(s) => NodeKind::Shape(s),

@@ -81,7 +81,8 @@ pub struct ShapeNode {
     pub fills: Vec<Paint>,
     /// Visible strokes, in drawing order.
     pub strokes: Vec<StrokeNode>,
-    /// PASS_THROUGH shape: each fill blends onto the backdrop with its own mode.
+    /// Each fill blends onto the backdrop with its own mode (PASS_THROUGH or NORMAL layers);
+    /// otherwise the fills are combined first and blended with the layer's mode.
     pub pass_through: bool,
     /// Object bounds: the body outline in component space.
     pub object_bounds: Bounds,
