@@ -52,10 +52,10 @@ impl Polylines {
         self.points.push(p);
     }
 
-    /// Removes contours of fewer than 3 points: they enclose no area.
-    fn drop_degenerate_tail(&mut self) {
+    /// Removes the last contour when it has fewer than `min` points.
+    fn drop_short_tail(&mut self, min: usize) {
         if let Some(&start) = self.starts.last() {
-            if self.points.len() - start < 3 {
+            if self.points.len() - start < min {
                 self.points.truncate(start);
                 self.starts.pop();
             }
@@ -63,8 +63,18 @@ impl Polylines {
     }
 }
 
-/// Flattens `path` under `t` into closed contours (fills close every contour implicitly).
+/// Flattens `path` under `t` into closed contours (fills close every contour implicitly);
+/// contours of fewer than 3 points, which enclose nothing, are dropped.
 pub fn flatten(path: &Path, t: &Transform, tolerance: f32, out: &mut Polylines) {
+    flatten_min(path, t, tolerance, 3, out)
+}
+
+/// Flattens `path` into polylines, keeping open two-point segments too (vector networks).
+pub fn flatten_lines(path: &Path, t: &Transform, tolerance: f32, out: &mut Polylines) {
+    flatten_min(path, t, tolerance, 2, out)
+}
+
+fn flatten_min(path: &Path, t: &Transform, tolerance: f32, min: usize, out: &mut Polylines) {
     let map = |p: Point| -> [f32; 2] {
         let (x, y) = t.apply(p.x as f64, p.y as f64);
         [x as f32, y as f32]
@@ -75,7 +85,7 @@ pub fn flatten(path: &Path, t: &Transform, tolerance: f32, out: &mut Polylines) 
         match seg {
             PathSegment::MoveTo(p) => {
                 if open {
-                    out.drop_degenerate_tail();
+                    out.drop_short_tail(min);
                 }
                 last = map(p);
                 out.begin(last);
@@ -99,7 +109,7 @@ pub fn flatten(path: &Path, t: &Transform, tolerance: f32, out: &mut Polylines) 
         }
     }
     if open {
-        out.drop_degenerate_tail();
+        out.drop_short_tail(min);
     }
 }
 

@@ -8,6 +8,7 @@
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::float::single::SingleFloatOverlay;
+use i_overlay::float::slice::FloatSlice;
 use octopus_schema::Transform;
 use tiny_skia_path::{Path, PathBuilder};
 
@@ -67,6 +68,44 @@ pub fn apply_boolean(
         // fill rule no longer matters; keep using the leaf rule for the next clip operand.
     }
     to_path(&acc)
+}
+
+/// The regions enclosed by a network of open segments (Figma vector networks fill the faces
+/// their segments enclose, not each subpath closed on itself): the plane around the segments
+/// is cut by them, and every piece that does not reach the outside is kept.
+pub fn network_faces(path: &Path, tolerance: f32) -> Option<Path> {
+    let mut poly = Polylines::default();
+    crate::geom::flatten_lines(path, &Transform::IDENTITY, tolerance, &mut poly);
+    let lines: Vec<Vec<[f64; 2]>> = poly
+        .contours()
+        .map(|c| c.iter().map(|p| [p[0] as f64, p[1] as f64]).collect())
+        .collect();
+    let b = path.bounds();
+    let pad = 8.0 + 0.01 * (b.width() + b.height()) as f64;
+    let (x0, y0, x1, y1) = (
+        b.left() as f64 - pad,
+        b.top() as f64 - pad,
+        b.right() as f64 + pad,
+        b.bottom() as f64 + pad,
+    );
+    let frame = vec![[x0, y0], [x0, y1], [x1, y1], [x1, y0]];
+    let pieces = frame.slice_by(&lines, FillRule::NonZero);
+    let near_frame = |p: &[f64; 2]| {
+        (p[0] - x0).abs() < 1e-6
+            || (p[0] - x1).abs() < 1e-6
+            || (p[1] - y0).abs() < 1e-6
+            || (p[1] - y1).abs() < 1e-6
+    };
+    let inner: Contours = pieces
+        .into_iter()
+        .filter(|shape| {
+            shape
+                .first()
+                .is_some_and(|outer| !outer.iter().any(near_frame))
+        })
+        .flatten()
+        .collect();
+    to_path(&inner)
 }
 
 fn flatten_shapes(shapes: Vec<Vec<Vec<[f64; 2]>>>) -> Contours {

@@ -398,6 +398,14 @@ fn build_shape(
         None => None,
     };
     let mut fills = Vec::new();
+    // Several open subpaths and a fill: a Figma vector network, whose fill covers the faces
+    // the segments enclose. Strokes keep the segments themselves.
+    let fill_body = match &body {
+        Some(p) if !shape.fills.is_empty() && is_network(p) => {
+            super::boolean::network_faces(p, ctx.flatten_tolerance())
+        }
+        _ => body.clone(),
+    };
     for (i, f) in shape.fills.iter().enumerate() {
         ctx.enter(format!("fills[{i}]"));
         fills.extend(resolve_fill(ctx, f, abs, parent));
@@ -410,6 +418,7 @@ fn build_shape(
         ctx.leave();
         strokes.extend(built?);
     }
+    let body = fill_body;
     let object_bounds = body
         .as_ref()
         .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, abs));
@@ -431,6 +440,13 @@ fn build_shape(
         object_bounds,
         stroke_bounds,
     }))
+}
+
+/// Two or more subpaths, none closed: a vector network rather than an outline.
+fn is_network(p: &tiny_skia_path::Path) -> bool {
+    use tiny_skia_path::PathVerb;
+    let verbs = p.verbs();
+    !verbs.contains(&PathVerb::Close) && verbs.iter().filter(|v| **v == PathVerb::Move).count() >= 2
 }
 
 #[allow(clippy::too_many_arguments)]
