@@ -9,7 +9,7 @@
 //! layer itself is (as in Figma and the reference); layer opacity and blend mode apply to
 //! the layer and its effects together.
 
-use super::blend::{blend, scale};
+use super::blend::{blend, scale, Px};
 use super::blur::{blur, morph};
 use super::draw_group::{draw_plain, lerp_u8};
 use super::draw_shape::{paint_span, Cov, Parts};
@@ -212,14 +212,27 @@ fn drop_shadow(
 ) {
     let mut a = shadow_basis(s, layer, body, ext, 1);
     blur(&mut a, ext.width(), ext.height(), 1, s.radii);
+    paint_colour(target, region, ext, s.color, s.blend, |i| {
+        a[i] as f32 / 255.0 * (1.0 - body[i] as f32 / 255.0)
+    });
+}
+
+/// Paints `color` over `region` of `target` with per-pixel weight `weight(index in ext)`.
+fn paint_colour(
+    target: &mut Surface<'_>,
+    region: IRect,
+    ext: IRect,
+    color: Px,
+    mode: BlendMode,
+    weight: impl Fn(usize) -> f32,
+) {
     let w = ext.width();
     for y in region.y0..region.y1 {
         let out = target.span_mut(region.x0, region.x1, y);
         for (k, px) in out.chunks_exact_mut(4).enumerate() {
-            let i = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k;
-            let t = a[i] as f32 / 255.0 * (1.0 - body[i] as f32 / 255.0);
+            let t = weight((y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k);
             if t > 0.0 {
-                store(px, blend(load(px), scale(s.color, t), s.blend));
+                store(px, blend(load(px), scale(color, t), mode));
             }
         }
     }
@@ -272,19 +285,9 @@ fn effect_stroke(
     morph(&mut grown, w, h, outer);
     let mut shrunk = alpha;
     morph(&mut shrunk, w, h, -inner);
-    for y in region.y0..region.y1 {
-        let out = target.span_mut(region.x0, region.x1, y);
-        for (k, px) in out.chunks_exact_mut(4).enumerate() {
-            let i = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k;
-            let band = grown[i].saturating_sub(shrunk[i]);
-            if band > 0 {
-                store(
-                    px,
-                    blend(load(px), scale(st.color, band as f32 / 255.0), st.blend),
-                );
-            }
-        }
-    }
+    paint_colour(target, region, ext, st.color, st.blend, |i| {
+        grown[i].saturating_sub(shrunk[i]) as f32 / 255.0
+    });
 }
 
 /// Paints an inner shadow over what `target` holds, inside the layer only.
@@ -298,23 +301,15 @@ fn inner_shadow(
 ) {
     let mut a = shadow_basis(s, layer, body, ext, -1);
     blur(&mut a, ext.width(), ext.height(), 1, s.radii);
-    let w = ext.width();
-    for y in region.y0..region.y1 {
-        let out = target.span_mut(region.x0, region.x1, y);
-        for (k, px) in out.chunks_exact_mut(4).enumerate() {
-            let i = (y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k;
-            let inside = if s.body_basis {
-                body[i]
-            } else {
-                layer[i * 4 + 3]
-            } as f32
-                / 255.0;
-            let t = (1.0 - a[i] as f32 / 255.0) * inside;
-            if t > 0.0 {
-                store(px, blend(load(px), scale(s.color, t), s.blend));
-            }
-        }
-    }
+    paint_colour(target, region, ext, s.color, s.blend, |i| {
+        let inside = if s.body_basis {
+            body[i]
+        } else {
+            layer[i * 4 + 3]
+        } as f32
+            / 255.0;
+        (1.0 - a[i] as f32 / 255.0) * inside
+    });
 }
 
 /// Source-over of a whole buffer covering the same rectangle.
