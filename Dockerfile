@@ -2,7 +2,7 @@
 #   docker build -t octopus-render .
 #   docker run --rm -v "$PWD:/work" octopus-render render /work/design.json -o /work/out.png
 # The queue worker (`octopus-render worker`) will ship in this same image.
-FROM rust:1.85-bookworm AS build
+FROM rust:1-bookworm AS build
 WORKDIR /src
 # Dependencies first, so source edits do not refetch the registry.
 COPY Cargo.toml Cargo.lock ./
