@@ -11,9 +11,10 @@
 
 use super::blend::{blend, scale, Px};
 use super::blur::{blur, morph};
-use super::draw_group::{draw_plain, lerp_u8};
+use super::draw_group::draw_plain;
 use super::draw_shape::{paint_span, Cov, Parts};
 use super::prepare::{Inner, PEffects, PKind, PNode, PShadow, PStrokeEffect};
+use super::px8::lerp_u8;
 use super::rect::IRect;
 use super::surface::{load, store, Scratch, Surface};
 use crate::scene::{BlendMode, StrokeSide};

@@ -10,6 +10,7 @@ use super::blend::{blend, lerp, scale, Px, CLEAR};
 use super::draw_effects::draw_with_effects;
 use super::draw_shape::{draw_shape, paint_span, Cov, Parts};
 use super::prepare::{PKind, PMask, PNode, PShape};
+use super::px8::{lerp_u8, over_u8, weight, widen};
 use super::rect::IRect;
 use super::surface::{load, store, Scratch, Surface};
 use crate::scene::{BlendMode, MaskFacet, StrokeSide};
@@ -160,11 +161,7 @@ fn draw_group(
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
-    let mut buf = if isolated {
-        sc.pixels(region)
-    } else {
-        sc.copy_of(dst, region)
-    };
+    let mut buf = sc.backdrop(dst, region, isolated);
     let mut content = Surface {
         data: &mut buf,
         rect: region,
@@ -185,7 +182,7 @@ fn draw_group(
                 continue;
             }
             if n.blend == BlendMode::Normal {
-                over_u8(d, s, t);
+                over_u8(d, &widen(s), weight(t));
                 continue;
             }
             let dp = load(d);
@@ -205,47 +202,6 @@ fn draw_group(
 struct Look {
     blend: BlendMode,
     opacity: f32,
-}
-
-/// `d = lerp(d, s, t)` on premultiplied bytes.
-#[inline]
-pub fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
-    let t = (t.clamp(0.0, 1.0) * 255.0 + 0.5) as i32;
-    if t == 255 {
-        d.copy_from_slice(s);
-        return;
-    }
-    for j in 0..4 {
-        let (a, b) = (d[j] as i32, s[j] as i32);
-        d[j] = (a + div255_signed((b - a) * t)) as u8;
-    }
-}
-
-/// `d = s·t + d·(1 − αs·t)` (source-over with opacity) on premultiplied bytes.
-#[inline]
-fn over_u8(d: &mut [u8], s: &[u8], t: f32) {
-    let t = (t.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
-    let src = [0, 1, 2, 3].map(|j| div255(s[j] as u32 * t));
-    let keep = 255 - src[3];
-    for j in 0..4 {
-        d[j] = (src[j] + div255(d[j] as u32 * keep)).min(255) as u8;
-    }
-}
-
-/// `round(v / 255)` for `0 <= v <= 255 * 255`.
-#[inline]
-fn div255(v: u32) -> u32 {
-    (v + 128 + ((v + 128) >> 8)) >> 8
-}
-
-/// `round(v / 255)` for `|v| <= 255 * 255`.
-#[inline]
-fn div255_signed(v: i32) -> i32 {
-    if v >= 0 {
-        div255(v as u32) as i32
-    } else {
-        -(div255((-v) as u32) as i32)
-    }
 }
 
 /// The scalar mask value per pixel of `region`, 0..1.
@@ -327,11 +283,7 @@ fn draw_embed(
 ) {
     let mut body = sc.mask();
     sc.raster.fill(&mask.body, mask.even_odd, region, &mut body);
-    let mut over_buf = if isolated {
-        sc.pixels(region)
-    } else {
-        sc.copy_of(dst, region)
-    };
+    let mut over_buf = sc.backdrop(dst, region, isolated);
     let mut over = Surface {
         data: &mut over_buf,
         rect: region,

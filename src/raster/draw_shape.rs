@@ -11,6 +11,7 @@
 use super::blend::{blend, lerp, scale, Px};
 use super::paint::DevicePaint;
 use super::prepare::{PShape, PStroke};
+use super::px8::{div255, over_u8, weight};
 use super::rect::IRect;
 use super::surface::{load, store, Scratch, Surface};
 use crate::scene::{BlendMode, StrokeSide};
@@ -137,7 +138,7 @@ pub fn paint_span(
 /// Source-over of one colour in 8-bit integer arithmetic (the hot path of flat designs).
 fn solid_over(color: Px, cov: Cov<'_>, opacity: f32, dst: &mut Surface<'_>, region: IRect) {
     let src = color.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u32);
-    let op = (opacity.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
+    let op = weight(opacity);
     let opaque = [src[0] as u8, src[1] as u8, src[2] as u8, src[3] as u8];
     let w = region.width();
     for (ry, y) in (region.y0..region.y1).enumerate() {
@@ -153,11 +154,7 @@ fn solid_over(color: Px, cov: Cov<'_>, opacity: f32, dst: &mut Surface<'_>, regi
                 px.copy_from_slice(&opaque);
                 continue;
             }
-            let s = src.map(|v| div255(v * t));
-            let keep = 255 - s[3];
-            for j in 0..4 {
-                px[j] = (s[j] + div255(px[j] as u32 * keep)).min(255) as u8;
-            }
+            over_u8(px, &src, t);
         }
     }
 }
@@ -171,7 +168,7 @@ fn varying_over(
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
-    let op = (opacity.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
+    let op = weight(opacity);
     let w = region.width();
     let mut row = sc.row8(w);
     for (ry, y) in (region.y0..region.y1).enumerate() {
@@ -192,12 +189,6 @@ fn varying_over(
         }
     }
     sc.give_row8(row);
-}
-
-/// `round(v / 255)` for `v <= 255 * 255`.
-#[inline]
-fn div255(v: u32) -> u32 {
-    (v + 128 + ((v + 128) >> 8)) >> 8
 }
 
 /// The full per-pixel formula: several fills, strokes, pass-through.
@@ -331,16 +322,6 @@ impl FastSolid {
             }
         }
         true
-    }
-}
-
-/// Source-over of premultiplied 8-bit colour `src` scaled by `t / 255`.
-#[inline]
-fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
-    let s = src.map(|v| div255(v * t));
-    let keep = 255 - s[3];
-    for j in 0..4 {
-        px[j] = (s[j] + div255(px[j] as u32 * keep)).min(255) as u8;
     }
 }
 

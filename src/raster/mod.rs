@@ -16,6 +16,7 @@ mod draw_shape;
 mod image;
 mod paint;
 mod prepare;
+mod px8;
 mod rect;
 mod surface;
 

@@ -249,6 +249,7 @@ fn compute_backdrops(prep: &Prepared) -> Backdrops {
             continue;
         }
         let mut sc = Scratch::default();
+        // Values are shared: cloning the map copies pointers, not pixels.
         sc.backdrops = Some(Arc::new(done.clone()));
         sc.stop_at = node as *const PNode as usize;
         let mut data = vec![0u8; ext.width() * ext.height() * 4];
@@ -270,10 +271,10 @@ fn compute_backdrops(prep: &Prepared) -> Backdrops {
         }
         done.insert(
             node as *const PNode as usize,
-            Backdrop {
+            Arc::new(Backdrop {
                 rect: r,
                 data: crop,
-            },
+            }),
         );
     }
     done

@@ -86,7 +86,7 @@ pub struct Scratch {
 }
 
 /// Blurred backdrops keyed by the address of their (prepared, immovable) node.
-pub type Backdrops = HashMap<usize, Backdrop>;
+pub type Backdrops = HashMap<usize, Arc<Backdrop>>;
 
 /// What lies behind a background-blur layer, blurred, over the layer's pixel bounds.
 #[derive(Debug, Clone)]
@@ -114,6 +114,15 @@ impl Scratch {
             v.extend_from_slice(src.span(rect.x0, rect.x1, y));
         }
         v
+    }
+
+    /// The buffer a group draws on: transparent when isolated, else a copy of `dst`.
+    pub fn backdrop(&mut self, dst: &Surface<'_>, rect: IRect, isolated: bool) -> Vec<u8> {
+        if isolated {
+            self.pixels(rect)
+        } else {
+            self.copy_of(dst, rect)
+        }
     }
 
     /// Returns a pixel buffer for reuse.
