@@ -6,6 +6,9 @@
 //! in-memory resolver is what the worker uses, the directory resolver lives in the CLI.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::text::FontBook;
 
 /// Extensions tried after the bare key.
 pub const IMAGE_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
@@ -22,6 +25,17 @@ pub trait AssetResolver: Sync {
             .into_iter()
             .find_map(|name| self.lookup(&name))
     }
+
+    /// The fonts text is drawn with; the default is the embedded Inter alone.
+    fn fonts(&self) -> &FontBook {
+        default_fonts()
+    }
+}
+
+/// A process-wide book holding only the embedded Inter.
+pub fn default_fonts() -> &'static FontBook {
+    static BOOK: OnceLock<FontBook> = OnceLock::new();
+    BOOK.get_or_init(FontBook::new)
 }
 
 /// The names tried for `key`, in order.
@@ -50,6 +64,7 @@ impl AssetResolver for NoAssets {
 #[derive(Debug, Default, Clone)]
 pub struct MemoryAssets {
     files: HashMap<String, Vec<u8>>,
+    fonts: Option<Arc<FontBook>>,
 }
 
 impl MemoryAssets {
@@ -62,11 +77,23 @@ impl MemoryAssets {
     pub fn insert(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
         self.files.insert(name.into(), bytes);
     }
+
+    /// Draws text with `fonts` instead of the embedded Inter alone.
+    pub fn set_fonts(&mut self, fonts: Arc<FontBook>) {
+        self.fonts = Some(fonts);
+    }
 }
 
 impl AssetResolver for MemoryAssets {
     fn lookup(&self, name: &str) -> Option<Vec<u8>> {
         self.files.get(name).cloned()
+    }
+
+    fn fonts(&self) -> &FontBook {
+        match &self.fonts {
+            Some(f) => f,
+            None => default_fonts(),
+        }
     }
 }
 

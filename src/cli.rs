@@ -9,13 +9,17 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
-use octopus_render::{render_png, AssetResolver, Blame, Diagnostic, Error, RenderConfig, Result};
+use octopus_render::{
+    render_png, AssetResolver, Blame, Diagnostic, Error, FontBook, RenderConfig, Result,
+};
 
 /// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
 struct DirAssets {
+    fonts: Arc<FontBook>,
     dir: PathBuf,
 }
 
@@ -26,6 +30,10 @@ impl AssetResolver for DirAssets {
             return None;
         }
         fs::read(self.dir.join(name)).ok()
+    }
+
+    fn fonts(&self) -> &FontBook {
+        &self.fonts
     }
 }
 
@@ -69,6 +77,12 @@ struct RenderArgs {
     /// extension (default: the document's directory).
     #[arg(long)]
     assets: Option<PathBuf>,
+    /// Directory of font files (TTF, OTF, TTC), searched before the system's; repeatable.
+    #[arg(long = "fonts", value_name = "DIR")]
+    fonts: Vec<PathBuf>,
+    /// Use only `--fonts` directories and the embedded Inter, not the system's fonts.
+    #[arg(long)]
+    no_system_fonts: bool,
     /// Render threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -106,10 +120,15 @@ pub fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    let mut dirs = args.fonts.clone();
+    if !args.no_system_fonts {
+        dirs.extend(octopus_render::fontdirs::system_font_dirs());
+    }
+    let fonts = Arc::new(octopus_render::fontdirs::font_book(dirs));
     let result = pool.install(|| match &args.manifest {
-        Some(m) => render_manifest(&args, m),
+        Some(m) => render_manifest(&args, m, &fonts),
         None => match &args.document {
-            Some(doc) => render_one(&args, doc, &args.output),
+            Some(doc) => render_one(&args, doc, &args.output, &fonts),
             None => Err(Error::Internal("no document given".into())),
         },
     });
@@ -179,7 +198,7 @@ fn config(args: &RenderArgs) -> RenderConfig {
 }
 
 /// Renders `doc` to `out` through a temporary file.
-fn render_one(args: &RenderArgs, doc: &Path, out: &Path) -> Result<()> {
+fn render_one(args: &RenderArgs, doc: &Path, out: &Path, fonts: &Arc<FontBook>) -> Result<()> {
     let json = fs::read(doc).map_err(|e| Error::io(doc, e))?;
     let tmp = temp_name(out);
     let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
@@ -188,7 +207,10 @@ fn render_one(args: &RenderArgs, doc: &Path, out: &Path) -> Result<()> {
         .assets
         .clone()
         .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
-    let assets = DirAssets { dir };
+    let assets = DirAssets {
+        dir,
+        fonts: Arc::clone(fonts),
+    };
     let rendered = render_png(&json, &config(args), &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;
         Ok(r)
@@ -236,7 +258,7 @@ fn print_diagnostics(doc: &Path, diags: &[Diagnostic], assets: Option<&Path>) {
 }
 
 /// Renders every component of a manifest into the output directory as `<id>.png`.
-fn render_manifest(args: &RenderArgs, manifest: &Path) -> Result<()> {
+fn render_manifest(args: &RenderArgs, manifest: &Path, fonts: &Arc<FontBook>) -> Result<()> {
     let bytes = fs::read(manifest).map_err(|e| Error::io(manifest, e))?;
     let m = octopus_schema::parse_manifest(&bytes)?;
     let base = manifest.parent().unwrap_or(Path::new("."));
@@ -246,7 +268,7 @@ fn render_manifest(args: &RenderArgs, manifest: &Path) -> Result<()> {
     for c in &m.components {
         let doc = base.join(c.document_path());
         let out = args.output.join(format!("{}.png", sanitize(&c.id)));
-        match render_one(args, &doc, &out) {
+        match render_one(args, &doc, &out, fonts) {
             Ok(()) => done += 1,
             Err(e) => {
                 eprintln!("error: component {:?} ({}): {e}", c.id, doc.display());

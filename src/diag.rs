@@ -20,6 +20,9 @@ pub enum DiagKind {
     MissingAsset,
     /// The result differs from the reference in a documented way.
     Approximated,
+    /// A font that is not in the font book: another was drawn in its place, or a
+    /// character no font has was drawn as a missing-glyph box.
+    MissingFont,
 }
 
 impl DiagKind {
@@ -31,6 +34,7 @@ impl DiagKind {
             DiagKind::InvalidValue => "invalid-value",
             DiagKind::MissingAsset => "missing-asset",
             DiagKind::Approximated => "approximated",
+            DiagKind::MissingFont => "missing-font",
         }
     }
 }

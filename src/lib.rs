@@ -9,14 +9,17 @@
 pub mod assets;
 pub mod diag;
 pub mod error;
+pub mod fontdirs;
 pub mod geom;
 pub mod output;
 pub mod raster;
 pub mod render;
 pub mod scene;
 pub mod synth;
+pub mod text;
 
 pub use assets::{AssetResolver, MemoryAssets, NoAssets};
 pub use diag::{DiagKind, Diagnostic};
 pub use error::{Blame, Error, Result};
 pub use render::{render_document, render_png, RenderConfig, Rendered};
+pub use text::FontBook;

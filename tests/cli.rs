@@ -69,20 +69,22 @@ fn missing_file_exits_1() {
 }
 
 #[test]
-fn unsupported_features_warn_and_render_goes_on() {
+fn substituted_fonts_warn_and_render_goes_on() {
     let c = corpus();
     let out = tmp("text.png");
     let o = bin()
         .arg("render")
-        .arg(c.join("octopus-fig/simple-test/octopus-1-3.json"))
+        .arg(c.join("octopus-fig/texts/octopus-114-3.json"))
         .arg("-o")
         .arg(&out)
+        .args(["--no-system-fonts", "--fonts"])
+        .arg(root().join("fixtures/fonts"))
         .output()
         .expect("run");
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("warning") && err.contains("\"1-5\"") && err.contains("TEXT"),
+        err.contains("warning") && err.contains("\"114-4\"") && err.contains("missing-font"),
         "{err}"
     );
     assert!(out.is_file());

@@ -1,5 +1,7 @@
 //! Every document of the shared corpus (`../shared/corpus`, 64 real converter outputs)
-//! parses, builds and renders without error or panic, at scale 1 and at 0.5.
+//! parses, builds and renders without error or panic, at scale 1 and at 0.5, and the only
+//! diagnostics left are substituted fonts (the corpus names proprietary fonts we do not
+//! ship) and the images absent from the corpus (`squid-loom/octopus-6-4.json`).
 
 mod support;
 
@@ -24,10 +26,15 @@ fn every_corpus_document_renders() {
             match result {
                 Ok(Ok((img, diags))) => {
                     assert_eq!(img.data.len(), img.width as usize * img.height as usize * 4);
+                    let absent_images = doc.ends_with("squid-loom/octopus-6-4.json");
                     unknown.extend(
                         diags
                             .into_iter()
-                            .filter(|d| d.kind == DiagKind::UnknownValue)
+                            .filter(|d| match d.kind {
+                                DiagKind::MissingFont => false,
+                                DiagKind::MissingAsset => !absent_images,
+                                _ => true,
+                            })
                             .map(|d| format!("{}: {d}", doc.display())),
                     );
                 }
@@ -44,7 +51,7 @@ fn every_corpus_document_renders() {
     );
     assert!(
         unknown.is_empty(),
-        "the corpus uses only spec values, yet:\n{}",
+        "every corpus feature should render, yet:\n{}",
         unknown.join("\n")
     );
     println!(

@@ -113,13 +113,13 @@ fn unknown_values_are_diagnostics_not_errors() {
 #[test]
 fn unsupported_features_warn_with_layer_id() {
     let (_, diags) = render(&with_layers(
-        r#"{"id":"t","type":"TEXT","text":{"value":"hi","defaultStyle":{"fontSize":12}}},
+        r#"{"id":"t","type":"TEXT","text":{"value":"hi","defaultStyle":{"fontSize":12},"lists":[{"type":"BULLETED"}]}},
            {"id":"e","type":"SHAPE","effects":[{"type":"OUTER_GLOW","basis":"FILL","glow":{}}],"shape":{}}"#,
     ))
     .expect("renders");
-    assert!(diags
-        .iter()
-        .any(|d| d.kind == DiagKind::Unsupported && d.layer_id.as_deref() == Some("t")));
+    assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
+        && d.layer_id.as_deref() == Some("t")
+        && d.path.ends_with("text.lists")));
     assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
         && d.layer_id.as_deref() == Some("e")
         && d.message.contains("OUTER_GLOW")));

@@ -19,7 +19,8 @@ use super::geometry::build_path;
 use super::paint::{resolve_blend, resolve_fill};
 use super::stroke::build_stroke;
 use super::{
-    Bounds, EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeSide,
+    Bounds, EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeNode,
+    StrokeSide,
 };
 use crate::diag::{DiagKind, Diagnostics};
 use crate::error::{Error, Result};
@@ -159,6 +160,16 @@ impl<'a> Ctx<'a> {
             }
             None => None,
         }
+    }
+
+    /// The fonts text is drawn with.
+    pub fn font_book(&self) -> &'a crate::text::FontBook {
+        self.assets.fonts()
+    }
+
+    /// Id of the layer being built.
+    pub fn layer_id(&self) -> Option<String> {
+        self.layers.last().cloned()
     }
 
     /// Absolute transform of the layer being built (identity outside layers).
@@ -312,13 +323,12 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
                 None => return Ok(None),
             }
         }
-        LayerKind::Text(_) => {
-            ctx.report(
-                DiagKind::Unsupported,
-                "text",
-                "TEXT layers are not rendered yet; skipped".into(),
-            );
-            return Ok(None);
+        LayerKind::Text(text) => {
+            let fills_direct = pass_through || blend == super::paint::BlendMode::Normal;
+            match super::text::build_text(ctx, text, &abs, parent, fills_direct)? {
+                Some(kind) => kind,
+                None => return Ok(None),
+            }
         }
         LayerKind::ComponentReference { component_id, .. } => {
             ctx.report(
@@ -422,14 +432,7 @@ fn build_shape(
     let object_bounds = body
         .as_ref()
         .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, abs));
-    let stroke_bounds = strokes.iter().fold(Bounds::EMPTY, |b, st| {
-        let sb = Bounds::of_path(&st.outline, abs);
-        b.union(&if st.side == StrokeSide::Inside {
-            sb.intersect(&object_bounds)
-        } else {
-            sb
-        })
-    });
+    let stroke_bounds = strokes_bounds(&strokes, &object_bounds, abs);
     Ok(Some(ShapeNode {
         transform: *abs,
         body,
@@ -440,6 +443,18 @@ fn build_shape(
         object_bounds,
         stroke_bounds,
     }))
+}
+
+/// What `strokes` can paint in component space (INSIDE ones only within the body).
+pub fn strokes_bounds(strokes: &[StrokeNode], object_bounds: &Bounds, abs: &Transform) -> Bounds {
+    strokes.iter().fold(Bounds::EMPTY, |b, st| {
+        let sb = Bounds::of_path(&st.outline, abs);
+        b.union(&if st.side == StrokeSide::Inside {
+            sb.intersect(object_bounds)
+        } else {
+            sb
+        })
+    })
 }
 
 /// Two or more subpaths, none closed: a vector network rather than an outline.

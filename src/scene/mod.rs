@@ -15,6 +15,7 @@ mod effect;
 mod geometry;
 mod paint;
 mod stroke;
+mod text;
 
 pub use bitmap::{decode as decode_bitmap, Bitmap};
 pub use bounds::Bounds;

@@ -59,6 +59,8 @@ pub fn assets() -> &'static MemoryAssets {
     static ASSETS: OnceLock<MemoryAssets> = OnceLock::new();
     ASSETS.get_or_init(|| {
         let mut m = MemoryAssets::new();
+        // Only the committed fonts: text renders the same on every machine.
+        m.set_fonts(std::sync::Arc::new(fonts_only_fixtures()));
         let corpus_images = std::env::var_os("OCTOPUS_CORPUS")
             .map(PathBuf::from)
             .unwrap_or_else(|| root().join("../shared/corpus"))
@@ -76,6 +78,11 @@ pub fn assets() -> &'static MemoryAssets {
         }
         m
     })
+}
+
+/// A font book of `fixtures/fonts` alone (no system fonts).
+pub fn fonts_only_fixtures() -> octopus_render::FontBook {
+    octopus_render::fontdirs::font_book(vec![root().join("fixtures/fonts")])
 }
 
 /// Renders a document file with `cfg`.
