@@ -49,6 +49,8 @@ struct Cli {
 enum Command {
     /// Render one document (DOC.json -o OUT.png) or every document of a manifest (--manifest M -o DIR).
     Render(RenderArgs),
+    /// Consume render jobs from RabbitMQ (see README: "Running a worker").
+    Worker(octopus_render::worker::WorkerConfig),
     /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and DIR/NAME.svg.
     Synth {
         /// Scene name.
@@ -106,6 +108,7 @@ pub fn run() -> ExitCode {
     let args = match cli.command {
         Command::Render(args) => args,
         Command::Synth { name, output } => return synth(&name, &output),
+        Command::Worker(cfg) => return octopus_render::worker::main(cfg),
     };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

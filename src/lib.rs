@@ -17,6 +17,7 @@ pub mod render;
 pub mod scene;
 pub mod synth;
 pub mod text;
+pub mod worker;
 
 pub use assets::{AssetResolver, MemoryAssets, NoAssets};
 pub use diag::{DiagKind, Diagnostic};

@@ -6,10 +6,11 @@
 //! by the chunk, not the frame; the thread count is the caller's rayon pool.
 
 use std::io::Write;
+use std::time::Instant;
 
 use crate::assets::AssetResolver;
 use crate::diag::Diagnostic;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::{write_png, PngSpeed};
 use crate::raster::{self, Image, RenderOptions};
 use crate::scene::{build_scene, Scene, SceneOptions};
@@ -29,6 +30,9 @@ pub struct RenderConfig {
     pub max_path_segments: usize,
     /// PNG compression trade-off.
     pub png: PngSpeed,
+    /// Give up with a limits error once this instant passes (checked after building the
+    /// scene and between streamed chunks), so a job over its time budget stops early.
+    pub deadline: Option<Instant>,
 }
 
 impl Default for RenderConfig {
@@ -42,6 +46,7 @@ impl Default for RenderConfig {
             max_pixels: r.max_pixels,
             max_path_segments: s.max_path_segments,
             png: PngSpeed::default(),
+            deadline: None,
         }
     }
 }
@@ -101,7 +106,18 @@ pub fn render_png<W: Write>(
     out: W,
 ) -> Result<Rendered> {
     let scene = load_scene(json, cfg, assets)?;
+    check_deadline(cfg)?;
     render_scene_png(&scene, cfg, out)
+}
+
+/// A limits error once `cfg.deadline` has passed.
+fn check_deadline(cfg: &RenderConfig) -> Result<()> {
+    match cfg.deadline {
+        Some(d) if Instant::now() >= d => {
+            Err(Error::Limit("the render ran past its time budget".into()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Renders a built scene straight to PNG on `out`, streaming.
@@ -109,7 +125,11 @@ pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> 
     let opts = cfg.render_options();
     let (width, height) = raster::checked_size(scene, &opts)?;
     write_png(out, width, height, cfg.png, |png| {
-        raster::render_streamed(scene, &opts, |_, rows| png.write_rows(rows)).map(|_| ())
+        raster::render_streamed(scene, &opts, |_, rows| {
+            check_deadline(cfg)?;
+            png.write_rows(rows)
+        })
+        .map(|_| ())
     })?;
     Ok(Rendered {
         width,

@@ -1,0 +1,212 @@
+//! The job message: what a platform publishes to the render queue.
+//!
+//! Input: the bytes of an AMQP message body. Output: a validated [`Job`], or a reason why
+//! the message is not a job (it then goes to the dead-letter queue at once). Guarantees:
+//! the id is safe as an object name (so `<output>/<id>.png` cannot escape the output
+//! prefix); every URL has a supported scheme; the scale is finite and positive.
+//!
+//! Version 1 of the format (JSON):
+//! ```json
+//! {"version": 1, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
+//!  "assets": "s3://bucket/designs/a1b2/images/", "output": "s3://bucket/renders/",
+//!  "scale": 2.0}
+//! ```
+//! `version` defaults to 1, `assets` defaults to the document's folder, `scale` to 1.
+
+use serde::Deserialize;
+use url::Url;
+
+/// The format version this worker reads.
+pub const JOB_VERSION: u32 = 1;
+
+/// URL schemes the worker can read and write.
+pub const SCHEMES: [&str; 5] = ["file", "s3", "gs", "az", "memory"];
+
+/// A render job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// Caller's id; names the output.
+    pub id: String,
+    /// The Octopus document.
+    pub document: Url,
+    /// Prefix the document's bitmaps are under.
+    pub assets: Url,
+    /// Prefix the PNG is written under.
+    pub output: Url,
+    /// Output pixels per design pixel.
+    pub scale: f32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJob {
+    #[serde(default = "one")]
+    version: u32,
+    id: String,
+    document: String,
+    #[serde(default)]
+    assets: Option<String>,
+    output: String,
+    #[serde(default)]
+    scale: Option<f64>,
+}
+
+fn one() -> u32 {
+    JOB_VERSION
+}
+
+/// Parses and validates a job message.
+pub fn parse_job(body: &[u8]) -> Result<Job, String> {
+    let raw: RawJob =
+        serde_json::from_slice(body).map_err(|e| format!("not a job message: {e}"))?;
+    if raw.version != JOB_VERSION {
+        return Err(format!(
+            "job format version {} is not supported (this worker reads {JOB_VERSION})",
+            raw.version
+        ));
+    }
+    check_id(&raw.id)?;
+    let document = parse_url("document", &raw.document)?;
+    if document.path().ends_with('/') {
+        return Err("document: the URL names a folder, not a document".into());
+    }
+    let assets = match &raw.assets {
+        Some(a) => as_prefix(parse_url("assets", a)?),
+        None => document
+            .join(".")
+            .map_err(|e| format!("document: no folder: {e}"))?,
+    };
+    let output = as_prefix(parse_url("output", &raw.output)?);
+    let scale = raw.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
+        return Err(format!("scale must be in (0, 64], got {scale}"));
+    }
+    Ok(Job {
+        id: raw.id,
+        document,
+        assets,
+        output,
+        scale: scale as f32,
+    })
+}
+
+/// Ids are 1-128 characters of `A-Z a-z 0-9 . _ -`, not starting with a dot.
+fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.len() <= 128
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "id {id:?} must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', '-' and not start with '.'"
+        ))
+    }
+}
+
+fn parse_url(field: &str, s: &str) -> Result<Url, String> {
+    let url = Url::parse(s).map_err(|e| format!("{field}: {s:?} is not a URL: {e}"))?;
+    if !SCHEMES.contains(&url.scheme()) {
+        return Err(format!(
+            "{field}: scheme {:?} is not supported (use one of {})",
+            url.scheme(),
+            SCHEMES.join(", ")
+        ));
+    }
+    if url.path().split('/').any(|seg| seg == "..") {
+        return Err(format!("{field}: {s:?} contains '..'"));
+    }
+    Ok(url)
+}
+
+/// A prefix always ends with `/`, so joining a name stays under it.
+fn as_prefix(mut url: Url) -> Url {
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    url
+}
+
+impl Job {
+    /// Where the PNG goes: `<output>/<id>.png`.
+    pub fn output_url(&self) -> Url {
+        let mut u = self.output.clone();
+        let p = format!("{}{}.png", u.path(), self.id);
+        u.set_path(&p);
+        u
+    }
+
+    /// The URL of an asset named `key` (a bare file name) under the assets prefix, or an
+    /// error when the key would leave the prefix.
+    pub fn asset_url(&self, key: &str) -> Result<Url, String> {
+        if key.is_empty() || key.contains(['/', '\\']) || key == "." || key == ".." {
+            return Err(format!(
+                "image reference {key:?} is not a file name under the assets prefix"
+            ));
+        }
+        let mut u = self.assets.clone();
+        let p = format!("{}{}", u.path(), key);
+        u.set_path(&p);
+        Ok(u)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_minimal_job_with_defaults() {
+        let j =
+            parse_job(br#"{"id":"j1","document":"file:///d/x/doc.json","output":"s3://b/out"}"#)
+                .expect("job");
+        assert_eq!(j.assets.as_str(), "file:///d/x/");
+        assert_eq!(j.output_url().as_str(), "s3://b/out/j1.png");
+        assert_eq!(j.scale, 1.0);
+        assert_eq!(j.asset_url("abc").expect("key").as_str(), "file:///d/x/abc");
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_job() {
+        for (body, want) in [
+            (&br#"{"id":"j"}"#[..], "not a job"),
+            (
+                br#"{"version":2,"id":"j","document":"s3://b/d.json","output":"s3://b/"}"#,
+                "version 2",
+            ),
+            (
+                br#"{"id":"../x","document":"s3://b/d.json","output":"s3://b/"}"#,
+                "id",
+            ),
+            (
+                br#"{"id":"j","document":"http://b/d.json","output":"s3://b/"}"#,
+                "scheme",
+            ),
+            (
+                br#"{"id":"j","document":"s3://b/d.json","output":"s3://b/","scale":0}"#,
+                "scale",
+            ),
+            (
+                br#"{"id":"j","document":"s3://b/d.json","output":"s3://b/","extra":1}"#,
+                "unknown field",
+            ),
+            (b"\xff\xfe", "not a job"),
+        ] {
+            let e = parse_job(body).expect_err("rejected");
+            assert!(e.contains(want), "{e} should mention {want}");
+        }
+    }
+
+    #[test]
+    fn asset_keys_cannot_escape_the_prefix() {
+        let j = parse_job(br#"{"id":"j","document":"s3://b/d/doc.json","output":"s3://b/o"}"#)
+            .expect("job");
+        for bad in ["../secret", "a/b", "..", ""] {
+            assert!(j.asset_url(bad).is_err(), "{bad}");
+        }
+    }
+}

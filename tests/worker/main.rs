@@ -1,0 +1,260 @@
+//! The worker against the real RabbitMQ (127.0.0.1:5672) with the worker as a child
+//! process: nothing lost under `kill -9`, poison jobs dead-lettered after the delivery
+//! limit, clean SIGTERM, broker restarts, and S3 storage errors (through `moto_server` and
+//! a fault-injecting proxy). A missing broker or moto fails these tests loudly.
+
+mod harness;
+mod s3;
+
+use std::time::{Duration, Instant};
+
+use harness::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renders_a_job_and_dead_letters_a_bad_message_at_once() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("basic");
+    let (q, broker) = (Queues::new("basic"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    let w = spawn_worker(&q, &dir, &[]);
+    w.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &job("first", &doc, &out)).await;
+    broker.publish(&q.render, b"{\"id\": 42}").await;
+    assert!(
+        eventually(Duration::from_secs(20), || outputs(&out) == ["first.png"]).await,
+        "no output; log:\n{}",
+        w.log_text()
+    );
+    let png = std::fs::read(out.join("first.png")).expect("output");
+    assert_eq!(&png[1..4], b"PNG");
+    let dead = broker.drain(&q.dead, 1, Duration::from_secs(10)).await;
+    assert_eq!(dead.len(), 1, "the bad message is dead-lettered");
+    assert!(
+        dead[0].1.contains("invalid job"),
+        "reason header: {}",
+        dead[0].1
+    );
+    let (status, metrics) = http_get(w.port, "/metrics").expect("metrics");
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("octopus_render_jobs_total{outcome=\"done\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("octopus_render_jobs_total{outcome=\"dead_lettered\"} 1"));
+    assert_eq!(http_get(w.port, "/livez").map(|r| r.0), Some(200));
+    assert!(
+        w.log_text().contains("\"job_id\":\"first\""),
+        "JSON logs carry the job id"
+    );
+    broker.delete(&q).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_jobs_survive_five_kill_9s() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("kill9");
+    let (q, broker) = (Queues::new("kill9"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    // Each job takes ~0.2 s so kills land mid-job.
+    let ids: Vec<String> = (0..50).map(|i| format!("job-{i:02}")).collect();
+    let faults: Vec<String> = ids.iter().map(|id| format!("sleep-0.2:{id}")).collect();
+    let env = [
+        ("OCTOPUS_FAULTS", faults.join(",")),
+        ("CONCURRENCY", "2".to_owned()),
+        ("DELIVERY_LIMIT", "20".to_owned()),
+    ];
+    let mut workers = vec![spawn_worker(&q, &dir, &env), spawn_worker(&q, &dir, &env)];
+    for w in &workers {
+        w.wait_ready(Duration::from_secs(20));
+    }
+    for id in &ids {
+        broker.publish(&q.render, &job(id, &doc, &out)).await;
+    }
+    for k in 0..5 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let victim = k % 2;
+        workers[victim].signal("KILL");
+        let _ = workers[victim].wait_exit(Duration::from_secs(5));
+        workers[victim] = spawn_worker(&q, &dir, &env);
+    }
+    let want: Vec<String> = ids.iter().map(|id| format!("{id}.png")).collect();
+    let done = eventually(Duration::from_secs(90), || {
+        outputs(&out)
+            .into_iter()
+            .filter(|n| n.ends_with(".png"))
+            .collect::<Vec<_>>()
+            == want
+    })
+    .await;
+    assert!(done, "outputs: {:?}", outputs(&out));
+    // Every output exactly once: the names are the ids, so a duplicate would be a
+    // second write of the same file; check the bytes are one render.
+    let first = std::fs::read(out.join("job-00.png")).expect("output");
+    for n in &want {
+        assert_eq!(std::fs::read(out.join(n)).expect("output"), first, "{n}");
+    }
+    for w in &mut workers {
+        w.signal("TERM");
+        assert_eq!(w.wait_exit(Duration::from_secs(10)), Some(0));
+    }
+    assert_eq!(broker.ready(&q.render).await, 0, "render queue empty");
+    assert_eq!(broker.ready(&q.dead).await, 0, "nothing dead-lettered");
+    broker.delete(&q).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_that_kills_every_worker_ends_in_the_dead_letter_queue() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("poison");
+    let (q, broker) = (Queues::new("poison"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    let env = [
+        ("OCTOPUS_FAULTS", "abort:poison".to_owned()),
+        ("DELIVERY_LIMIT", "3".to_owned()),
+    ];
+    broker_declares(&q, &dir, &env).await;
+    broker.publish(&q.render, &job("poison", &doc, &out)).await;
+    for i in 0..10 {
+        broker
+            .publish(&q.render, &job(&format!("good-{i}"), &doc, &out))
+            .await;
+    }
+    // A supervisor as Kubernetes would be: restart the worker whenever it dies.
+    let mut w = spawn_worker(&q, &dir, &env);
+    let mut restarts = 0;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < deadline && outputs(&out).len() < 10 {
+        if let Some(code) = w.wait_exit(Duration::from_millis(100)) {
+            assert_ne!(code, 2, "the worker refused to start:\n{}", w.log_text());
+            restarts += 1;
+            w = spawn_worker(&q, &dir, &env);
+        }
+    }
+    assert_eq!(
+        outputs(&out).len(),
+        10,
+        "good jobs done: {:?}",
+        outputs(&out)
+    );
+    assert!(
+        restarts >= 3,
+        "the poison job killed the worker {restarts} times"
+    );
+    let dead = broker.drain(&q.dead, 1, Duration::from_secs(20)).await;
+    assert_eq!(dead.len(), 1);
+    assert!(dead[0].0.contains("\"poison\""));
+    assert!(
+        dead[0].1.contains("delivery_limit"),
+        "x-death says why: {}",
+        dead[0].1
+    );
+    broker.delete(&q).await;
+}
+
+/// Starts and stops a worker once so the queues exist before the test publishes.
+async fn broker_declares(q: &Queues, dir: &std::path::Path, env: &[(&str, String)]) {
+    let mut w = spawn_worker(q, dir, env);
+    w.wait_ready(Duration::from_secs(20));
+    w.signal("TERM");
+    assert_eq!(w.wait_exit(Duration::from_secs(10)), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_short_jobs_and_requeues_long_ones_at_once() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("sigterm");
+    let (q, broker) = (Queues::new("sigterm"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    let faults = ("OCTOPUS_FAULTS", "sleep-1:short,sleep-60:long".to_owned());
+    // A short job finishes within the grace period and is acked.
+    let mut w = spawn_worker(&q, &dir, &[faults.clone(), ("GRACE_SECONDS", "5".into())]);
+    w.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &job("short", &doc, &out)).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    w.signal("TERM");
+    assert_eq!(
+        w.wait_exit(Duration::from_secs(6)),
+        Some(0),
+        "{}",
+        w.log_text()
+    );
+    assert_eq!(outputs(&out), ["short.png"]);
+    assert_eq!(broker.ready(&q.render).await, 0);
+    // A long one is requeued when the grace period ends; a second worker gets it.
+    let mut w = spawn_worker(&q, &dir, &[faults.clone(), ("GRACE_SECONDS", "1".into())]);
+    w.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &job("long", &doc, &out)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let other = spawn_worker(&q, &dir, &[]);
+    other.wait_ready(Duration::from_secs(20));
+    let t0 = Instant::now();
+    w.signal("TERM");
+    let ready_after = http_get(w.port, "/readyz").map(|r| r.0);
+    let code = w.wait_exit(Duration::from_secs(4));
+    let exited = t0.elapsed();
+    assert_eq!(code, Some(0), "{}", w.log_text());
+    assert_ne!(ready_after, Some(200), "readiness drops at once");
+    assert!(
+        eventually(Duration::from_secs(20), || outputs(&out)
+            .contains(&"long.png".to_owned()))
+        .await,
+        "the long job was not redelivered; log:\n{}",
+        other.log_text()
+    );
+    let redelivered = t0.elapsed();
+    println!("SIGTERM: exit after {exited:?}, job re-rendered by another worker {redelivered:?} after the signal");
+    assert!(
+        redelivered < Duration::from_secs(8),
+        "redelivery took {redelivered:?}"
+    );
+    broker.delete(&q).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broker_restart_mid_job_loses_nothing() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("restart");
+    let (q, broker) = (Queues::new("restart"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    let w = spawn_worker(&q, &dir, &[("OCTOPUS_FAULTS", "sleep-2:mid".to_owned())]);
+    w.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &job("mid", &doc, &out)).await;
+    drop(broker);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    rabbitmqctl("stop_app");
+    assert!(
+        eventually(Duration::from_secs(10), || http_get(w.port, "/readyz")
+            .map(|r| r.0)
+            == Some(503))
+        .await,
+        "readiness drops while the broker is away"
+    );
+    rabbitmqctl("start_app");
+    w.wait_ready(Duration::from_secs(60));
+    let broker = Broker::connect().await;
+    broker.publish(&q.render, &job("after", &doc, &out)).await;
+    assert!(
+        eventually(Duration::from_secs(60), || outputs(&out)
+            == ["after.png", "mid.png"])
+        .await,
+        "outputs {:?}; log:\n{}",
+        outputs(&out),
+        w.log_text()
+    );
+    assert_eq!(broker.ready(&q.render).await, 0);
+    broker.delete(&q).await;
+}
+
+fn rabbitmqctl(cmd: &str) {
+    let st = std::process::Command::new("rabbitmqctl")
+        .arg(cmd)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("rabbitmqctl is needed to restart the broker");
+    assert!(st.success(), "rabbitmqctl {cmd} failed");
+}

@@ -1,0 +1,211 @@
+//! The worker on S3: `moto_server` (PyPI `moto[server]`) started by the test, behind a
+//! proxy that fails the first requests with 503, or every request with 403.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use object_store::aws::AmazonS3Builder;
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::harness::*;
+
+/// A moto S3 server for one test.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_moto() -> Moto {
+    let port = free_port();
+    let child = Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("moto_server is required for the S3 tests (pip install 'moto[server]')");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "moto_server did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Moto { child, port }
+}
+
+/// What the proxy does with each new connection's first request.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// Answer 503 to the first `n` requests, then forward.
+    FailFirst(usize),
+    /// Answer 403 to everything.
+    Deny,
+}
+
+/// A proxy in front of moto; returns its port and the count of requests it refused.
+async fn start_proxy(upstream: u16, mode: Mode) -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy port");
+    let port = listener.local_addr().expect("addr").port();
+    let refused = Arc::new(AtomicUsize::new(0));
+    let r = Arc::clone(&refused);
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            tokio::spawn(proxy_conn(conn, upstream, mode, Arc::clone(&r)));
+        }
+    });
+    (port, refused)
+}
+
+async fn proxy_conn(mut conn: TcpStream, upstream: u16, mode: Mode, refused: Arc<AtomicUsize>) {
+    // Read the request head before deciding.
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    let refuse = match mode {
+        Mode::Deny => Some("403 Forbidden"),
+        Mode::FailFirst(n) if refused.load(Ordering::SeqCst) < n => Some("503 Service Unavailable"),
+        Mode::FailFirst(_) => None,
+    };
+    if let Some(status) = refuse {
+        refused.fetch_add(1, Ordering::SeqCst);
+        let code = if status.starts_with("403") {
+            "AccessDenied"
+        } else {
+            "SlowDown"
+        };
+        let body = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>injected</Message></Error>");
+        let resp = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = conn.write_all(resp.as_bytes()).await;
+        let _ = conn.shutdown().await;
+        return;
+    }
+    let Ok(mut up) = TcpStream::connect(("127.0.0.1", upstream)).await else {
+        return;
+    };
+    if up.write_all(&head).await.is_err() {
+        return;
+    }
+    let _ = tokio::io::copy_bidirectional(&mut conn, &mut up).await;
+}
+
+fn s3_env(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT", format!("http://127.0.0.1:{port}")),
+        ("AWS_ALLOW_HTTP", "true".into()),
+        ("AWS_ACCESS_KEY_ID", "test".into()),
+        ("AWS_SECRET_ACCESS_KEY", "test".into()),
+        ("AWS_REGION", "us-east-1".into()),
+    ]
+}
+
+/// Creates bucket `b` on moto and uploads the showcase design as `designs/doc.json`.
+async fn bucket_with_design(moto: u16, b: &str) -> Arc<dyn ObjectStore> {
+    let mut s = TcpStream::connect(("127.0.0.1", moto)).await.expect("moto");
+    let req = format!("PUT /{b} HTTP/1.1\r\nHost: 127.0.0.1:{moto}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.expect("create bucket");
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp).await;
+    assert!(
+        resp.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&resp)
+    );
+    let mut builder = AmazonS3Builder::new().with_bucket_name(b);
+    for (k, v) in s3_env(moto) {
+        builder = builder.with_config(k.to_ascii_lowercase().parse().expect("key"), v);
+    }
+    let store: Arc<dyn ObjectStore> = Arc::new(builder.build().expect("store"));
+    let doc = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/designs/octopus-showcase.json"
+    ))
+    .expect("design");
+    store
+        .put(&StorePath::from("designs/doc.json"), PutPayload::from(doc))
+        .await
+        .expect("upload design");
+    store
+}
+
+fn s3_job(id: &str, b: &str) -> Vec<u8> {
+    serde_json::json!({"id": id, "document": format!("s3://{b}/designs/doc.json"), "output": format!("s3://{b}/renders/")})
+        .to_string()
+        .into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_503s_are_retried_and_403_fails_fast() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("s3");
+    let moto = start_moto().await;
+    let store = bucket_with_design(moto.port, "octo").await;
+    let broker = Broker::connect().await;
+
+    // 503 three times, then success: object_store's retries carry the job through.
+    let (flaky, refused) = start_proxy(moto.port, Mode::FailFirst(3)).await;
+    let q = Queues::new("s3flaky");
+    let w = spawn_worker(&q, &dir, &s3_env(flaky));
+    w.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &s3_job("flaky", "octo")).await;
+    let path = StorePath::from("renders/flaky.png");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let png = loop {
+        if let Ok(r) = store.get(&path).await {
+            break r.bytes().await.expect("bytes");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no output; log:\n{}",
+            w.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(&png[1..4], b"PNG");
+    assert_eq!(
+        refused.load(Ordering::SeqCst),
+        3,
+        "the proxy refused three requests"
+    );
+    assert_eq!(broker.ready(&q.dead).await, 0);
+    drop(w);
+    broker.delete(&q).await;
+
+    // 403: permanent, dead-lettered at once with the reason, no retries.
+    let (denied, refused) = start_proxy(moto.port, Mode::Deny).await;
+    let q = Queues::new("s3denied");
+    let w = spawn_worker(&q, &dir, &s3_env(denied));
+    w.wait_ready(Duration::from_secs(20));
+    let t0 = Instant::now();
+    broker.publish(&q.render, &s3_job("denied", "octo")).await;
+    let dead = broker.drain(&q.dead, 1, Duration::from_secs(20)).await;
+    let took = t0.elapsed();
+    assert_eq!(dead.len(), 1, "log:\n{}", w.log_text());
+    assert!(dead[0].1.contains("access denied"), "{}", dead[0].1);
+    assert_eq!(refused.load(Ordering::SeqCst), 1, "a 403 is not retried");
+    println!("403: dead-lettered {took:?} after publishing");
+    assert!(took < Duration::from_secs(5));
+    let (_, metrics) = http_get(w.port, "/metrics").expect("metrics");
+    assert!(
+        metrics.contains("octopus_render_storage_errors_total{kind=\"permanent\"} 1"),
+        "{metrics}"
+    );
+    broker.delete(&q).await;
+}
