@@ -1,7 +1,8 @@
-# octopus-render: the render CLI in a small runtime image.
+# octopus-render: the render CLI and the queue worker in one small runtime image.
 #   docker build -t octopus-render .
 #   docker run --rm -v "$PWD:/work" octopus-render render /work/design.json -o /work/out.png
-# The queue worker (`octopus-render worker`) will ship in this same image.
+#   docker run --rm -e AMQP_URL=amqp://user:pass@rabbit:5672/%2f octopus-render worker
+# Kubernetes manifests for the normal and fallback worker tiers are in k8s/.
 FROM rust:1-bookworm AS build
 WORKDIR /src
 # Dependencies first, so source edits do not refetch the registry.
@@ -14,14 +15,24 @@ RUN mkdir -p src benches octopus-schema/src \
 COPY octopus-schema octopus-schema
 COPY src src
 COPY benches benches
+# The embedded fallback font (Inter, SIL OFL) is compiled into the binary.
+COPY fixtures/fonts fixtures/fonts
 # Portable x86-64 by default; build with --build-arg RUSTFLAGS="-C target-cpu=x86-64-v3" for an
 # AVX2-only image (faster compositing loops, but it will not start on pre-2013 CPUs).
 ARG RUSTFLAGS=""
 RUN RUSTFLAGS="$RUSTFLAGS" cargo build --release --locked --bin octopus-render
 
 FROM debian:bookworm-slim
-RUN useradd --system --uid 10001 octopus
+# CA roots for HTTPS object stores; metric-compatible substitutes for Arial, Times New Roman
+# and Courier New (Liberation) and Inter, so substituted text keeps its line breaks.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates fonts-liberation2 fonts-inter \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 octopus
 COPY --from=build /src/target/release/octopus-render /usr/local/bin/octopus-render
-USER octopus
+COPY fixtures/fonts/OFL.txt /usr/share/doc/octopus-render/Inter-OFL.txt
+USER 10001
+# /metrics, /livez, /readyz of the worker.
+EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/octopus-render"]
 CMD ["--help"]

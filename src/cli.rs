@@ -51,6 +51,8 @@ enum Command {
     Render(RenderArgs),
     /// Consume render jobs from RabbitMQ (see README: "Running a worker").
     Worker(octopus_render::worker::WorkerConfig),
+    /// Publish one render job to the queue (confirmed by the broker).
+    Submit(octopus_render::worker::submit::SubmitArgs),
     /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and DIR/NAME.svg.
     Synth {
         /// Scene name.
@@ -109,6 +111,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => args,
         Command::Synth { name, output } => return synth(&name, &output),
         Command::Worker(cfg) => return octopus_render::worker::main(cfg),
+        Command::Submit(args) => return octopus_render::worker::submit::main(args),
     };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod process;
 pub mod queue;
 pub mod storage;
+pub mod submit;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -72,9 +72,16 @@ async fn fifty_jobs_survive_five_kill_9s() {
     for id in &ids {
         broker.publish(&q.render, &job(id, &doc, &out)).await;
     }
-    for k in 0..5 {
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        let victim = k % 2;
+    // Five kills at random moments of random workers (seed printed to replay a failure).
+    let mut seed = std::process::id() as u64 ^ 0x9e37_79b9_7f4a_7c15;
+    println!("kill -9 schedule seed: {seed}");
+    let mut next = move || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        seed >> 33
+    };
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(300 + next() % 700)).await;
+        let victim = (next() % 2) as usize;
         workers[victim].signal("KILL");
         let _ = workers[victim].wait_exit(Duration::from_secs(5));
         workers[victim] = spawn_worker(&q, &dir, &env);
@@ -247,6 +254,44 @@ async fn a_broker_restart_mid_job_loses_nothing() {
         w.log_text()
     );
     assert_eq!(broker.ready(&q.render).await, 0);
+    broker.delete(&q).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_over_the_normal_budget_escalates_to_the_fallback_tier() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("escalate");
+    let (q, broker) = (Queues::new("escalate"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    // The normal worker's budget is 1 s and this job takes 2 s there.
+    let normal = spawn_worker(
+        &q,
+        &dir,
+        &[
+            ("OCTOPUS_FAULTS", "sleep-2:heavy".to_owned()),
+            ("JOB_TIMEOUT_SECONDS", "1".to_owned()),
+        ],
+    );
+    let fallback = spawn_worker(&q, &dir, &[("TIER", "fallback".to_owned())]);
+    normal.wait_ready(Duration::from_secs(20));
+    fallback.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &job("heavy", &doc, &out)).await;
+    assert!(
+        eventually(Duration::from_secs(30), || outputs(&out) == ["heavy.png"]).await,
+        "normal:\n{}\nfallback:\n{}",
+        normal.log_text(),
+        fallback.log_text()
+    );
+    let (_, m) = http_get(normal.port, "/metrics").expect("metrics");
+    assert!(m.contains("octopus_render_escalations_total 1"), "{m}");
+    let (_, m) = http_get(fallback.port, "/metrics").expect("metrics");
+    assert!(
+        m.contains("octopus_render_jobs_total{outcome=\"done\"} 1"),
+        "{m}"
+    );
+    assert_eq!(broker.ready(&q.fallback).await, 0);
+    assert_eq!(broker.ready(&q.dead).await, 0);
     broker.delete(&q).await;
 }
 

@@ -1,0 +1,97 @@
+//! `octopus-render submit`: publish one render job, for trying a worker out and for scripts.
+//!
+//! Input: the job's fields as flags (or a ready JSON message) and the broker URL. Output: the
+//! message on the render queue, confirmed by the broker; exit 0 only then. Guarantees: the
+//! message is validated with the worker's own parser first, so what is submitted is a job
+//! the worker accepts; it is persistent, so a broker restart keeps it.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use lapin::options::ConfirmSelectOptions;
+use lapin::{BasicProperties, Connection, ConnectionProperties};
+
+use super::job::parse_job;
+use super::queue::publish_confirmed;
+
+/// `submit` flags.
+#[derive(Debug, Clone, Args)]
+pub struct SubmitArgs {
+    /// Broker URL.
+    #[arg(
+        long,
+        env = "AMQP_URL",
+        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f"
+    )]
+    pub amqp_url: String,
+    /// Queue to publish to.
+    #[arg(long, env = "RENDER_QUEUE", default_value = "render.normal")]
+    pub queue: String,
+    /// Job id (names the output `<output>/<id>.png`).
+    #[arg(long)]
+    pub id: String,
+    /// Document URL (file://, s3://, gs://, az://).
+    #[arg(long)]
+    pub document: String,
+    /// Output prefix URL.
+    #[arg(long)]
+    pub output: String,
+    /// Assets prefix URL (default: the document's folder).
+    #[arg(long)]
+    pub assets: Option<String>,
+    /// Output pixels per design pixel.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+}
+
+/// Builds, checks and publishes the job.
+pub fn main(args: SubmitArgs) -> ExitCode {
+    let mut msg = serde_json::json!({
+        "version": super::job::JOB_VERSION,
+        "id": args.id,
+        "document": args.document,
+        "output": args.output,
+        "scale": args.scale,
+    });
+    if let Some(a) = &args.assets {
+        msg["assets"] = serde_json::Value::String(a.clone());
+    }
+    let body = msg.to_string().into_bytes();
+    if let Err(e) = parse_job(&body) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match rt.block_on(publish(&args, &body)) {
+        Ok(()) => {
+            println!("{}", String::from_utf8_lossy(&body));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn publish(args: &SubmitArgs, body: &[u8]) -> Result<(), String> {
+    let conn = Connection::connect(&args.amqp_url, ConnectionProperties::default())
+        .await
+        .map_err(|e| format!("cannot connect to the broker: {e}"))?;
+    let ch = conn.create_channel().await.map_err(|e| e.to_string())?;
+    ch.confirm_select(ConfirmSelectOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = publish_confirmed(&ch, &args.queue, body, &BasicProperties::default(), &[]).await;
+    let _ = conn.close(200, "submitted".into()).await;
+    result.map_err(|e| format!("{e} (start a worker first: it declares the queues)"))
+}
