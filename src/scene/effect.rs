@@ -3,7 +3,8 @@
 //!
 //! Input: a layer's Octopus effects. Output: [`Effect`]s in array order with parameters in
 //! design pixels (the renderer scales them to output pixels, unrotated, as the reference
-//! does). Guarantees: effects this build does not render (glows, OTHER) are reported with
+//! does). OUTER_GLOW and INNER_GLOW (older PSD output) are drawn as shadows without offset.
+//! Guarantees: effects this build does not render (OTHER) are reported with
 //! the layer id and skipped, never drawn wrong. Blur radii map to a Gaussian sigma fitted to
 //! Figma's own export of the effects frame in the corpus (`refs/fig-effects-octopus-55-3.png`):
 //! sigma = radius / 2.25 for shadows and radius / 2.5 for blurs, with the three-box
@@ -149,14 +150,32 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
                 })
             })
         }
-        EffectKind::Glow { inner, .. } => skip(
-            ctx,
-            if *inner {
-                "INNER_GLOW effect"
-            } else {
-                "OUTER_GLOW effect"
-            },
-        ),
+        EffectKind::Glow { inner, glow } => {
+            // The PSD converter writes a shadow configuration; a glow is that shadow
+            // centred on the layer (its offset, a converter placeholder, is ignored, as the
+            // reference renderer does).
+            let parsed: Result<Shadow, _> = serde_json::from_value(glow.clone());
+            match parsed {
+                Ok(mut s) => {
+                    s.offset.x = 0.0;
+                    s.offset.y = 0.0;
+                    let sh = shadow(ctx, e, &s, &basis);
+                    Some(if *inner {
+                        Effect::InnerShadow(sh)
+                    } else {
+                        Effect::DropShadow(sh)
+                    })
+                }
+                Err(err) => {
+                    ctx.report(
+                        DiagKind::InvalidValue,
+                        "glow",
+                        format!("glow parameters are not a shadow configuration ({err}); skipped"),
+                    );
+                    None
+                }
+            }
+        }
         EffectKind::Other(_) => skip(ctx, "OTHER effect"),
         EffectKind::Unknown(name) => {
             ctx.report(

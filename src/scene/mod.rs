@@ -7,6 +7,7 @@
 //! dropped. Guarantees: the renderer reads only this tree; everything the tree cannot
 //! represent was reported as a diagnostic while building it; building does no I/O.
 
+mod adjust;
 mod bitmap;
 mod boolean;
 mod bounds;

@@ -202,7 +202,7 @@ pub fn resolve_fill(
             filters,
         } => {
             let base = origin_base(ctx, &positioning.origin, layer, parent);
-            let bitmap = ctx.bitmap(&image.reference.value)?;
+            let mut bitmap = ctx.bitmap(&image.reference.value)?;
             if image.subsection.is_some() {
                 ctx.report(
                     DiagKind::Unsupported,
@@ -211,6 +211,18 @@ pub fn resolve_fill(
                 );
             }
             let opacity = image_filters(ctx, filters);
+            let adjustment = super::adjust::Adjustment::from_filters(filters);
+            if !adjustment.is_identity() {
+                ctx.report(
+                    DiagKind::Approximated,
+                    "filters",
+                    format!(
+                        "image colour adjustment {adjustment:?} applied with standard formulas; \
+                         the design tool's exact curves are not published"
+                    ),
+                );
+                bitmap = std::sync::Arc::new(adjustment.apply(&bitmap));
+            }
             if let Layout::Unknown(l) = &positioning.layout {
                 ctx.report(
                     DiagKind::UnknownValue,
@@ -283,26 +295,19 @@ fn layout_transform(t: &Transform, layout: &Layout, bitmap: &Bitmap) -> Transfor
     t.then_apply_to(&about_centre)
 }
 
-/// OPACITY_MULTIPLIER filters multiply; colour adjustments that would change pixels are
-/// reported (all-zero adjustments, which Figma writes on every image, change nothing).
+/// OPACITY_MULTIPLIER filters multiply (colour adjustments: `adjust.rs`); an unknown filter
+/// type is reported and ignored.
 fn image_filters(ctx: &mut Ctx, filters: &[ImageFilter]) -> f32 {
     let mut opacity = 1.0f32;
     for (i, f) in filters.iter().enumerate().filter(|(_, f)| f.visible) {
         match &f.kind {
             ImageFilterType::OpacityMultiplier => opacity *= f.opacity.clamp(0.0, 1.0) as f32,
-            kind => {
-                let active = f.brightness.is_some_and(|b| b != 0.0)
-                    || f.color_adjustment
-                        .as_ref()
-                        .is_some_and(|m| m.values().any(|v| v.as_f64().is_some_and(|x| x != 0.0)));
-                if active {
-                    ctx.report(
-                        DiagKind::Unsupported,
-                        &format!("filters[{i}]"),
-                        format!("image filter {kind} is not applied yet"),
-                    );
-                }
-            }
+            ImageFilterType::Unknown(kind) => ctx.report(
+                DiagKind::UnknownValue,
+                &format!("filters[{i}].type"),
+                format!("unknown image filter {kind:?}; ignored"),
+            ),
+            _ => {}
         }
     }
     opacity
