@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use crate::text::FontBook;
 
 /// Extensions tried after the bare key.
-pub const IMAGE_EXTENSIONS: [&str; 4] = ["png", "jpg", "jpeg", "webp"];
+pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "webp", "svg"];
 
 /// Supplies encoded image bytes by key.
 pub trait AssetResolver: Sync {

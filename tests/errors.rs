@@ -114,7 +114,8 @@ fn unknown_values_are_diagnostics_not_errors() {
 fn unsupported_features_warn_with_layer_id() {
     let (_, diags) = render(&with_layers(
         r#"{"id":"t","type":"TEXT","text":{"value":"hi","defaultStyle":{"fontSize":12},"lists":[{"type":"BULLETED"}]}},
-           {"id":"e","type":"SHAPE","effects":[{"type":"OUTER_GLOW","basis":"FILL","glow":{}}],"shape":{}}"#,
+           {"id":"e","type":"SHAPE","effects":[{"type":"OTHER","basis":"FILL"}],"shape":{}},
+           {"id":"g","type":"SHAPE","effects":[{"type":"OUTER_GLOW","basis":"FILL","glow":{"blur":2}}],"shape":{}}"#,
     ))
     .expect("renders");
     assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
@@ -122,7 +123,11 @@ fn unsupported_features_warn_with_layer_id() {
         && d.path.ends_with("text.lists")));
     assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
         && d.layer_id.as_deref() == Some("e")
-        && d.message.contains("OUTER_GLOW")));
+        && d.message.contains("OTHER")));
+    // A glow without the shadow fields it needs is an invalid value, reported, not drawn.
+    assert!(diags.iter().any(|d| d.kind == DiagKind::InvalidValue
+        && d.layer_id.as_deref() == Some("g")
+        && d.path.ends_with("effects[0].glow")));
 }
 
 #[test]

@@ -50,7 +50,11 @@ impl Adjustment {
             };
             match f.kind {
                 ImageFilterType::XdBrightnessAdjustment => {
-                    a.brightness += f.brightness.filter(|b| b.is_finite()).unwrap_or(0.0).clamp(-1.0, 1.0) as f32;
+                    a.brightness += f
+                        .brightness
+                        .filter(|b| b.is_finite())
+                        .unwrap_or(0.0)
+                        .clamp(-1.0, 1.0) as f32;
                 }
                 ImageFilterType::FigmaColorAdjustment | ImageFilterType::SketchColorAdjustment => {
                     a.brightness += get("brightness");
@@ -106,7 +110,8 @@ impl Adjustment {
             *v = (*v - 0.5) * (1.0 + self.contrast) + 0.5;
         }
         let l = luma(c);
-        let lift = 0.25 * (self.highlights * smooth(0.5, 1.0, l) + self.shadows * (1.0 - smooth(0.0, 0.5, l)));
+        let lift = 0.25
+            * (self.highlights * smooth(0.5, 1.0, l) + self.shadows * (1.0 - smooth(0.0, 0.5, l)));
         for v in c.iter_mut() {
             *v += lift;
         }
@@ -137,7 +142,11 @@ fn hue_matrix(angle: f32) -> [[f32; 3]; 3] {
     let (s, c) = angle.sin_cos();
     let k = (1.0 - c) / 3.0;
     let r = (1.0f32 / 3.0).sqrt() * s;
-    [[c + k, k - r, k + r], [k + r, c + k, k - r], [k - r, k + r, c + k]]
+    [
+        [c + k, k - r, k + r],
+        [k + r, c + k, k - r],
+        [k - r, k + r, c + k],
+    ]
 }
 
 #[cfg(test)]
@@ -145,7 +154,11 @@ mod tests {
     use super::*;
 
     fn px(r: u8, g: u8, b: u8) -> Bitmap {
-        Bitmap { width: 1, height: 1, data: vec![r, g, b, 255] }
+        Bitmap {
+            width: 1,
+            height: 1,
+            data: vec![r, g, b, 255],
+        }
     }
 
     #[test]
@@ -154,12 +167,27 @@ mod tests {
         assert!(a.is_identity());
         assert_eq!(a.apply(&px(10, 120, 240)).data, px(10, 120, 240).data);
         let grey = px(128, 128, 128);
-        let warm = Adjustment { temperature: 1.0, ..a }.apply(&grey);
+        let warm = Adjustment {
+            temperature: 1.0,
+            ..a
+        }
+        .apply(&grey);
         assert!(warm.data[0] > 128 && warm.data[2] < 128);
-        let desat = Adjustment { saturation: -1.0, ..a }.apply(&px(200, 50, 50));
-        assert!(desat.data[0].abs_diff(desat.data[1]) <= 1, "{:?}", desat.data);
+        let desat = Adjustment {
+            saturation: -1.0,
+            ..a
+        }
+        .apply(&px(200, 50, 50));
+        assert!(
+            desat.data[0].abs_diff(desat.data[1]) <= 1,
+            "{:?}",
+            desat.data
+        );
         let hue = Adjustment { hue: 1.0, ..a }.apply(&grey);
-        assert!(hue.data[..3].iter().all(|&v| v.abs_diff(128) <= 1), "greys stay grey");
+        assert!(
+            hue.data[..3].iter().all(|&v| v.abs_diff(128) <= 1),
+            "greys stay grey"
+        );
         let contrast = Adjustment { contrast: 0.5, ..a }.apply(&px(200, 200, 200));
         assert!(contrast.data[0] > 200);
     }

@@ -131,6 +131,26 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
+    /// Decodes a bitmap, or rasterises an SVG at twice the render scale (so it stays sharp
+    /// when the design draws it up to twice its intrinsic size).
+    fn decode_image(&mut self, key: &str, bytes: &[u8]) -> Result<Bitmap, String> {
+        if !super::svg::is_svg(bytes) {
+            return decode(bytes, self.opts.max_image_pixels);
+        }
+        if super::svg::has_text(bytes) {
+            self.report(
+                DiagKind::Unsupported,
+                "image.ref",
+                format!("text inside the SVG image {key:?} is not drawn"),
+            );
+        }
+        super::svg::rasterise(
+            bytes,
+            2.0 * self.opts.scale.max(1.0),
+            self.opts.max_image_pixels,
+        )
+    }
+
     /// The decoded bitmap of image `key`, decoded once per document; reports a missing or
     /// undecodable image at the current element.
     pub fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
@@ -140,14 +160,12 @@ impl<'a> Ctx<'a> {
                     DiagKind::MissingAsset,
                     format!("image {key:?} not found; fill skipped"),
                 )),
-                Some(bytes) => decode(&bytes, self.opts.max_image_pixels)
-                    .map(Arc::new)
-                    .map_err(|e| {
-                        (
-                            DiagKind::InvalidValue,
-                            format!("image {key:?}: {e}; fill skipped"),
-                        )
-                    }),
+                Some(bytes) => self.decode_image(key, &bytes).map(Arc::new).map_err(|e| {
+                    (
+                        DiagKind::InvalidValue,
+                        format!("image {key:?}: {e}; fill skipped"),
+                    )
+                }),
             };
             self.bitmaps.insert(key.to_owned(), decoded);
         }

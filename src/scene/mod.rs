@@ -16,6 +16,7 @@ mod effect;
 mod geometry;
 mod paint;
 mod stroke;
+mod svg;
 mod text;
 
 pub use bitmap::{decode as decode_bitmap, Bitmap};
