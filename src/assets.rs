@@ -26,6 +26,12 @@ pub trait AssetResolver: Sync {
             .find_map(|name| self.lookup(&name))
     }
 
+    /// The document (JSON bytes) of component `id` of the same design, for
+    /// COMPONENT_REFERENCE layers; `None` when the resolver has no components.
+    fn component(&self, _id: &str) -> Option<Vec<u8>> {
+        None
+    }
+
     /// The fonts text is drawn with; the default is the embedded Inter alone.
     fn fonts(&self) -> &FontBook {
         default_fonts()
@@ -64,6 +70,7 @@ impl AssetResolver for NoAssets {
 #[derive(Debug, Default, Clone)]
 pub struct MemoryAssets {
     files: HashMap<String, Vec<u8>>,
+    components: HashMap<String, Vec<u8>>,
     fonts: Option<Arc<FontBook>>,
 }
 
@@ -78,6 +85,11 @@ impl MemoryAssets {
         self.files.insert(name.into(), bytes);
     }
 
+    /// Adds the document of component `id` (for COMPONENT_REFERENCE layers).
+    pub fn insert_component(&mut self, id: impl Into<String>, json: Vec<u8>) {
+        self.components.insert(id.into(), json);
+    }
+
     /// Draws text with `fonts` instead of the embedded Inter alone.
     pub fn set_fonts(&mut self, fonts: Arc<FontBook>) {
         self.fonts = Some(fonts);
@@ -87,6 +99,10 @@ impl MemoryAssets {
 impl AssetResolver for MemoryAssets {
     fn lookup(&self, name: &str) -> Option<Vec<u8>> {
         self.files.get(name).cloned()
+    }
+
+    fn component(&self, id: &str) -> Option<Vec<u8>> {
+        self.components.get(id).cloned()
     }
 
     fn fonts(&self) -> &FontBook {

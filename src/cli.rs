@@ -5,6 +5,7 @@
 //! PNG; every diagnostic is printed with its layer id; with `--manifest`, one failing
 //! document does not stop the others, and the exit code reports the worst failure.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,8 @@ use octopus_render::{
 /// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
 struct DirAssets {
     fonts: Arc<FontBook>,
+    /// Component id → document file, from the design's manifest.
+    components: HashMap<String, PathBuf>,
     dir: PathBuf,
 }
 
@@ -34,6 +37,10 @@ impl AssetResolver for DirAssets {
 
     fn fonts(&self) -> &FontBook {
         &self.fonts
+    }
+
+    fn component(&self, id: &str) -> Option<Vec<u8>> {
+        fs::read(self.components.get(id)?).ok()
     }
 }
 
@@ -203,6 +210,23 @@ fn config(args: &RenderArgs) -> RenderConfig {
     }
 }
 
+/// The components listed by the `octopus-manifest.json` next to `doc`, if there is one
+/// (COMPONENT_REFERENCE layers point at them by id).
+fn components_beside(doc: &Path) -> HashMap<String, PathBuf> {
+    let dir = doc.parent().unwrap_or(Path::new("."));
+    let Ok(bytes) = fs::read(dir.join("octopus-manifest.json")) else {
+        return HashMap::new();
+    };
+    match octopus_schema::parse_manifest(&bytes) {
+        Ok(m) => m
+            .components
+            .iter()
+            .map(|c| (c.id.clone(), dir.join(c.document_path())))
+            .collect(),
+        Err(_) => HashMap::new(),
+    }
+}
+
 /// Renders `doc` to `out` through a temporary file.
 fn render_one(args: &RenderArgs, doc: &Path, out: &Path, fonts: &Arc<FontBook>) -> Result<()> {
     let json = fs::read(doc).map_err(|e| Error::io(doc, e))?;
@@ -216,6 +240,7 @@ fn render_one(args: &RenderArgs, doc: &Path, out: &Path, fonts: &Arc<FontBook>) 
     let assets = DirAssets {
         dir,
         fonts: Arc::clone(fonts),
+        components: components_beside(doc),
     };
     let rendered = render_png(&json, &config(args), &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;

@@ -246,3 +246,42 @@ fn missing_and_corrupt_images_are_diagnostics() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn component_references_report_missing_components_cycles_and_bad_overrides() {
+    let reference = |id: &str, target: &str| {
+        format!(
+            r#"{{"id":"r-{id}","type":"COMPONENT_REFERENCE","componentId":"{id}",
+                "overrides":[{{"target":["{target}"],"changes":[{{"subject":"LAYER","op":"PROPERTY_CHANGE","values":{{"opacity":0.5}}}}]}}]}}"#
+        )
+    };
+    let component = |id: &str, inner: &str| {
+        format!(
+            r#"{{"id":"{id}","dimensions":{{"width":10,"height":10}},"content":{{"id":"{id}-root","type":"GROUP","layers":[{inner}]}}}}"#
+        )
+    };
+    let mut assets = octopus_render::MemoryAssets::new();
+    // a → b → a: a cycle; b's override targets a layer that does not exist.
+    assets.insert_component("a", component("a", &reference("b", "nowhere")).into_bytes());
+    assets.insert_component("b", component("b", &reference("a", "a-root")).into_bytes());
+    let host = component(
+        "host",
+        &format!("{},{}", reference("a", "r-b"), reference("zzz", "x")),
+    );
+    let (_, diags) =
+        render_document(host.as_bytes(), &RenderConfig::default(), &assets).expect("renders");
+    let has = |kind: DiagKind, layer: &str, words: &str| {
+        diags.iter().any(|d| {
+            d.kind == kind && d.layer_id.as_deref() == Some(layer) && d.message.contains(words)
+        })
+    };
+    assert!(
+        has(DiagKind::MissingAsset, "r-zzz", "\"zzz\""),
+        "{diags:#?}"
+    );
+    assert!(
+        has(DiagKind::InvalidValue, "r-a", "references itself"),
+        "{diags:#?}"
+    );
+    assert!(has(DiagKind::InvalidValue, "r-b", "nowhere"), "{diags:#?}");
+}

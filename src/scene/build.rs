@@ -60,6 +60,8 @@ pub struct Ctx<'a> {
     opts: SceneOptions,
     segments: usize,
     nodes: usize,
+    components: HashMap<String, Option<serde_json::Value>>,
+    expanding: Vec<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -74,6 +76,8 @@ impl<'a> Ctx<'a> {
             opts,
             segments: 0,
             nodes: 0,
+            components: HashMap::new(),
+            expanding: Vec::new(),
         }
     }
 
@@ -180,6 +184,34 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The JSON of component `id` from the resolver, parsed once per scene.
+    pub fn component_json(&mut self, id: &str) -> Option<serde_json::Value> {
+        let assets = self.assets;
+        self.components
+            .entry(id.to_owned())
+            .or_insert_with(|| {
+                assets
+                    .component(id)
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+            })
+            .clone()
+    }
+
+    /// Components being expanded, outermost first.
+    pub fn expanding(&self) -> &[String] {
+        &self.expanding
+    }
+
+    /// Enters component `id`.
+    pub fn push_expanding(&mut self, id: &str) {
+        self.expanding.push(id.to_owned());
+    }
+
+    /// Leaves the innermost component.
+    pub fn pop_expanding(&mut self) {
+        self.expanding.pop();
+    }
+
     /// The fonts text is drawn with.
     pub fn font_book(&self) -> &'a crate::text::FontBook {
         self.assets.fonts()
@@ -262,7 +294,7 @@ pub fn build_scene(
 }
 
 /// Builds one layer; `force` keeps an invisible layer (a mask's facet is used regardless).
-fn build_layer(
+pub(super) fn build_layer(
     ctx: &mut Ctx,
     layer: &Layer,
     parent: &Transform,
@@ -348,13 +380,15 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
                 None => return Ok(None),
             }
         }
-        LayerKind::ComponentReference { component_id, .. } => {
-            ctx.report(
-                DiagKind::Unsupported,
-                "componentId",
-                format!("COMPONENT_REFERENCE to {component_id:?} is not rendered yet; skipped"),
-            );
-            return Ok(None);
+        LayerKind::ComponentReference {
+            component_id,
+            overrides,
+        } => {
+            let isolated = !pass_through;
+            match super::component::build_reference(ctx, component_id, overrides, &abs, isolated)? {
+                Some(kind) => kind,
+                None => return Ok(None),
+            }
         }
         LayerKind::Unknown(name) => {
             ctx.report(

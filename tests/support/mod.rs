@@ -61,6 +61,20 @@ pub fn assets() -> &'static MemoryAssets {
         let mut m = MemoryAssets::new();
         // Only the committed fonts: text renders the same on every machine.
         m.set_fonts(std::sync::Arc::new(fonts_only_fixtures()));
+        // The components of every fixture design, for COMPONENT_REFERENCE layers.
+        let mut files = Vec::new();
+        walk(&root().join("fixtures/designs"), &mut files);
+        for manifest in files
+            .iter()
+            .filter(|p| p.ends_with("octopus-manifest.json"))
+        {
+            let bytes = std::fs::read(manifest).expect("read manifest");
+            let parsed = octopus_schema::parse_manifest(&bytes).expect("fixture manifest");
+            for c in parsed.components {
+                let doc = manifest.with_file_name(c.document_path());
+                m.insert_component(c.id, std::fs::read(&doc).expect("component document"));
+            }
+        }
         let corpus_images = std::env::var_os("OCTOPUS_CORPUS")
             .map(PathBuf::from)
             .unwrap_or_else(|| root().join("../shared/corpus"))
