@@ -86,7 +86,15 @@ async fn run(ctx: &JobContext, job: &Job) -> Verdict {
     }
     let mut assets = MemoryAssets::new();
     assets.set_fonts(Arc::clone(&ctx.fonts));
-    for key in image_refs(&json) {
+    // Components first: their images are fetched with the document's.
+    let mut keys = match fetch_components(ctx, job, &json, &mut assets, deadline).await {
+        Ok(k) => k,
+        Err(v) => return v,
+    };
+    keys.extend(image_refs(&json));
+    keys.sort();
+    keys.dedup();
+    for key in keys {
         match fetch_image(ctx, job, &key, deadline).await {
             Ok(Some((name, bytes))) => assets.insert(name, bytes),
             // Missing: the render reports it as a diagnostic and goes on, as the CLI does.
@@ -207,33 +215,120 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// The image keys a document references (`image.ref.value` anywhere in it), deduplicated
-/// in first-seen order. A document that is not JSON has none (the render reports why).
-pub fn image_refs(json: &[u8]) -> Vec<String> {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(json) else {
-        return Vec::new();
+/// Most component documents one job may fetch.
+const MAX_COMPONENTS: usize = 256;
+
+/// For COMPONENT_REFERENCE layers: reads `octopus-manifest.json` beside the document and
+/// fetches the referenced components (and those they reference); returns the image keys
+/// the components use. A missing manifest or component is left to the render, which
+/// reports it.
+async fn fetch_components(
+    ctx: &JobContext,
+    job: &Job,
+    json: &[u8],
+    assets: &mut MemoryAssets,
+    deadline: Instant,
+) -> Result<Vec<String>, Verdict> {
+    let mut wanted = component_refs(json);
+    let mut images = Vec::new();
+    if wanted.is_empty() {
+        return Ok(images);
+    }
+    let Ok(folder) = job.document.join(".") else {
+        return Ok(images);
     };
+    let manifest = match folder.join("octopus-manifest.json") {
+        Ok(u) => ctx.storage.get(&u, deadline).await,
+        Err(_) => return Ok(images),
+    };
+    let manifest = match manifest {
+        Ok(b) => octopus_schema::parse_manifest(&b).ok(),
+        Err(e) if e.is_not_found() => None,
+        Err(e) => return Err(storage_verdict(ctx, "reading the manifest", e)),
+    };
+    let Some(manifest) = manifest else {
+        return Ok(images);
+    };
+    let mut done: Vec<String> = Vec::new();
+    while let Some(id) = wanted.pop() {
+        if done.contains(&id) || done.len() >= MAX_COMPONENTS {
+            continue;
+        }
+        done.push(id.clone());
+        let Some(c) = manifest.components.iter().find(|c| c.id == id) else {
+            continue;
+        };
+        let path = c.document_path();
+        if path.split('/').any(|s| s == "..") || path.starts_with('/') {
+            return Err(Verdict::DeadLetter(format!(
+                "invalid manifest: component {id:?} lives outside the design's folder ({path:?})"
+            )));
+        }
+        let Ok(url) = folder.join(&path) else {
+            continue;
+        };
+        match ctx.storage.get(&url, deadline).await {
+            Ok(bytes) => {
+                wanted.extend(component_refs(&bytes));
+                images.extend(image_refs(&bytes));
+                assets.insert_component(id, bytes);
+            }
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(storage_verdict(ctx, "reading a component", e)),
+        }
+    }
+    Ok(images)
+}
+
+/// The component ids a document's COMPONENT_REFERENCE layers name.
+pub fn component_refs(json: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
+    walk_objects(json, |m| {
+        if m.get("type").and_then(|t| t.as_str()) == Some("COMPONENT_REFERENCE") {
+            if let Some(id) = m.get("componentId").and_then(|s| s.as_str()) {
+                if !out.iter().any(|k| k == id) {
+                    out.push(id.to_owned());
+                }
+            }
+        }
+    });
+    out
+}
+
+/// Calls `f` on every JSON object of a document (none if it is not JSON).
+fn walk_objects(json: &[u8], mut f: impl FnMut(&serde_json::Map<String, serde_json::Value>)) {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return;
+    };
     let mut stack = vec![&v];
     while let Some(v) = stack.pop() {
         match v {
             serde_json::Value::Object(m) => {
-                if let Some(key) = m
-                    .get("image")
-                    .and_then(|i| i.get("ref"))
-                    .and_then(|r| r.get("value"))
-                    .and_then(|s| s.as_str())
-                {
-                    if !out.iter().any(|k| k == key) {
-                        out.push(key.to_owned());
-                    }
-                }
+                f(m);
                 stack.extend(m.values());
             }
             serde_json::Value::Array(a) => stack.extend(a.iter()),
             _ => {}
         }
     }
+}
+
+/// The image keys a document references (`image.ref.value` anywhere in it), deduplicated
+/// in first-seen order. A document that is not JSON has none (the render reports why).
+pub fn image_refs(json: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    walk_objects(json, |m| {
+        if let Some(key) = m
+            .get("image")
+            .and_then(|i| i.get("ref"))
+            .and_then(|r| r.get("value"))
+            .and_then(|s| s.as_str())
+        {
+            if !out.iter().any(|k| k == key) {
+                out.push(key.to_owned());
+            }
+        }
+    });
     out
 }
 

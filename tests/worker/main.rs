@@ -303,3 +303,54 @@ fn rabbitmqctl(cmd: &str) {
         .expect("rabbitmqctl is needed to restart the broker");
     assert!(st.success(), "rabbitmqctl {cmd} failed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn component_references_are_fetched_through_the_manifest() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("components");
+    let (q, broker) = (Queues::new("components"), Broker::connect().await);
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/designs/components");
+    let design = dir.join("design");
+    std::fs::create_dir_all(&design).expect("design dir");
+    for name in [
+        "octopus-manifest.json",
+        "octopus-screen.json",
+        "octopus-button.json",
+        "octopus-icon.json",
+    ] {
+        std::fs::copy(src.join(name), design.join(name)).expect("copy");
+    }
+    let out = dir.join("out");
+    let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fonts");
+    let w = spawn_worker(&q, &dir, &[("FONT_DIRS", fonts.display().to_string())]);
+    w.wait_ready(Duration::from_secs(20));
+    broker
+        .publish(
+            &q.render,
+            &job("screen", &design.join("octopus-screen.json"), &out),
+        )
+        .await;
+    assert!(
+        eventually(Duration::from_secs(20), || outputs(&out) == ["screen.png"]).await,
+        "{}",
+        w.log_text()
+    );
+    // Same pixels as the reference render (which had the components in memory).
+    let decode = |p: &std::path::Path| {
+        let mut r = png::Decoder::new(std::io::BufReader::new(
+            std::fs::File::open(p).expect("png"),
+        ))
+        .read_info()
+        .expect("png");
+        let mut buf = vec![0; r.output_buffer_size().expect("size")];
+        r.next_frame(&mut buf).expect("frame");
+        buf
+    };
+    assert!(
+        decode(&out.join("screen.png")) == decode(&src.join("octopus-screen.png")),
+        "the worker's render differs from the reference; log:\n{}",
+        w.log_text()
+    );
+    assert!(!w.log_text().contains("not available"), "{}", w.log_text());
+    broker.delete(&q).await;
+}
