@@ -11,9 +11,11 @@
 //!   bytes);
 //! - transient failures are requeued after a backoff; the broker's delivery limit ends a
 //!   job that keeps failing, or keeps killing workers, in the dead-letter queue;
-//! - SIGTERM/SIGINT: readiness turns 503 and intake stops at once; running jobs get the
-//!   grace period to finish and ack; what is left is returned to the queue by closing the
-//!   channel, so another worker gets it within seconds; exit 0;
+//! - SIGTERM/SIGINT: readiness turns 503 and intake stops at once; a running job whose
+//!   budget ends within the grace period finishes and acks; one whose budget runs past it is
+//!   returned to the queue at once (nack), so another worker starts it within seconds
+//!   instead of after the kill; anything still running when the grace period ends goes back
+//!   when the channel closes; exit 0;
 //! - broker loss: the session ends, readiness turns 503, and the worker reconnects with
 //!   exponential backoff (1 s to 30 s), declaring the queues and prefetch again. Jobs in
 //!   flight on the lost connection are redelivered by the broker; heartbeats (10 s) detect a
@@ -169,6 +171,7 @@ fn job_context(
         budget,
         tier: cfg.tier,
         telemetry: t,
+        grace: Duration::from_secs_f64(cfg.grace_seconds),
     })
 }
 
@@ -328,13 +331,50 @@ async fn handle(
     t.in_progress.inc();
     let started = Instant::now();
     let attempt = delivery_count(&d.properties) + 1;
-    let (id, verdict) = process::process(&ctx, &d.data).await;
+    let Some((id, verdict)) = run_or_yield(&ctx, &d, started, stop.clone()).await else {
+        // Stopping, and this job's budget runs past the grace period: back to the queue now
+        // rather than when the pod is killed.
+        let _ = d.nack(requeue()).await;
+        t.outcome("requeued");
+        t.in_progress.dec();
+        tracing::info!(
+            outcome = "requeued",
+            "job returned to the queue: it may not finish within the grace period"
+        );
+        return;
+    };
     let id = id.unwrap_or_else(|| "-".into());
     let outcome = settle(&d, &verdict, &publisher, &topo, &ctx, &id, attempt, stop).await;
     t.outcome(outcome);
     t.job_seconds.observe(started.elapsed().as_secs_f64());
     t.in_progress.dec();
     tracing::info!(job_id = %id, outcome, attempt, seconds = started.elapsed().as_secs_f64(), "job settled");
+}
+
+/// Runs the job, unless a stop arrives and the job's budget ends after the grace period
+/// (then `None`: it cannot be promised to finish in time).
+async fn run_or_yield(
+    ctx: &JobContext,
+    d: &Delivery,
+    started: Instant,
+    mut stop: watch::Receiver<bool>,
+) -> Option<(Option<String>, Verdict)> {
+    let deadline = started + ctx.budget.time;
+    let work = process::process(ctx, &d.data);
+    tokio::pin!(work);
+    let mut stopping = *stop.borrow();
+    loop {
+        if stopping && deadline > Instant::now() + ctx.grace {
+            return None;
+        }
+        tokio::select! {
+            r = &mut work => return Some(r),
+            changed = stop.changed(), if !stopping => {
+                // A closed channel (the signal task is gone) also means stopping.
+                stopping = changed.is_err() || *stop.borrow();
+            }
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -52,6 +52,8 @@ pub struct JobContext {
     pub tier: Tier,
     /// Metrics.
     pub telemetry: Arc<Telemetry>,
+    /// Time running jobs get after a stop signal.
+    pub grace: std::time::Duration,
 }
 
 /// Runs one job; returns its id (when the message had one) and the verdict.
