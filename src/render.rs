@@ -56,6 +56,7 @@ impl RenderConfig {
         SceneOptions {
             scale: self.scale,
             max_path_segments: self.max_path_segments,
+            deadline: self.deadline,
             ..SceneOptions::default()
         }
     }

@@ -285,3 +285,23 @@ fn component_references_report_missing_components_cycles_and_bad_overrides() {
     );
     assert!(has(DiagKind::InvalidValue, "r-b", "nowhere"), "{diags:#?}");
 }
+
+#[test]
+fn a_passed_deadline_stops_the_render_with_a_limits_error() {
+    // 300 layers: the scene builder checks the clock every 256.
+    let layers: Vec<String> = (0..300)
+        .map(|i| format!(r#"{{"id":"s{i}","type":"SHAPE","shape":{{"path":{{"type":"PATH","geometry":"M0,0h10v10z"}}}}}}"#))
+        .collect();
+    let json = with_layers(&layers.join(","));
+    let cfg = RenderConfig {
+        deadline: Some(std::time::Instant::now()),
+        ..RenderConfig::default()
+    };
+    let e = render_document(json.as_bytes(), &cfg, support::assets()).unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits, "{e}");
+    assert!(e.to_string().contains("time budget"), "{e}");
+    let mut png = Vec::new();
+    let e =
+        octopus_render::render_png(json.as_bytes(), &cfg, support::assets(), &mut png).unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits);
+}

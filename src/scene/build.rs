@@ -36,6 +36,9 @@ pub struct SceneOptions {
     pub max_nodes: usize,
     /// Most pixels one bitmap may have.
     pub max_image_pixels: u64,
+    /// Give up with a limits error once this instant passes (checked every 256 layers), so
+    /// a job over its time budget stops building instead of holding a render thread.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for SceneOptions {
@@ -45,6 +48,7 @@ impl Default for SceneOptions {
             max_path_segments: 20_000_000,
             max_nodes: 2_000_000,
             max_image_pixels: 100_000_000,
+            deadline: None,
         }
     }
 }
@@ -308,6 +312,17 @@ pub(super) fn build_layer(
         return Err(Error::Limit(format!(
             "more than {} layers",
             ctx.opts.max_nodes
+        )));
+    }
+    if ctx.nodes % 256 == 0
+        && ctx
+            .opts
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    {
+        return Err(Error::Limit(format!(
+            "the time budget ran out while building layer {}",
+            ctx.nodes
         )));
     }
     ctx.layers.push(layer.id.clone());
