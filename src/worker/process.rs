@@ -88,12 +88,14 @@ async fn run(ctx: &JobContext, job: &Job) -> Verdict {
     }
     let mut assets = MemoryAssets::new();
     assets.set_fonts(Arc::clone(&ctx.fonts));
-    // Components first: their images are fetched with the document's.
-    let mut keys = match fetch_components(ctx, job, &json, &mut assets, deadline).await {
+    // One parse of the document for both kinds of reference; components first, their
+    // images are fetched with the document's.
+    let refs = references(&json);
+    let mut keys = match fetch_components(ctx, job, refs.components, &mut assets, deadline).await {
         Ok(k) => k,
         Err(v) => return v,
     };
-    keys.extend(image_refs(&json));
+    keys.extend(refs.images);
     keys.sort();
     keys.dedup();
     for key in keys {
@@ -227,11 +229,10 @@ const MAX_COMPONENTS: usize = 256;
 async fn fetch_components(
     ctx: &JobContext,
     job: &Job,
-    json: &[u8],
+    mut wanted: Vec<String>,
     assets: &mut MemoryAssets,
     deadline: Instant,
 ) -> Result<Vec<String>, Verdict> {
-    let mut wanted = component_refs(json);
     let mut images = Vec::new();
     if wanted.is_empty() {
         return Ok(images);
@@ -271,8 +272,9 @@ async fn fetch_components(
         };
         match ctx.storage.get(&url, deadline).await {
             Ok(bytes) => {
-                wanted.extend(component_refs(&bytes));
-                images.extend(image_refs(&bytes));
+                let refs = references(&bytes);
+                wanted.extend(refs.components);
+                images.extend(refs.images);
                 assets.insert_component(id, bytes);
             }
             Err(e) if e.is_not_found() => {}
@@ -282,56 +284,56 @@ async fn fetch_components(
     Ok(images)
 }
 
-/// The component ids a document's COMPONENT_REFERENCE layers name.
-pub fn component_refs(json: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    walk_objects(json, |m| {
-        if m.get("type").and_then(|t| t.as_str()) == Some("COMPONENT_REFERENCE") {
-            if let Some(id) = m.get("componentId").and_then(|s| s.as_str()) {
-                if !out.iter().any(|k| k == id) {
-                    out.push(id.to_owned());
-                }
-            }
-        }
-    });
-    out
+/// What a document needs besides itself.
+#[derive(Debug, Default)]
+pub struct References {
+    /// Image keys (`image.ref.value` anywhere), first-seen order, no repeats.
+    pub images: Vec<String>,
+    /// Component ids of COMPONENT_REFERENCE layers, first-seen order, no repeats.
+    pub components: Vec<String>,
 }
 
-/// Calls `f` on every JSON object of a document (none if it is not JSON).
-fn walk_objects(json: &[u8], mut f: impl FnMut(&serde_json::Map<String, serde_json::Value>)) {
+/// Both kinds of reference of a document, from one parse. A document that is not JSON has
+/// none (the render reports why).
+pub fn references(json: &[u8]) -> References {
+    let mut out = References::default();
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(json) else {
-        return;
+        return out;
+    };
+    let push = |list: &mut Vec<String>, s: Option<&str>| {
+        if let Some(s) = s {
+            if !list.iter().any(|k| k == s) {
+                list.push(s.to_owned());
+            }
+        }
     };
     let mut stack = vec![&v];
     while let Some(v) = stack.pop() {
         match v {
             serde_json::Value::Object(m) => {
-                f(m);
+                let image = m
+                    .get("image")
+                    .and_then(|i| i.get("ref"))
+                    .and_then(|r| r.get("value"));
+                push(&mut out.images, image.and_then(|s| s.as_str()));
+                if m.get("type").and_then(|t| t.as_str()) == Some("COMPONENT_REFERENCE") {
+                    push(
+                        &mut out.components,
+                        m.get("componentId").and_then(|s| s.as_str()),
+                    );
+                }
                 stack.extend(m.values());
             }
             serde_json::Value::Array(a) => stack.extend(a.iter()),
             _ => {}
         }
     }
+    out
 }
 
-/// The image keys a document references (`image.ref.value` anywhere in it), deduplicated
-/// in first-seen order. A document that is not JSON has none (the render reports why).
+/// The image keys a document references (see [`references`]).
 pub fn image_refs(json: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    walk_objects(json, |m| {
-        if let Some(key) = m
-            .get("image")
-            .and_then(|i| i.get("ref"))
-            .and_then(|r| r.get("value"))
-            .and_then(|s| s.as_str())
-        {
-            if !out.iter().any(|k| k == key) {
-                out.push(key.to_owned());
-            }
-        }
-    });
-    out
+    references(json).images
 }
 
 #[cfg(test)]
