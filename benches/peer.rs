@@ -5,6 +5,10 @@
 //! PNG encode. Compare `ours-raster-1t` with `resvg-render` for the ratio.
 //! Run: `cargo bench --bench peer` (or `-- typical` for one scene).
 
+// The allocator the binary ships with, so stage timings match what the CLI and worker see.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use octopus_render::output::{encode_png, PngSpeed};
 use octopus_render::raster::{self, RenderOptions};

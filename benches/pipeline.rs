@@ -2,6 +2,10 @@
 //! threads) and PNG encode, for every document under `fixtures/render` and, when present,
 //! the larger documents of `../shared/corpus`. Run with `cargo bench --bench pipeline`.
 
+// The allocator the binary ships with, so stage timings match what the CLI and worker see.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

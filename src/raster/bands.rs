@@ -42,8 +42,21 @@ pub fn render_rows(
         });
 }
 
-/// Scratch buffers shared by the bands of one render.
+/// Scratch buffers shared by the bands of renders.
 pub type ScratchPool = Mutex<Vec<Scratch>>;
+
+/// The process-wide pool: renders reuse the buffers of earlier ones (fresh pages cost a
+/// page fault and a clear each, more than drawing into warm memory).
+static SHARED: ScratchPool = Mutex::new(Vec::new());
+
+/// Most bytes one pooled scratch keeps between renders; a scratch grown past it by an
+/// unusually wide group is dropped instead, so an outlier job does not pin its memory.
+const KEEP_BYTES: usize = 32 << 20;
+
+/// The process-wide scratch pool.
+pub fn shared_pool() -> &'static ScratchPool {
+    &SHARED
+}
 
 fn take_scratch(pool: &ScratchPool) -> Scratch {
     pool.lock()
@@ -53,7 +66,11 @@ fn take_scratch(pool: &ScratchPool) -> Scratch {
         .unwrap_or_default()
 }
 
-fn give_scratch(pool: &ScratchPool, sc: Scratch) {
+fn give_scratch(pool: &ScratchPool, mut sc: Scratch) {
+    sc.backdrops = None;
+    if sc.retained_bytes() > KEEP_BYTES {
+        return;
+    }
     if let Ok(mut p) = pool.lock() {
         p.push(sc);
     }

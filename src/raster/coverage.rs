@@ -94,6 +94,11 @@ pub struct Rasterizer {
 }
 
 impl Rasterizer {
+    /// Bytes held by the accumulation buffer.
+    pub fn retained_bytes(&self) -> usize {
+        self.acc.capacity() * 4
+    }
+
     /// Writes the coverage of `edges` over `region` into `out` (resized to the region).
     pub fn fill(&mut self, edges: &Edges, even_odd: bool, region: IRect, out: &mut Vec<u8>) {
         let (w, h) = (region.width(), region.height());

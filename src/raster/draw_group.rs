@@ -12,6 +12,8 @@ use super::draw_shape::{draw_shape, paint_span, Cov, Parts};
 use super::prepare::{PKind, PMask, PNode, PShape};
 use super::px8::{lerp_u8, over_u8, weight, widen};
 use super::rect::IRect;
+use super::row_spans::RowSpans;
+use super::spans::over_pixels;
 use super::surface::{load, store, Scratch, Surface};
 use crate::scene::{BlendMode, MaskFacet, StrokeSide};
 
@@ -65,11 +67,13 @@ pub fn draw_plain(
             if direct {
                 draw_nodes(sc, children, dst, region);
             } else {
+                // Source-over content composites the same onto the backdrop as onto
+                // transparent, and transparent buffers let the composite skip empty runs.
                 draw_group(
                     sc,
                     n,
                     opacity,
-                    *isolated,
+                    *isolated || *normal_only,
                     children,
                     mask.as_deref(),
                     dst,
@@ -161,40 +165,78 @@ fn draw_group(
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
-    let mut buf = sc.backdrop(dst, region, isolated);
+    // Isolated content is transparent outside the children's rects: only their row spans
+    // are cleared, drawn and composited.
+    let mut spans = if isolated {
+        RowSpans::new(children.iter().map(|c| c.rect), region)
+    } else {
+        RowSpans::new(std::iter::once(region), region)
+    };
+    let mut buf = if isolated {
+        let mut buf = sc.pixels_unzeroed(region);
+        for y in region.y0..region.y1 {
+            for &(x0, x1) in spans.row(y) {
+                let at =
+                    ((y - region.y0) as usize * region.width() + (x0 - region.x0) as usize) * 4;
+                buf[at..at + (x1 - x0) as usize * 4].fill(0);
+            }
+        }
+        buf
+    } else {
+        sc.copy_of(dst, region)
+    };
     let mut content = Surface {
         data: &mut buf,
         rect: region,
     };
     draw_nodes(sc, children, &mut content, region);
     let facet = mask.map(|m| facet_values(sc, m, region));
+    let plain = facet.is_none() && isolated && n.blend == BlendMode::Normal;
+    let op = weight(opacity) as u8;
     let w = region.width();
     for (ry, y) in (region.y0..region.y1).enumerate() {
-        let src = content.span(region.x0, region.x1, y);
-        let out = dst.span_mut(region.x0, region.x1, y);
-        for (i, (s, d)) in src.chunks_exact(4).zip(out.chunks_exact_mut(4)).enumerate() {
-            let t = opacity * facet.as_ref().map_or(1.0, |f| f[ry * w + i]);
-            if t <= 0.0 || (isolated && s[3] == 0) {
+        for &(x0, x1) in spans.row(y) {
+            let src = content.span(x0, x1, y);
+            let out = dst.span_mut(x0, x1, y);
+            if plain {
+                over_pixels(out, src, op);
                 continue;
             }
-            if !isolated {
-                lerp_u8(d, s, t);
-                continue;
-            }
-            if n.blend == BlendMode::Normal {
-                over_u8(d, &widen(s), weight(t));
-                continue;
-            }
-            let dp = load(d);
-            let r = if isolated {
-                blend(dp, load(s), n.blend)
-            } else {
-                load(s)
-            };
-            store(d, lerp(dp, r, t));
+            let first = ry * w + (x0 - region.x0) as usize;
+            let facet = facet
+                .as_ref()
+                .map(|f| &f[first..first + (x1 - x0) as usize]);
+            composite_span(n.blend, opacity, isolated, facet, src, out);
         }
     }
     sc.give_pixels(buf);
+}
+
+/// The general group composite of one span: `facet` scales the opacity per pixel.
+fn composite_span(
+    mode: BlendMode,
+    opacity: f32,
+    isolated: bool,
+    facet: Option<&[f32]>,
+    src: &[u8],
+    out: &mut [u8],
+) {
+    for (i, (s, d)) in src.chunks_exact(4).zip(out.chunks_exact_mut(4)).enumerate() {
+        let t = opacity * facet.map_or(1.0, |f| f[i]);
+        if t <= 0.0 || (isolated && s[3] == 0) {
+            continue;
+        }
+        if !isolated {
+            lerp_u8(d, s, t);
+            continue;
+        }
+        if mode == BlendMode::Normal {
+            over_u8(d, &widen(s), weight(t));
+            continue;
+        }
+        let dp = load(d);
+        store(d, lerp(dp, blend(dp, load(s), mode), t));
+    }
 }
 
 /// How a node composites: its blend mode and the opacity it is drawn at.

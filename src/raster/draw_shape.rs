@@ -9,10 +9,12 @@
 //! depends only on that pixel's inputs, so bands agree.
 
 use super::blend::{blend, lerp, scale, Px};
+use super::paint::to_u8;
 use super::paint::DevicePaint;
 use super::prepare::{PShape, PStroke};
-use super::px8::{div255, over_u8, weight};
+use super::px8::{over_u8, weight};
 use super::rect::IRect;
+use super::spans::{over_row, over_solid};
 use super::surface::{load, store, Scratch, Surface};
 use crate::scene::{BlendMode, StrokeSide};
 
@@ -50,6 +52,9 @@ pub fn draw_shape(
     if region.is_empty() || (fills.is_empty() && strokes.is_empty()) {
         return;
     }
+    if sequential(s.pass_through, fills, strokes, opacity, mode) {
+        return draw_sequential(sc, s, fills, strokes, opacity, dst, region);
+    }
     let mut body = sc.mask();
     sc.raster.fill(&s.body, s.even_odd, region, &mut body);
     let mut covs = Vec::with_capacity(strokes.len());
@@ -69,6 +74,59 @@ pub fn draw_shape(
     }
     sc.give_mask(body);
     covs.into_iter().for_each(|c| sc.give_mask(c));
+}
+
+/// True when the shape's formula reduces to drawing its parts one after another: NORMAL
+/// paints, at most one fill, CENTER strokes only (`lerp(S(d), S(F(d)), b) = S(lerp(d, F(d),
+/// b))` because a stroke's source-over is the same affine map on both sides), and opacity
+/// only when there is a single part (opacity does not distribute over two composites).
+fn sequential(
+    pass_through: bool,
+    fills: &[DevicePaint],
+    strokes: &[PStroke],
+    opacity: f32,
+    mode: BlendMode,
+) -> bool {
+    let normal = |p: &DevicePaint| p.blend == BlendMode::Normal;
+    fills.len() <= 1
+        && (mode == BlendMode::Normal || pass_through)
+        && fills.iter().all(normal)
+        && strokes
+            .iter()
+            .all(|st| st.side == StrokeSide::Center && normal(&st.paint))
+        && (opacity >= 1.0 || fills.len() + strokes.len() == 1)
+}
+
+/// Draws the fill under the body coverage, then each stroke under its own coverage; the body
+/// is not rasterised when there is no fill.
+fn draw_sequential(
+    sc: &mut Scratch,
+    s: &PShape,
+    fills: &[DevicePaint],
+    strokes: &[PStroke],
+    opacity: f32,
+    dst: &mut Surface<'_>,
+    region: IRect,
+) {
+    let mut cov = sc.mask();
+    if let Some(fill) = fills.first() {
+        sc.raster.fill(&s.body, s.even_odd, region, &mut cov);
+        paint_span(
+            sc,
+            fill,
+            BlendMode::Normal,
+            Cov::Mask(&cov),
+            opacity,
+            dst,
+            region,
+        );
+    }
+    for st in strokes {
+        sc.raster.fill(&st.edges, st.even_odd, region, &mut cov);
+        let m = BlendMode::Normal;
+        paint_span(sc, &st.paint, m, Cov::Mask(&cov), opacity, dst, region);
+    }
+    sc.give_mask(cov);
 }
 
 /// Coverage of one paint operation.
@@ -137,29 +195,20 @@ pub fn paint_span(
 
 /// Source-over of one colour in 8-bit integer arithmetic (the hot path of flat designs).
 fn solid_over(color: Px, cov: Cov<'_>, opacity: f32, dst: &mut Surface<'_>, region: IRect) {
-    let src = color.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u32);
-    let op = weight(opacity);
-    let opaque = [src[0] as u8, src[1] as u8, src[2] as u8, src[3] as u8];
+    let src = to_u8(color);
+    let op = weight(opacity) as u8;
     let w = region.width();
     for (ry, y) in (region.y0..region.y1).enumerate() {
-        let cov_row = cov.row(ry, w);
-        let out = dst.span_mut(region.x0, region.x1, y);
-        for (i, px) in out.chunks_exact_mut(4).enumerate() {
-            let c = cov_row.map_or(255, |r| r[i] as u32);
-            if c == 0 {
-                continue;
-            }
-            let t = div255(c * op);
-            if t == 255 && src[3] == 255 {
-                px.copy_from_slice(&opaque);
-                continue;
-            }
-            over_u8(px, &src, t);
-        }
+        over_solid(
+            dst.span_mut(region.x0, region.x1, y),
+            src,
+            cov.row(ry, w),
+            op,
+        );
     }
 }
 
-/// Source-over of a per-pixel colour (gradients) in 8-bit integer arithmetic.
+/// Source-over of a per-pixel colour (gradients, images) in 8-bit integer arithmetic.
 fn varying_over(
     sc: &mut Scratch,
     p: &DevicePaint,
@@ -168,7 +217,7 @@ fn varying_over(
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
-    let op = weight(opacity);
+    let op = weight(opacity) as u8;
     let w = region.width();
     let mut row = sc.row8(w);
     for (ry, y) in (region.y0..region.y1).enumerate() {
@@ -177,16 +226,7 @@ fn varying_over(
             continue;
         }
         p.row_u8(region.x0, y, &mut row);
-        let out = dst.span_mut(region.x0, region.x1, y);
-        for (i, px) in out.chunks_exact_mut(4).enumerate() {
-            let c = cov_row.map_or(255, |r| r[i] as u32);
-            if c == 0 {
-                continue;
-            }
-            let t = div255(c * op);
-            let src = row[i].map(|v| v as u32);
-            over_u8(px, &src, t);
-        }
+        over_row(dst.span_mut(region.x0, region.x1, y), &row, cov_row, op);
     }
     sc.give_row8(row);
 }

@@ -18,6 +18,8 @@ mod paint;
 mod prepare;
 mod px8;
 mod rect;
+mod row_spans;
+mod spans;
 mod surface;
 
 pub use coverage::{Edges, Line, Rasterizer};
@@ -98,9 +100,9 @@ pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
     let prep = prepare(scene, opts.scale);
     let mut data = vec![0u8; width as usize * height as usize * 4];
-    let pool = bands::ScratchPool::default();
+    let pool = bands::shared_pool();
     let band = band_height(&prep, opts.band_height);
-    bands::render_rows(&prep, &pool, band, 0, &mut data);
+    bands::render_rows(&prep, pool, band, 0, &mut data);
     Ok(Image {
         width,
         height,
@@ -120,12 +122,12 @@ pub fn render_streamed(
     let band = band_height(&prep, opts.band_height);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
     let mut buf = Vec::new();
-    let pool = bands::ScratchPool::default();
+    let pool = bands::shared_pool();
     let mut y = 0u32;
     while y < height {
         let rows = (chunk_rows as u32).min(height - y);
         buf.resize(rows as usize * width as usize * 4, 0);
-        bands::render_rows(&prep, &pool, band, y, &mut buf);
+        bands::render_rows(&prep, pool, band, y, &mut buf);
         sink(y, &buf)?;
         y += rows;
     }

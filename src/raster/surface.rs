@@ -98,10 +98,26 @@ pub struct Backdrop {
 }
 
 impl Scratch {
+    /// Bytes held by the pooled buffers.
+    pub fn retained_bytes(&self) -> usize {
+        self.pixels.iter().map(Vec::capacity).sum::<usize>()
+            + self.masks.iter().map(Vec::capacity).sum::<usize>()
+            + self.rows.iter().map(|r| r.capacity() * 16).sum::<usize>()
+            + self.rows8.iter().map(|r| r.capacity() * 4).sum::<usize>()
+            + self.raster.retained_bytes()
+    }
+
     /// A pixel buffer for `rect`, transparent.
     pub fn pixels(&mut self, rect: IRect) -> Vec<u8> {
         let mut v = self.pixels.pop().unwrap_or_default();
         v.clear();
+        v.resize(rect.width() * rect.height() * 4, 0);
+        v
+    }
+
+    /// A pixel buffer for `rect` with arbitrary contents: the caller clears what it reads.
+    pub fn pixels_unzeroed(&mut self, rect: IRect) -> Vec<u8> {
+        let mut v = self.pixels.pop().unwrap_or_default();
         v.resize(rect.width() * rect.height() * 4, 0);
         v
     }
