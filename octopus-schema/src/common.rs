@@ -6,6 +6,19 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Deserializes a list without spare capacity. serde grows a list it cannot size in advance
+/// from 4 elements, so a layer's single fill would otherwise reserve room for four: with
+/// hundreds of thousands of layers that spare room is most of the document's memory.
+pub(crate) fn compact<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let mut v = <Vec<T> as serde::Deserialize>::deserialize(d)?;
+    v.shrink_to_fit();
+    Ok(v)
+}
+
 /// Default for boolean fields whose spec default is `true`.
 pub(crate) fn yes() -> bool {
     true

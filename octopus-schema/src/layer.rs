@@ -130,7 +130,7 @@ struct RawLayer {
     blend_mode: BlendMode,
     #[serde(default)]
     transform: Transform,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::common::compact")]
     effects: Vec<Effect>,
     #[serde(default)]
     feature_scale: Option<f64>,
@@ -161,6 +161,10 @@ impl TryFrom<RawLayer> for Layer {
         if raw.id.is_empty() {
             return Err("a layer `id` must not be empty".into());
         }
+        let layers = raw.layers.map(|mut l| {
+            l.shrink_to_fit();
+            l
+        });
         let need = |what: &str| {
             format!(
                 "a {} layer needs `{what}` (layer id {:?})",
@@ -171,13 +175,13 @@ impl TryFrom<RawLayer> for Layer {
             LayerType::Shape => LayerKind::Shape(raw.shape.ok_or_else(|| need("shape"))?),
             LayerType::Text => LayerKind::Text(raw.text.ok_or_else(|| need("text"))?),
             LayerType::Group => LayerKind::Group {
-                layers: raw.layers.ok_or_else(|| need("layers"))?,
+                layers: layers.ok_or_else(|| need("layers"))?,
             },
             LayerType::MaskGroup => LayerKind::MaskGroup {
                 mask: raw.mask.ok_or_else(|| need("mask"))?,
                 mask_basis: raw.mask_basis.ok_or_else(|| need("maskBasis"))?,
                 mask_channels: raw.mask_channels.unwrap_or([0.0, 0.0, 0.0, 1.0, 0.0]),
-                layers: raw.layers.ok_or_else(|| need("layers"))?,
+                layers: layers.ok_or_else(|| need("layers"))?,
             },
             LayerType::ComponentReference => LayerKind::ComponentReference {
                 component_id: raw.component_id.ok_or_else(|| need("componentId"))?,

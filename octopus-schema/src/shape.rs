@@ -22,10 +22,10 @@ pub struct Shape {
     #[serde(default)]
     pub fill_rule: Option<FillRule>,
     /// Fills, `fills[0]` at the bottom.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::common::compact")]
     pub fills: Vec<Fill>,
     /// Strokes, drawn above the fills in array order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::common::compact")]
     pub strokes: Vec<VectorStroke>,
 }
 
@@ -193,7 +193,7 @@ pub struct VectorStroke {
     #[serde(default = "twenty")]
     pub miter_limit: f64,
     /// Alternating dash and gap lengths (DASHED only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::common::compact")]
     pub dashing: Vec<f64>,
     /// Offset of the first dash.
     #[serde(default)]

@@ -45,7 +45,7 @@ impl DeviceImage {
         let mut level = bitmap.clone();
         let mut factor = 1.0f64;
         while shrink / factor >= 2.0 && level.width > 1 && level.height > 1 {
-            level = Arc::new(halve(&level));
+            level = Arc::clone(level.half.get_or_init(|| Arc::new(halve(&level))));
             factor *= 2.0;
         }
         let (lw, lh) = (level.width as f64, level.height as f64);
@@ -128,11 +128,7 @@ fn halve(b: &Bitmap) -> Bitmap {
             }
         }
     }
-    Bitmap {
-        width: nw as u32,
-        height: nh as u32,
-        data,
-    }
+    Bitmap::new(nw as u32, nh as u32, data)
 }
 
 #[cfg(test)]
@@ -149,11 +145,7 @@ mod tests {
                 }
             })
             .collect();
-        Arc::new(Bitmap {
-            width: n,
-            height: n,
-            data,
-        })
+        Arc::new(Bitmap::new(n, n, data))
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn band_height(prep: &Prepared, requested: usize) -> usize {
     if requested > 0 {
         return requested;
     }
-    (prep.max_margin().max(0) as usize * 4).clamp(32, 512)
+    (prep.max_margin().max(0) as usize * 4).clamp(128, 512)
 }
 
 /// Renders the whole image into memory.

@@ -92,11 +92,7 @@ impl Adjustment {
                 px[i] = (c[i].clamp(0.0, 1.0) * a * 255.0 + 0.5) as u8;
             }
         }
-        Bitmap {
-            width: bm.width,
-            height: bm.height,
-            data,
-        }
+        Bitmap::new(bm.width, bm.height, data)
     }
 
     fn adjust(&self, c: &mut [f32; 3], hue: &[[f32; 3]; 3]) {
@@ -154,11 +150,7 @@ mod tests {
     use super::*;
 
     fn px(r: u8, g: u8, b: u8) -> Bitmap {
-        Bitmap {
-            width: 1,
-            height: 1,
-            data: vec![r, g, b, 255],
-        }
+        Bitmap::new(1, 1, vec![r, g, b, 255])
     }
 
     #[test]

@@ -15,6 +15,21 @@ pub struct Bitmap {
     pub height: u32,
     /// `width * height * 4` bytes.
     pub data: Vec<u8>,
+    /// The next mipmap level (half size), made on first use and then shared by every render
+    /// of the scene: a strongly shrunk photo is box-filtered once, not once per render.
+    pub half: std::sync::OnceLock<std::sync::Arc<Bitmap>>,
+}
+
+impl Bitmap {
+    /// A bitmap of premultiplied RGBA8 `data`.
+    pub fn new(width: u32, height: u32, data: Vec<u8>) -> Bitmap {
+        Bitmap {
+            width,
+            height,
+            data,
+            half: std::sync::OnceLock::new(),
+        }
+    }
 }
 
 /// Decodes `bytes`, refusing images of more than `max_pixels` pixels.
@@ -52,11 +67,7 @@ pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<Bitmap, String> {
             }
         }
     }
-    Ok(Bitmap {
-        width,
-        height,
-        data,
-    })
+    Ok(Bitmap::new(width, height, data))
 }
 
 #[cfg(test)]

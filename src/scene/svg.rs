@@ -47,11 +47,7 @@ pub fn rasterise(bytes: &[u8], oversample: f32, max_pixels: u64) -> Result<Bitma
         .ok_or_else(|| format!("cannot allocate a {w} x {h} SVG raster"))?;
     let ts = tiny_skia::Transform::from_scale(w / size.width(), h / size.height());
     resvg::render(&tree, ts, &mut pixmap.as_mut());
-    Ok(Bitmap {
-        width: pixmap.width(),
-        height: pixmap.height(),
-        data: pixmap.take(),
-    })
+    Ok(Bitmap::new(pixmap.width(), pixmap.height(), pixmap.take()))
 }
 
 #[cfg(test)]
