@@ -8,6 +8,8 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/pools.rs"]
+mod pools;
 #[path = "../tests/support/mod.rs"]
 mod support;
 
@@ -49,10 +51,7 @@ fn documents() -> Vec<(String, PathBuf)> {
 }
 
 fn corpus(c: &mut Criterion) {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("pool");
+    let pool = pools::pools(&[1]).remove(0).1;
     // Corpus and fixture images, the fixture fonts, the fixture designs' components.
     let assets = support::assets();
     let mut names = Vec::new();

@@ -9,6 +9,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/pools.rs"]
+mod pools;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use octopus_render::output::{encode_png, PngSpeed};
 use octopus_render::raster::{self, RenderOptions};
@@ -17,18 +20,7 @@ use octopus_render::synth::{generate, SCENES};
 use resvg::{tiny_skia, usvg};
 
 fn peer(c: &mut Criterion) {
-    let pools: Vec<_> = [1, 2]
-        .into_iter()
-        .map(|n| {
-            (
-                n,
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .expect("pool"),
-            )
-        })
-        .collect();
+    let pools = pools::pools(&[1, 2]);
     for name in SCENES {
         let Some(s) = generate(name) else { continue };
         let doc = octopus_schema::parse_document(s.octopus.as_bytes())

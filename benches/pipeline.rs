@@ -6,6 +6,9 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/pools.rs"]
+mod pools;
+
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -32,18 +35,7 @@ fn documents() -> Vec<PathBuf> {
 }
 
 fn stages(c: &mut Criterion) {
-    let pools: Vec<_> = [1, 2]
-        .into_iter()
-        .map(|n| {
-            (
-                n,
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .expect("pool"),
-            )
-        })
-        .collect();
+    let pools = pools::pools(&[1, 2]);
     for path in documents() {
         let name = path
             .file_stem()

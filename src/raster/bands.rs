@@ -16,13 +16,16 @@ use super::prepare::Prepared;
 use super::rect::IRect;
 use super::surface::{Scratch, Surface};
 
-/// Renders rows `y0..y0 + chunk.len() / (4 · width)` into `chunk`, band by band.
+/// Renders rows `y0..y0 + chunk.len() / (4 · width)` into `chunk`, band by band;
+/// `zeroed` says the chunk is already transparent (a fresh allocation need not be cleared
+/// again, a reused chunk buffer must be).
 pub fn render_rows(
     prep: &Prepared,
     pool: &ScratchPool,
     band_height: usize,
     y0: u32,
     chunk: &mut [u8],
+    zeroed: bool,
 ) {
     let row_bytes = prep.width as usize * 4;
     if row_bytes == 0 {
@@ -37,6 +40,9 @@ pub fn render_rows(
             let mut sc = take_scratch(pool);
             sc.backdrops = Some(prep.backdrops.clone());
             let top = y0 as i32 + (i * band_height.max(1)) as i32;
+            if !zeroed {
+                band.fill(0);
+            }
             render_band(prep, &mut sc, top, band);
             give_scratch(pool, sc);
         });
@@ -76,9 +82,8 @@ fn give_scratch(pool: &ScratchPool, mut sc: Scratch) {
     }
 }
 
-/// Renders one band starting at absolute row `top`.
+/// Renders one band starting at absolute row `top` onto `band` (transparent or not).
 pub fn render_band(prep: &Prepared, sc: &mut Scratch, top: i32, band: &mut [u8]) {
-    band.fill(0);
     let rows = band.len() / (prep.width as usize * 4);
     let rect = IRect::new(0, top, prep.width as i32, top + rows as i32);
     let mut surface = Surface { data: band, rect };

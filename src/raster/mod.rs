@@ -102,7 +102,7 @@ pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
     let mut data = vec![0u8; width as usize * height as usize * 4];
     let pool = bands::shared_pool();
     let band = band_height(&prep, opts.band_height);
-    bands::render_rows(&prep, pool, band, 0, &mut data);
+    bands::render_rows(&prep, pool, band, 0, &mut data, true);
     Ok(Image {
         width,
         height,
@@ -127,7 +127,7 @@ pub fn render_streamed(
     while y < height {
         let rows = (chunk_rows as u32).min(height - y);
         buf.resize(rows as usize * width as usize * 4, 0);
-        bands::render_rows(&prep, pool, band, y, &mut buf);
+        bands::render_rows(&prep, pool, band, y, &mut buf, false);
         sink(y, &buf)?;
         y += rows;
     }
