@@ -173,15 +173,7 @@ fn draw_group(
         RowSpans::new(std::iter::once(region), region)
     };
     let mut buf = if isolated {
-        let mut buf = sc.pixels_unzeroed(region);
-        for y in region.y0..region.y1 {
-            for &(x0, x1) in spans.row(y) {
-                let at =
-                    ((y - region.y0) as usize * region.width() + (x0 - region.x0) as usize) * 4;
-                buf[at..at + (x1 - x0) as usize * 4].fill(0);
-            }
-        }
-        buf
+        sc.pixels_unzeroed(region)
     } else {
         sc.copy_of(dst, region)
     };
@@ -189,6 +181,13 @@ fn draw_group(
         data: &mut buf,
         rect: region,
     };
+    if isolated {
+        for y in region.y0..region.y1 {
+            for &(x0, x1) in spans.row(y) {
+                content.span_mut(x0, x1, y).fill(0);
+            }
+        }
+    }
     draw_nodes(sc, children, &mut content, region);
     let facet = mask.map(|m| facet_values(sc, m, region));
     let plain = facet.is_none() && isolated && n.blend == BlendMode::Normal;

@@ -9,8 +9,7 @@
 //! depends only on that pixel's inputs, so bands agree.
 
 use super::blend::{blend, lerp, scale, Px};
-use super::paint::to_u8;
-use super::paint::DevicePaint;
+use super::paint::{to_u8, DevicePaint};
 use super::prepare::{PShape, PStroke};
 use super::px8::{over_u8, weight};
 use super::rect::IRect;
@@ -123,8 +122,8 @@ fn draw_sequential(
     }
     for st in strokes {
         sc.raster.fill(&st.edges, st.even_odd, region, &mut cov);
-        let m = BlendMode::Normal;
-        paint_span(sc, &st.paint, m, Cov::Mask(&cov), opacity, dst, region);
+        let normal = BlendMode::Normal;
+        paint_span(sc, &st.paint, normal, Cov::Mask(&cov), opacity, dst, region);
     }
     sc.give_mask(cov);
 }

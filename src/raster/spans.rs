@@ -29,11 +29,10 @@ pub fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
     let mut d_steps = dst.chunks_exact_mut(STEP * 4);
     let mut c_steps = cov.chunks_exact(STEP);
     for (d, c) in (&mut d_steps).zip(&mut c_steps) {
-        let c: &[u8; STEP] = c.try_into().unwrap_or(&[0; STEP]);
-        if *c == [0; STEP] {
+        if c.iter().all(|&v| v == 0) {
             continue;
         }
-        if opaque && *c == [255; STEP] {
+        if opaque && c.iter().all(|&v| v == 255) {
             fill(d, src);
             continue;
         }
@@ -90,7 +89,8 @@ pub fn over_row(dst: &mut [u8], src: &[[u8; 4]], cov: Option<&[u8]>, op: u8) {
                 *t = div255_16(c as u16 * op as u16);
             }
         }
-        over_step(&mut dst[i * 4..(i + STEP) * 4], &src[i..i + STEP], &t);
+        let s = src[i..i + STEP].as_flattened();
+        over_step(&mut dst[i * 4..(i + STEP) * 4], s, &t);
     }
     for i in whole..n {
         let c = cov.map_or(255, |c| c[i] as u32);
@@ -121,11 +121,7 @@ pub fn over_pixels(dst: &mut [u8], src: &[u8], op: u8) {
             d.copy_from_slice(s);
             continue;
         }
-        let mut px = [[0u8; 4]; STEP];
-        for (p, s) in px.iter_mut().zip(s.chunks_exact(4)) {
-            p.copy_from_slice(s);
-        }
-        over_step(d, &px, &t);
+        over_step(d, s, &t);
     }
     for (d, s) in d_steps
         .into_remainder()
@@ -148,16 +144,16 @@ fn fill(dst: &mut [u8], src: [u8; 4]) {
 /// One step of [`over_solid`]: `t[i]` is pixel `i`'s weight.
 #[inline(always)]
 fn over_step_solid(d: &mut [u8], src: [u8; 4], t: &[u16; STEP]) {
-    over_step(d, &[src; STEP], t);
+    over_step(d, [src; STEP].as_flattened(), t);
 }
 
-/// One step of source-over: pixel `i` gets `src[i]` at weight `t[i]`, in 16-bit lanes
-/// (written as flat lane loops so the compiler turns each into a few vector instructions).
+/// One step of source-over: pixel `i` (bytes `4i..4i + 4` of `src`) at weight `t[i]`, in
+/// 16-bit lanes (flat lane loops, which the compiler turns into a few vector instructions).
 #[inline(always)]
-fn over_step(d: &mut [u8], src: &[[u8; 4]], t: &[u16; STEP]) {
+fn over_step(d: &mut [u8], src: &[u8], t: &[u16; STEP]) {
     let (Ok(d), Ok(src)) = (
         <&mut [u8; STEP * 4]>::try_from(d),
-        <&[u8; STEP * 4]>::try_from(src.as_flattened()),
+        <&[u8; STEP * 4]>::try_from(src),
     ) else {
         return;
     };
