@@ -15,7 +15,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
 use octopus_render::{
-    render_png, AssetResolver, Blame, Diagnostic, Error, FontBook, RenderConfig, Result,
+    render_png, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, RenderConfig, Result,
 };
 
 /// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
@@ -106,9 +106,23 @@ struct RenderArgs {
     /// Most output pixels allowed.
     #[arg(long, default_value_t = 1 << 28)]
     max_pixels: u64,
+    /// Anti-aliasing: `figma` counts Figma's 16 sample positions per pixel (edges as Figma
+    /// exports them), `exact` measures exact areas; `auto` picks `figma` when the design's
+    /// manifest (given, or `octopus-manifest.json` beside the document) says it came from
+    /// Figma, else `exact`.
+    #[arg(long, value_enum, default_value_t = AaArg::Auto)]
+    antialias: AaArg,
     /// Do not print diagnostics.
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// `--antialias` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum AaArg {
+    Auto,
+    Exact,
+    Figma,
 }
 
 /// Parses arguments and runs; maps errors to exit codes.
@@ -196,8 +210,14 @@ fn exit_code(blame: Blame) -> ExitCode {
     })
 }
 
-fn config(args: &RenderArgs) -> RenderConfig {
+fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
+    let antialias = match (args.antialias, origin) {
+        (AaArg::Figma, _) => Antialias::Figma,
+        (AaArg::Auto, Some(o)) if o.eq_ignore_ascii_case("FIGMA") => Antialias::Figma,
+        _ => Antialias::Exact,
+    };
     RenderConfig {
+        antialias,
         scale: args.scale,
         band_height: args.band_height,
         max_pixels: args.max_pixels,
@@ -210,20 +230,32 @@ fn config(args: &RenderArgs) -> RenderConfig {
     }
 }
 
-/// The components listed by the `octopus-manifest.json` next to `doc`, if there is one
-/// (COMPONENT_REFERENCE layers point at them by id).
-fn components_beside(doc: &Path) -> HashMap<String, PathBuf> {
+/// What the `octopus-manifest.json` next to a document tells about it.
+#[derive(Default)]
+struct Beside {
+    /// Components by id (COMPONENT_REFERENCE layers point at them).
+    components: HashMap<String, PathBuf>,
+    /// The design tool the design came from (`FIGMA`, `PHOTOSHOP`, ...).
+    origin: Option<String>,
+}
+
+/// Reads the manifest beside `doc`, if there is one (a missing or unreadable one is no error:
+/// a document renders on its own).
+fn manifest_beside(doc: &Path) -> Beside {
     let dir = doc.parent().unwrap_or(Path::new("."));
     let Ok(bytes) = fs::read(dir.join("octopus-manifest.json")) else {
-        return HashMap::new();
+        return Beside::default();
     };
     match octopus_schema::parse_manifest(&bytes) {
-        Ok(m) => m
-            .components
-            .iter()
-            .map(|c| (c.id.clone(), dir.join(c.document_path())))
-            .collect(),
-        Err(_) => HashMap::new(),
+        Ok(m) => Beside {
+            components: m
+                .components
+                .iter()
+                .map(|c| (c.id.clone(), dir.join(c.document_path())))
+                .collect(),
+            origin: m.origin.map(|o| o.name),
+        },
+        Err(_) => Beside::default(),
     }
 }
 
@@ -237,12 +269,14 @@ fn render_one(args: &RenderArgs, doc: &Path, out: &Path, fonts: &Arc<FontBook>) 
         .assets
         .clone()
         .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let beside = manifest_beside(doc);
+    let config = config(args, beside.origin.as_deref());
     let assets = DirAssets {
         dir,
         fonts: Arc::clone(fonts),
-        components: components_beside(doc),
+        components: beside.components,
     };
-    let rendered = render_png(&json, &config(args), &assets, &mut writer).and_then(|r| {
+    let rendered = render_png(&json, &config, &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;
         Ok(r)
     });

@@ -12,7 +12,7 @@ use crate::assets::AssetResolver;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::output::{write_png, PngSpeed};
-use crate::raster::{self, Image, RenderOptions};
+use crate::raster::{self, Antialias, Image, RenderOptions};
 use crate::scene::{build_scene, Scene, SceneOptions};
 
 /// Settings of one render.
@@ -33,6 +33,8 @@ pub struct RenderConfig {
     /// Give up with a limits error once this instant passes (checked after building the
     /// scene and between streamed chunks), so a job over its time budget stops early.
     pub deadline: Option<Instant>,
+    /// How edge pixels are anti-aliased (exact area, or Figma's 16 samples).
+    pub antialias: Antialias,
 }
 
 impl Default for RenderConfig {
@@ -47,6 +49,7 @@ impl Default for RenderConfig {
             max_path_segments: s.max_path_segments,
             png: PngSpeed::default(),
             deadline: None,
+            antialias: r.antialias,
         }
     }
 }
@@ -67,6 +70,7 @@ impl RenderConfig {
             band_height: self.band_height,
             chunk_rows: self.chunk_rows,
             max_pixels: self.max_pixels,
+            antialias: self.antialias,
         }
     }
 }

@@ -112,3 +112,45 @@ fn manifest_renders_every_component() {
     pngs.sort();
     assert_eq!(pngs, ["20.png", "3.png", "9.png", "pasteboard-1.png"]);
 }
+
+/// Renders `doc` with extra arguments and returns the decoded pixels.
+fn pixels_of(doc: &std::path::Path, out: &str, extra: &[&str]) -> Vec<u8> {
+    let out = tmp(out);
+    let status = bin()
+        .arg("render")
+        .arg(doc)
+        .arg("-o")
+        .arg(&out)
+        .args(extra)
+        .args(["-q", "--no-system-fonts"])
+        .status()
+        .expect("run");
+    assert!(status.success(), "{}", doc.display());
+    decode_png(&out).2
+}
+
+#[test]
+fn antialiasing_follows_the_manifest_origin() {
+    // The same document alone, then beside a manifest that says it came from Figma.
+    let dir = tmp("figma-origin");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let doc = dir.join("octopus-showcase.json");
+    std::fs::copy(root().join("fixtures/designs/octopus-showcase.json"), &doc).expect("copy");
+    let _ = std::fs::remove_file(dir.join("octopus-manifest.json"));
+    let alone = pixels_of(&doc, "aa-alone.png", &[]);
+    let exact = pixels_of(&doc, "aa-exact.png", &["--antialias", "exact"]);
+    let figma = pixels_of(&doc, "aa-figma.png", &["--antialias", "figma"]);
+    assert_eq!(alone, exact, "without a manifest, edges are exact areas");
+    assert_ne!(exact, figma, "the two modes draw edges differently");
+    let manifest = std::fs::read_to_string(root().join("fixtures/designs/octopus-manifest.json"))
+        .expect("manifest");
+    let manifest = manifest.replace("OCTOPUS_RENDER_FIXTURES", "FIGMA");
+    std::fs::write(dir.join("octopus-manifest.json"), manifest).expect("write");
+    let beside = pixels_of(&doc, "aa-beside.png", &[]);
+    assert_eq!(
+        beside, figma,
+        "a Figma manifest selects Figma's anti-aliasing"
+    );
+    let forced = pixels_of(&doc, "aa-forced.png", &["--antialias", "exact"]);
+    assert_eq!(forced, exact, "an explicit mode wins over the manifest");
+}

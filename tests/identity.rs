@@ -2,15 +2,22 @@
 //!
 //! Renders corpus documents (all of them, plus a scaled pass over the largest) and the
 //! fixtures with 1 thread and one band per row, 2 threads with odd band heights, and the
-//! whole frame as a single band, and requires identical bytes.
+//! whole frame as a single band, and requires identical bytes; the corpus again with Figma's
+//! sampled anti-aliasing.
 
 mod support;
 
 use octopus_render::raster::Image;
-use octopus_render::RenderConfig;
+use octopus_render::{Antialias, RenderConfig};
 use support::*;
 
-fn render_with(path: &std::path::Path, threads: usize, band_height: usize, scale: f32) -> Image {
+fn render_with(
+    path: &std::path::Path,
+    threads: usize,
+    band_height: usize,
+    scale: f32,
+    antialias: Antialias,
+) -> Image {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -18,15 +25,25 @@ fn render_with(path: &std::path::Path, threads: usize, band_height: usize, scale
     let cfg = RenderConfig {
         band_height,
         scale,
+        antialias,
         ..RenderConfig::default()
     };
     pool.install(|| render_file(path, &cfg))
 }
 
 fn assert_identical(path: &std::path::Path, scale: f32, configs: &[(usize, usize)]) {
-    let base = render_with(path, configs[0].0, configs[0].1, scale);
+    assert_identical_in(path, scale, configs, Antialias::Exact)
+}
+
+fn assert_identical_in(
+    path: &std::path::Path,
+    scale: f32,
+    configs: &[(usize, usize)],
+    aa: Antialias,
+) {
+    let base = render_with(path, configs[0].0, configs[0].1, scale, aa);
     for &(threads, band) in &configs[1..] {
-        let other = render_with(path, threads, band, scale);
+        let other = render_with(path, threads, band, scale, aa);
         assert_eq!((base.width, base.height), (other.width, other.height));
         if base.data != other.data {
             let first = base
@@ -54,6 +71,18 @@ fn corpus_is_identical_across_threads_and_bands() {
     assert!(!docs.is_empty());
     for doc in &docs {
         assert_identical(doc, 0.5, &[(1, 1), (2, 7), (2, 64), (1, 100_000)]);
+    }
+}
+
+#[test]
+fn figma_antialiasing_is_identical_across_threads_and_bands() {
+    for doc in corpus_documents() {
+        assert_identical_in(
+            &doc,
+            0.75,
+            &[(1, 1), (2, 7), (1, 100_000)],
+            Antialias::Figma,
+        );
     }
 }
 

@@ -87,5 +87,6 @@ pub fn render_band(prep: &Prepared, sc: &mut Scratch, top: i32, band: &mut [u8])
     let rows = band.len() / (prep.width as usize * 4);
     let rect = IRect::new(0, top, prep.width as i32, top + rows as i32);
     let mut surface = Surface { data: band, rect };
+    sc.raster.pattern = prep.pattern;
     draw_nodes(sc, &prep.nodes, &mut surface, rect);
 }

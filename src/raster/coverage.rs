@@ -10,6 +10,7 @@
 //!   byte-identical for any band height.
 
 use super::rect::IRect;
+use super::samples::{Pattern, Sampler};
 
 /// One line segment oriented top to bottom, `dir` = +1 (downward) or -1 (upward originally).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,20 +88,26 @@ impl Edges {
     }
 }
 
-/// Reusable accumulation buffer.
+/// Reusable accumulation buffer, and the anti-aliasing in force.
 #[derive(Debug, Default)]
 pub struct Rasterizer {
     acc: Vec<f32>,
+    /// When set, coverage counts these sample positions instead of measuring exact areas.
+    pub pattern: Option<Pattern>,
+    sampler: Sampler,
 }
 
 impl Rasterizer {
-    /// Bytes held by the accumulation buffer.
+    /// Bytes held by the accumulation buffers.
     pub fn retained_bytes(&self) -> usize {
-        self.acc.capacity() * 4
+        self.acc.capacity() * 4 + self.sampler.retained_bytes()
     }
 
     /// Writes the coverage of `edges` over `region` into `out` (resized to the region).
     pub fn fill(&mut self, edges: &Edges, even_odd: bool, region: IRect, out: &mut Vec<u8>) {
+        if let Some(pattern) = &self.pattern {
+            return self.sampler.fill(pattern, edges, even_odd, region, out);
+        }
         let (w, h) = (region.width(), region.height());
         out.clear();
         out.resize(w * h, 0);
@@ -219,18 +226,19 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) {
     }
 }
 
+/// Edges of a path drawn at identity, for the rasterisers' tests.
+#[cfg(test)]
+pub(super) fn edges_of(path: &tiny_skia_path::Path) -> Edges {
+    let mut poly = crate::geom::Polylines::default();
+    crate::geom::flatten(path, &octopus_schema::Transform::IDENTITY, 0.005, &mut poly);
+    Edges::from_polylines(&poly)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geom::{flatten, Polylines};
-    use octopus_schema::Transform;
+    use crate::geom::Polylines;
     use tiny_skia_path::{PathBuilder, Rect};
-
-    fn edges_of(path: &tiny_skia_path::Path) -> Edges {
-        let mut poly = Polylines::default();
-        flatten(path, &Transform::IDENTITY, 0.005, &mut poly);
-        Edges::from_polylines(&poly)
-    }
 
     #[test]
     fn half_pixel_rectangle_edges() {

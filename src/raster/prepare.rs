@@ -17,6 +17,7 @@ use super::blur::{box_radii, support};
 use super::coverage::Edges;
 use super::paint::{premultiply, DevicePaint};
 use super::rect::IRect;
+use super::samples::Pattern;
 use super::surface::{Backdrop, Backdrops, Scratch, Surface};
 use crate::geom::{flatten, Polylines};
 use crate::scene::{
@@ -37,6 +38,8 @@ pub struct Prepared {
     pub nodes: Vec<PNode>,
     /// Blurred backdrops of background-blur layers.
     pub backdrops: Arc<Backdrops>,
+    /// Sample positions of point-sampled anti-aliasing; `None` for exact area coverage.
+    pub pattern: Option<Pattern>,
 }
 
 /// A node ready to rasterise.
@@ -249,6 +252,7 @@ fn compute_backdrops(prep: &Prepared) -> Backdrops {
             continue;
         }
         let mut sc = Scratch::default();
+        sc.raster.pattern = prep.pattern;
         // Values are shared: cloning the map copies pointers, not pixels.
         sc.backdrops = Some(Arc::new(done.clone()));
         sc.stop_at = node as *const PNode as usize;
@@ -289,7 +293,7 @@ pub fn output_size(scene: &Scene, scale: f32) -> (u64, u64) {
 }
 
 /// Prepares `scene` for output at `scale`; the size must already be checked against limits.
-pub fn prepare(scene: &Scene, scale: f32) -> Prepared {
+pub fn prepare(scene: &Scene, scale: f32, pattern: Option<Pattern>) -> Prepared {
     let (w, h) = output_size(scene, scale);
     let s = scale as f64;
     let device = Transform([s, 0.0, 0.0, s, -scene.frame.x0 * s, -scene.frame.y0 * s]);
@@ -300,6 +304,7 @@ pub fn prepare(scene: &Scene, scale: f32) -> Prepared {
         height: h as u32,
         nodes,
         backdrops: Arc::default(),
+        pattern,
     };
     prep.backdrops = Arc::new(compute_backdrops(&prep));
     prep

@@ -9,11 +9,15 @@
 //! ```json
 //! {"version": 1, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
 //!  "assets": "s3://bucket/designs/a1b2/images/", "output": "s3://bucket/renders/",
-//!  "scale": 2.0}
+//!  "scale": 2.0, "antialias": "figma"}
 //! ```
-//! `version` defaults to 1, `assets` defaults to the document's folder, `scale` to 1.
+//! `version` defaults to 1, `assets` defaults to the document's folder, `scale` to 1,
+//! `antialias` to `"exact"` (`"figma"` draws edges with Figma's sample positions, for
+//! designs that came from Figma; the platform knows the origin from the manifest).
 
 use serde::Deserialize;
+
+use crate::raster::Antialias;
 use url::Url;
 
 /// The format version this worker reads.
@@ -35,6 +39,8 @@ pub struct Job {
     pub output: Url,
     /// Output pixels per design pixel.
     pub scale: f32,
+    /// Anti-aliasing (`"figma"` for designs from Figma, default `"exact"`).
+    pub antialias: Antialias,
 }
 
 #[derive(Deserialize)]
@@ -49,6 +55,8 @@ struct RawJob {
     output: String,
     #[serde(default)]
     scale: Option<f64>,
+    #[serde(default)]
+    antialias: Option<String>,
 }
 
 fn one() -> u32 {
@@ -81,12 +89,22 @@ pub fn parse_job(body: &[u8]) -> Result<Job, String> {
     if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
         return Err(format!("scale must be in (0, 64], got {scale}"));
     }
+    let antialias = match raw.antialias.as_deref() {
+        None | Some("exact") => Antialias::Exact,
+        Some("figma") => Antialias::Figma,
+        Some(other) => {
+            return Err(format!(
+                "antialias must be \"exact\" or \"figma\", got {other:?}"
+            ))
+        }
+    };
     Ok(Job {
         id: raw.id,
         document,
         assets,
         output,
         scale: scale as f32,
+        antialias,
     })
 }
 
@@ -167,6 +185,7 @@ mod tests {
         assert_eq!(j.assets.as_str(), "file:///d/x/");
         assert_eq!(j.output_url().as_str(), "s3://b/out/j1.png");
         assert_eq!(j.scale, 1.0);
+        assert_eq!(j.antialias, Antialias::Exact);
         assert_eq!(j.asset_url("abc").expect("key").as_str(), "file:///d/x/abc");
     }
 
@@ -199,6 +218,19 @@ mod tests {
             let e = parse_job(body).expect_err("rejected");
             assert!(e.contains(want), "{e} should mention {want}");
         }
+    }
+
+    #[test]
+    fn reads_the_antialiasing() {
+        let body = |aa: &str| {
+            format!(
+                r#"{{"id":"j","document":"s3://b/d.json","output":"s3://b/","antialias":"{aa}"}}"#
+            )
+        };
+        let j = parse_job(body("figma").as_bytes()).expect("job");
+        assert_eq!(j.antialias, Antialias::Figma);
+        let e = parse_job(body("msaa").as_bytes()).expect_err("unknown mode");
+        assert!(e.contains("antialias"), "{e}");
     }
 
     #[test]

@@ -173,6 +173,7 @@ async fn render_on_pool(
         max_pixels: ctx.budget.max_pixels,
         max_path_segments: ctx.budget.max_path_segments,
         deadline: Some(deadline),
+        antialias: job.antialias,
         ..RenderConfig::default()
     };
     let (tx, rx) = tokio::sync::oneshot::channel();

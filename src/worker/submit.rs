@@ -42,6 +42,9 @@ pub struct SubmitArgs {
     /// Output pixels per design pixel.
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
+    /// Anti-aliasing: `exact`, or `figma` for designs that came from Figma.
+    #[arg(long, default_value = "exact")]
+    pub antialias: String,
 }
 
 /// Builds, checks and publishes the job.
@@ -52,6 +55,7 @@ pub fn main(args: SubmitArgs) -> ExitCode {
         "document": args.document,
         "output": args.output,
         "scale": args.scale,
+        "antialias": args.antialias,
     });
     if let Some(a) = &args.assets {
         msg["assets"] = serde_json::Value::String(a.clone());
