@@ -4,6 +4,7 @@
 //! peer renderers). Output: encoded files. Guarantee: the PNG encoder accepts rows in order,
 //! chunk by chunk, so a frame is never held whole.
 
+mod fast_png;
 mod png;
 mod svg;
 

@@ -2,11 +2,14 @@
 //!
 //! Input: premultiplied RGBA8 rows in order. Output: a PNG byte stream on any writer.
 //! Guarantees: alpha is un-premultiplied with rounding (fully transparent pixels become
-//! 0,0,0,0, so identical renders give identical files); fast compression by default (the
-//! `png` crate's fdeflate path with the Up filter), `Best` for smaller files.
+//! 0,0,0,0, so identical renders give identical files); fast compression by default (our
+//! one-pass encoder, [`super::fast_png`]), `Small` for smaller files (the `png` crate's
+//! adaptive filters and stronger DEFLATE).
 
 use std::io::Write;
+use std::sync::OnceLock;
 
+use super::fast_png::FastPng;
 use crate::error::{Error, Result};
 
 /// Compression trade-off.
@@ -21,9 +24,16 @@ pub enum PngSpeed {
 
 /// Receives premultiplied rows in order and feeds them, un-premultiplied, to the encoder.
 pub struct PngStream<'a> {
-    out: &'a mut dyn Write,
-    width: u32,
-    scratch: Vec<u8>,
+    sink: Sink<'a>,
+}
+
+enum Sink<'a> {
+    Fast(FastPng<'a>),
+    Small {
+        out: &'a mut dyn Write,
+        width: u32,
+        scratch: Vec<u8>,
+    },
 }
 
 fn png_err(e: ::png::EncodingError) -> Error {
@@ -36,46 +46,62 @@ fn png_err(e: ::png::EncodingError) -> Error {
 impl PngStream<'_> {
     /// Appends premultiplied rows (a whole number of rows).
     pub fn write_rows(&mut self, premultiplied: &[u8]) -> Result<()> {
-        let row = self.width as usize * 4;
-        for chunk in premultiplied.chunks(row * 64) {
-            self.scratch.clear();
-            self.scratch.extend_from_slice(chunk);
-            for r in self.scratch.chunks_exact_mut(row) {
-                unpremultiply_row(r);
+        let io = |e| Error::io("<png output>", e);
+        match &mut self.sink {
+            Sink::Fast(png) => png.write_rows(premultiplied).map_err(io),
+            Sink::Small {
+                out,
+                width,
+                scratch,
+            } => {
+                let row = *width as usize * 4;
+                for chunk in premultiplied.chunks(row * 64) {
+                    scratch.clear();
+                    scratch.extend_from_slice(chunk);
+                    for r in scratch.chunks_exact_mut(row) {
+                        unpremultiply_row(r);
+                    }
+                    out.write_all(scratch).map_err(io)?;
+                }
+                Ok(())
             }
-            self.out
-                .write_all(&self.scratch)
-                .map_err(|e| Error::io("<png output>", e))?;
         }
-        Ok(())
     }
 }
 
 /// Writes a `width × height` RGBA8 PNG to `out`; `produce` must write every row in order.
 pub fn write_png<W: Write>(
-    out: W,
+    mut out: W,
     width: u32,
     height: u32,
     speed: PngSpeed,
     produce: impl FnOnce(&mut PngStream<'_>) -> Result<()>,
 ) -> Result<()> {
+    if speed == PngSpeed::Fast {
+        let io = |e| Error::io("<png output>", e);
+        let png = FastPng::new(&mut out, width, height).map_err(io)?;
+        let mut stream = PngStream {
+            sink: Sink::Fast(png),
+        };
+        produce(&mut stream)?;
+        return match stream.sink {
+            Sink::Fast(png) => png.finish().map_err(io),
+            Sink::Small { .. } => Err(Error::Internal("PNG sink changed kind".into())),
+        };
+    }
     let mut enc = ::png::Encoder::new(out, width, height);
     enc.set_color(::png::ColorType::Rgba);
     enc.set_depth(::png::BitDepth::Eight);
-    match speed {
-        PngSpeed::Fast => {
-            enc.set_compression(::png::Compression::Fast);
-            enc.set_filter(::png::Filter::Up);
-        }
-        PngSpeed::Small => enc.set_compression(::png::Compression::High),
-    }
+    enc.set_compression(::png::Compression::High);
     let mut writer = enc.write_header().map_err(png_err)?;
     {
         let mut stream = writer.stream_writer().map_err(png_err)?;
         produce(&mut PngStream {
-            out: &mut stream,
-            width,
-            scratch: Vec::new(),
+            sink: Sink::Small {
+                out: &mut stream,
+                width,
+                scratch: Vec::new(),
+            },
         })?;
         stream.finish().map_err(png_err)?;
     }
@@ -85,17 +111,66 @@ pub fn write_png<W: Write>(
 /// Converts premultiplied RGBA8 to straight alpha in place.
 pub fn unpremultiply_row(row: &mut [u8]) {
     for p in row.chunks_exact_mut(4) {
-        let a = p[3] as u32;
-        match a {
-            0 => p[..3].fill(0),
-            255 => {}
-            _ => {
-                for c in &mut p[..3] {
-                    *c = ((*c as u32 * 255 + a / 2) / a).min(255) as u8;
-                }
+        let px = [p[0], p[1], p[2], p[3]];
+        p.copy_from_slice(&straight(px));
+    }
+}
+
+/// Converts premultiplied RGBA8 `src` to straight alpha into `dst` (same length).
+pub fn unpremultiply_into(src: &[u8], dst: &mut [u8]) {
+    // Designs are mostly opaque or empty: runs of 16 such pixels skip the per-pixel work.
+    for (s, d) in src.chunks(64).zip(dst.chunks_mut(64)) {
+        if s.len() == 64 {
+            let (lo, hi) = s
+                .chunks_exact(4)
+                .fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[3]), hi.max(p[3])));
+            if lo == 255 {
+                d.copy_from_slice(s);
+                continue;
+            }
+            if hi == 0 {
+                d.fill(0);
+                continue;
             }
         }
+        for (s, d) in s.chunks_exact(4).zip(d.chunks_exact_mut(4)) {
+            d.copy_from_slice(&straight([s[0], s[1], s[2], s[3]]));
+        }
     }
+}
+
+/// One pixel to straight alpha, rounded; transparent pixels become all zeros.
+#[inline]
+fn straight(p: [u8; 4]) -> [u8; 4] {
+    match p[3] {
+        255 => p,
+        0 => [0; 4],
+        a => {
+            // Three integer divisions per pixel were a third of encoding a translucent
+            // design; the table holds every quotient (64 KB, built once).
+            let row = &unpremultiply_table()[a as usize];
+            [
+                row[p[0] as usize],
+                row[p[1] as usize],
+                row[p[2] as usize],
+                a,
+            ]
+        }
+    }
+}
+
+/// `table[a][c] = min(255, round(c * 255 / a))` for every alpha and channel value.
+fn unpremultiply_table() -> &'static [[u8; 256]; 256] {
+    static TABLE: OnceLock<Box<[[u8; 256]; 256]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([[0u8; 256]; 256]);
+        for (a, row) in t.iter_mut().enumerate().skip(1) {
+            for (c, v) in row.iter_mut().enumerate() {
+                *v = ((c * 255 + a / 2) / a).min(255) as u8;
+            }
+        }
+        t
+    })
 }
 
 /// Encodes a whole premultiplied image.
@@ -121,6 +196,17 @@ mod tests {
         let mut px = [64, 0, 128, 128, 10, 10, 10, 0, 1, 2, 3, 255];
         unpremultiply_row(&mut px);
         assert_eq!(px, [128, 0, 255, 128, 0, 0, 0, 0, 1, 2, 3, 255]);
+    }
+
+    #[test]
+    fn table_matches_the_rounded_quotient_everywhere() {
+        for a in 1..255u32 {
+            for c in 0..=255u32 {
+                let want = ((c * 255 + a / 2) / a).min(255) as u8;
+                let got = straight([c as u8, 0, 0, a as u8])[0];
+                assert_eq!(got, want, "alpha {a}, channel {c}");
+            }
+        }
     }
 
     #[test]
