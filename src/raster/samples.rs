@@ -14,9 +14,9 @@
 //! agrees on nearly all of them. The pattern was fitted to the corpus reference export
 //! (`refs/fig-shapes-octopus-41-3.png`, 250,000 pixels): starting from a regular 4x4 grid,
 //! single positions were moved while the count of pixels off by more than 8/255 fell (3,933
-//! for the regular grid, 3,428 for exact areas, 1,835 for this pattern); every position
-//! settled on the centre of a cell of an 8 x 8 grid, and no further move of a position to
-//! another free cell lowers the count.
+//! for the regular grid, 3,428 for exact areas, 1,835 for this pattern, with the image
+//! sampling of the time); every position settled on the centre of a cell of an 8 x 8 grid,
+//! and no further move of a position to another free cell lowers the count.
 
 use super::coverage::Edges;
 use super::rect::IRect;
