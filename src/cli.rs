@@ -155,7 +155,7 @@ pub fn run() -> ExitCode {
     let result = pool.install(|| match &args.manifest {
         Some(m) => render_manifest(&args, m, &fonts),
         None => match &args.document {
-            Some(doc) => render_one(&args, doc, &args.output, &fonts),
+            Some(doc) => render_one(&args, doc, &args.output, &fonts, None),
             None => Err(Error::Internal("no document given".into())),
         },
     });
@@ -259,8 +259,15 @@ fn manifest_beside(doc: &Path) -> Beside {
     }
 }
 
-/// Renders `doc` to `out` through a temporary file.
-fn render_one(args: &RenderArgs, doc: &Path, out: &Path, fonts: &Arc<FontBook>) -> Result<()> {
+/// Renders `doc` to `out` through a temporary file; `origin` is the design tool named by the
+/// manifest being rendered, if any (else the manifest beside the document is read).
+fn render_one(
+    args: &RenderArgs,
+    doc: &Path,
+    out: &Path,
+    fonts: &Arc<FontBook>,
+    origin: Option<&str>,
+) -> Result<()> {
     let json = fs::read(doc).map_err(|e| Error::io(doc, e))?;
     let tmp = temp_name(out);
     let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
@@ -270,7 +277,7 @@ fn render_one(args: &RenderArgs, doc: &Path, out: &Path, fonts: &Arc<FontBook>) 
         .clone()
         .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
     let beside = manifest_beside(doc);
-    let config = config(args, beside.origin.as_deref());
+    let config = config(args, origin.or(beside.origin.as_deref()));
     let assets = DirAssets {
         dir,
         fonts: Arc::clone(fonts),
@@ -333,7 +340,8 @@ fn render_manifest(args: &RenderArgs, manifest: &Path, fonts: &Arc<FontBook>) ->
     for c in &m.components {
         let doc = base.join(c.document_path());
         let out = args.output.join(format!("{}.png", sanitize(&c.id)));
-        match render_one(args, &doc, &out, fonts) {
+        let origin = m.origin.as_ref().map(|o| o.name.as_str());
+        match render_one(args, &doc, &out, fonts, origin) {
             Ok(()) => done += 1,
             Err(e) => {
                 eprintln!("error: component {:?} ({}): {e}", c.id, doc.display());
