@@ -56,11 +56,8 @@ impl PngStream<'_> {
             } => {
                 let row = *width as usize * 4;
                 for chunk in premultiplied.chunks(row * 64) {
-                    scratch.clear();
-                    scratch.extend_from_slice(chunk);
-                    for r in scratch.chunks_exact_mut(row) {
-                        unpremultiply_row(r);
-                    }
+                    scratch.resize(chunk.len(), 0);
+                    unpremultiply_into(chunk, scratch);
                     out.write_all(scratch).map_err(io)?;
                 }
                 Ok(())
@@ -110,45 +107,31 @@ pub fn write_png<W: Write>(
 
 /// Converts premultiplied RGBA8 to straight alpha in place.
 pub fn unpremultiply_row(row: &mut [u8]) {
+    let table = unpremultiply_table();
     for p in row.chunks_exact_mut(4) {
-        let px = [p[0], p[1], p[2], p[3]];
-        p.copy_from_slice(&straight(px));
+        let px = straight(table, [p[0], p[1], p[2], p[3]]);
+        p.copy_from_slice(&px);
     }
 }
 
 /// Converts premultiplied RGBA8 `src` to straight alpha into `dst` (same length).
 pub fn unpremultiply_into(src: &[u8], dst: &mut [u8]) {
-    // Designs are mostly opaque or empty: runs of 16 such pixels skip the per-pixel work.
-    for (s, d) in src.chunks(64).zip(dst.chunks_mut(64)) {
-        if s.len() == 64 {
-            let (lo, hi) = s
-                .chunks_exact(4)
-                .fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[3]), hi.max(p[3])));
-            if lo == 255 {
-                d.copy_from_slice(s);
-                continue;
-            }
-            if hi == 0 {
-                d.fill(0);
-                continue;
-            }
-        }
-        for (s, d) in s.chunks_exact(4).zip(d.chunks_exact_mut(4)) {
-            d.copy_from_slice(&straight([s[0], s[1], s[2], s[3]]));
-        }
+    let table = unpremultiply_table();
+    for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
+        d.copy_from_slice(&straight(table, [s[0], s[1], s[2], s[3]]));
     }
 }
 
 /// One pixel to straight alpha, rounded; transparent pixels become all zeros.
 #[inline]
-fn straight(p: [u8; 4]) -> [u8; 4] {
+fn straight(table: &[[u8; 256]; 256], p: [u8; 4]) -> [u8; 4] {
     match p[3] {
         255 => p,
         0 => [0; 4],
         a => {
             // Three integer divisions per pixel were a third of encoding a translucent
             // design; the table holds every quotient (64 KB, built once).
-            let row = &unpremultiply_table()[a as usize];
+            let row = &table[a as usize];
             [
                 row[p[0] as usize],
                 row[p[1] as usize],
@@ -203,7 +186,7 @@ mod tests {
         for a in 1..255u32 {
             for c in 0..=255u32 {
                 let want = ((c * 255 + a / 2) / a).min(255) as u8;
-                let got = straight([c as u8, 0, 0, a as u8])[0];
+                let got = straight(unpremultiply_table(), [c as u8, 0, 0, a as u8])[0];
                 assert_eq!(got, want, "alpha {a}, channel {c}");
             }
         }
