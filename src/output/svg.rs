@@ -14,12 +14,12 @@ use std::fmt::Write as _;
 
 use base64::Engine as _;
 use octopus_schema::Transform;
-use tiny_skia_path::{Path, PathSegment};
+use tiny_skia_path::{LineJoin, Path, PathSegment};
 
 use super::png::{encode_png, PngSpeed};
 use crate::scene::{
     BlendMode, Effect, GradientKind, MaskFacet, Node, NodeKind, Paint, PaintKind, Scene,
-    ShadowEffect, ShapeNode, StrokeSide,
+    ShadowEffect, ShapeNode, StrokeGeometry, StrokeSide,
 };
 
 /// An exported scene.
@@ -169,7 +169,26 @@ impl Writer {
             };
             let paint = self.paint(&st.paint, &s.transform);
             let (t, eo, bl) = (&s.transform, st.even_odd, st.paint.blend);
-            self.path(&st.outline, t, eo, &paint, bl, clip.as_deref(), out);
+            match &st.geometry {
+                StrokeGeometry::Outline(p) => self.path(p, t, eo, &paint, bl, clip.as_deref(), out),
+                StrokeGeometry::Thin {
+                    width,
+                    join,
+                    miter_limit,
+                } => {
+                    let Some(body) = &s.body else { continue };
+                    // The same paint as a stroke of the body.
+                    let paint = format!(
+                        r#"fill="none" {} stroke-width="{width}" stroke-linejoin="{}" stroke-miterlimit="{}""#,
+                        paint
+                            .replace("fill=\"", "stroke=\"")
+                            .replace("fill-opacity=", "stroke-opacity="),
+                        svg_join(*join),
+                        miter_limit.max(1.0)
+                    );
+                    self.path(body, t, eo, &paint, bl, clip.as_deref(), out)
+                }
+            }
         }
     }
 
@@ -437,6 +456,14 @@ fn paint_transform(p: &Paint) -> Transform {
     }
 }
 
+fn svg_join(j: LineJoin) -> &'static str {
+    match j {
+        LineJoin::Round => "round",
+        LineJoin::Bevel => "bevel",
+        LineJoin::Miter | LineJoin::MiterClip => "miter",
+    }
+}
+
 fn matrix(t: &Transform) -> String {
     let [a, b, c, d, e, f] = t.0;
     format!("matrix({a} {b} {c} {d} {e} {f})")
@@ -491,5 +518,28 @@ mod tests {
         assert!(e.approximations.is_empty(), "{:?}", e.approximations);
         let tree = resvg::usvg::Tree::from_str(&e.svg, &resvg::usvg::Options::default()).unwrap();
         assert_eq!(tree.size().width(), 100.0);
+    }
+
+    #[test]
+    fn thin_strokes_are_written_as_svg_strokes() {
+        let e = export(
+            r##"{"id":"d","type":"OCTOPUS_COMPONENT","version":"3.1.1","dimensions":{"width":40,"height":40},
+            "content":{"id":"s","type":"SHAPE","shape":{"path":{"type":"PATH","geometry":"M5 5L30 8L20 30Z"},
+            "strokes":[{"thickness":0.5,"position":"CENTER","lineJoin":"BEVEL",
+              "fill":{"type":"COLOR","color":{"r":0,"g":0,"b":1,"a":0.5}}}]}}}"##,
+        );
+        assert!(e.svg.contains(r#"fill="none""#), "{}", e.svg);
+        assert!(
+            e.svg.contains(r##"stroke="#0000ff" stroke-opacity="0.5""##),
+            "{}",
+            e.svg
+        );
+        assert!(
+            e.svg
+                .contains(r#"stroke-width="0.5" stroke-linejoin="bevel""#),
+            "{}",
+            e.svg
+        );
+        assert!(resvg::usvg::Tree::from_str(&e.svg, &resvg::usvg::Options::default()).is_ok());
     }
 }

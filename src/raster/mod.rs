@@ -22,6 +22,7 @@ mod row_spans;
 mod samples;
 mod spans;
 mod surface;
+mod thin;
 
 pub use coverage::{Edges, Line, Rasterizer};
 pub use prepare::{output_size, prepare, Prepared};

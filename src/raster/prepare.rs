@@ -9,6 +9,7 @@
 
 use octopus_schema::Transform;
 use std::sync::Arc;
+use tiny_skia_path::LineJoin;
 
 use rayon::prelude::*;
 
@@ -19,9 +20,11 @@ use super::paint::{premultiply, DevicePaint};
 use super::rect::IRect;
 use super::samples::Pattern;
 use super::surface::{Backdrop, Backdrops, Scratch, Surface};
+use super::thin;
 use crate::geom::{flatten, Polylines};
 use crate::scene::{
-    BlendMode, Effect, MaskFacet, Node, NodeKind, Scene, ShadowEffect, ShapeNode, StrokeSide,
+    BlendMode, Effect, MaskFacet, Node, NodeKind, Scene, ShadowEffect, ShapeNode, StrokeGeometry,
+    StrokeSide,
 };
 
 /// Flattening tolerance in output pixels.
@@ -471,12 +474,31 @@ fn composites_normally(n: &PNode) -> bool {
 
 fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
     let full = device.then_apply_to(&s.transform);
-    let edges = |p: &tiny_skia_path::Path| {
+    let flat = |p: &tiny_skia_path::Path| {
         let mut poly = Polylines::default();
         flatten(p, &full, TOLERANCE, &mut poly);
-        Edges::from_polylines(&poly)
+        poly
     };
-    let body = s.body.as_ref().map(edges).unwrap_or_default();
+    let body_poly = s.body.as_ref().map(flat).unwrap_or_default();
+    let body = Edges::from_polylines(&body_poly);
+    let stroke_edges = |g: &StrokeGeometry| match g {
+        StrokeGeometry::Outline(p) => Edges::from_polylines(&flat(p)),
+        StrokeGeometry::Thin {
+            width,
+            join,
+            miter_limit,
+        } => {
+            let half = 0.5 * width * full.determinant().abs().sqrt() as f32;
+            let join = match join {
+                LineJoin::Round => thin::Join::Round,
+                LineJoin::Bevel => thin::Join::Bevel,
+                LineJoin::Miter | LineJoin::MiterClip => thin::Join::Miter(*miter_limit),
+            };
+            let mut ring = Polylines::default();
+            thin::outline(&body_poly, half, join, &mut ring);
+            Edges::from_polylines(&ring)
+        }
+    };
     let fills = s
         .fills
         .iter()
@@ -488,7 +510,7 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
         .filter_map(|st| {
             let paint = DevicePaint::new(&st.paint, device)?;
             Some(PStroke {
-                edges: edges(&st.outline),
+                edges: stroke_edges(&st.geometry),
                 even_odd: st.even_odd,
                 side: st.side,
                 paint,

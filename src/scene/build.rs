@@ -19,8 +19,8 @@ use super::geometry::build_path;
 use super::paint::{resolve_blend, resolve_fill};
 use super::stroke::build_stroke;
 use super::{
-    Bounds, EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeNode,
-    StrokeSide,
+    Bounds, EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode,
+    StrokeGeometry, StrokeNode, StrokeSide,
 };
 use crate::diag::{DiagKind, Diagnostics};
 use crate::error::{Error, Result};
@@ -515,7 +515,17 @@ fn build_shape(
 /// What `strokes` can paint in component space (INSIDE ones only within the body).
 pub fn strokes_bounds(strokes: &[StrokeNode], object_bounds: &Bounds, abs: &Transform) -> Bounds {
     strokes.iter().fold(Bounds::EMPTY, |b, st| {
-        let sb = Bounds::of_path(&st.outline, abs);
+        let sb = match &st.geometry {
+            StrokeGeometry::Outline(p) => Bounds::of_path(p, abs),
+            // Offsets reach at most half the width times the larger of the outer miter
+            // limit and the inner one (4) from the outline.
+            StrokeGeometry::Thin {
+                width, miter_limit, ..
+            } => {
+                let k = abs.determinant().abs().sqrt();
+                object_bounds.outset(0.5 * (*width * miter_limit.max(4.0)) as f64 * k)
+            }
+        };
         b.union(&if st.side == StrokeSide::Inside {
             sb.intersect(object_bounds)
         } else {

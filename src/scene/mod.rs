@@ -109,14 +109,32 @@ pub enum StrokeSide {
 /// A stroke as filled coverage: the converter's outline or our geometric stroke.
 #[derive(Debug, Clone)]
 pub struct StrokeNode {
-    /// The coverage outline in local space.
-    pub outline: Path,
+    /// What the stroke covers.
+    pub geometry: StrokeGeometry,
     /// Fill rule of `outline`.
     pub even_odd: bool,
     /// Which side of the body shows.
     pub side: StrokeSide,
     /// What the stroke is painted with.
     pub paint: Paint,
+}
+
+/// The coverage of a stroke.
+#[derive(Debug, Clone)]
+pub enum StrokeGeometry {
+    /// A filled outline in local space (the converter's, or stroked by tiny-skia).
+    Outline(Path),
+    /// A solid CENTER stroke on a body of closed contours, at most about one output pixel
+    /// wide: the renderer offsets the body's flattened outline by half the width to each
+    /// side and joins the offsets itself (no outline is stored, and none is stroked).
+    Thin {
+        /// Stroke width in local units.
+        width: f32,
+        /// How the outer side of a vertex is joined.
+        join: tiny_skia_path::LineJoin,
+        /// The document's miter limit (miter length over stroke width), at least 1.
+        miter_limit: f32,
+    },
 }
 
 /// A group of nodes.
