@@ -6,8 +6,8 @@
 //!   winding (exact inside, a close approximation on pixels crossed by several edges);
 //! * the value of a pixel depends only on the edges and the region's left edge, never on
 //!   which rows are rasterised together: each row's contributions are computed from the
-//!   original segment endpoints, in the same order. This is what makes band rendering
-//!   byte-identical for any band height.
+//!   original segment endpoints, in the same (list) order. This is what makes band
+//!   rendering byte-identical for any band height.
 
 use super::rect::IRect;
 use super::samples::{Pattern, Sampler};
@@ -27,14 +27,20 @@ pub struct Line {
     pub dir: f32,
 }
 
-/// The edges of one outline in device space, sorted by top y, with their bounding box.
+/// The edges of one outline in device space, with their bounding box.
 #[derive(Debug, Clone, Default)]
 pub struct Edges {
-    /// Segments sorted by `y0`.
+    /// Segments; sorted by `y0` when `sorted`.
     pub lines: Vec<Line>,
     /// Pixels the outline can touch (not clipped to the canvas).
     pub rect: IRect,
+    /// `lines` are sorted by `y0`, so a scan may stop at the first line below its region.
+    pub sorted: bool,
 }
+
+/// Outlines with at least this many lines are sorted: a band then stops at the first line
+/// below it. Smaller ones (most shapes of a map) cost more to sort than to scan.
+const SORT_MIN_LINES: usize = 48;
 
 impl Edges {
     /// Builds edges from closed polylines; horizontal segments carry no winding and are dropped.
@@ -42,8 +48,11 @@ impl Edges {
         let mut lines = Vec::with_capacity(poly.points.len());
         let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for c in poly.contours() {
-            for (i, &a) in c.iter().enumerate() {
-                let b = c[(i + 1) % c.len()];
+            let n = c.len();
+            // Each point with its successor, the last one with the first (closing edge).
+            for i in 0..n {
+                let a = c[i];
+                let b = if i + 1 < n { c[i + 1] } else { c[0] };
                 if !(a[0].is_finite() && a[1].is_finite() && b[0].is_finite() && b[1].is_finite()) {
                     continue;
                 }
@@ -54,32 +63,34 @@ impl Edges {
                 if a[1] == b[1] {
                     continue;
                 }
-                lines.push(if a[1] < b[1] {
-                    Line {
-                        x0: a[0],
-                        y0: a[1],
-                        x1: b[0],
-                        y1: b[1],
-                        dir: 1.0,
-                    }
+                let (top, bottom, dir) = if a[1] < b[1] {
+                    (a, b, 1.0)
                 } else {
-                    Line {
-                        x0: b[0],
-                        y0: b[1],
-                        x1: a[0],
-                        y1: a[1],
-                        dir: -1.0,
-                    }
+                    (b, a, -1.0)
+                };
+                lines.push(Line {
+                    x0: top[0],
+                    y0: top[1],
+                    x1: bottom[0],
+                    y1: bottom[1],
+                    dir,
                 });
             }
         }
-        lines.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+        let sorted = lines.len() >= SORT_MIN_LINES;
+        if sorted {
+            lines.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+        }
         let rect = if lines.is_empty() {
             IRect::EMPTY
         } else {
             IRect::covering(minx, miny, maxx, maxy)
         };
-        Edges { lines, rect }
+        Edges {
+            lines,
+            rect,
+            sorted,
+        }
     }
 
     /// True when the outline covers nothing.
@@ -109,9 +120,10 @@ impl Rasterizer {
             return self.sampler.fill(pattern, edges, even_odd, region, out);
         }
         let (w, h) = (region.width(), region.height());
-        out.clear();
+        // Every byte is written below (or here, when nothing covers the region).
         out.resize(w * h, 0);
         if w == 0 || h == 0 || edges.is_empty() || edges.rect.intersect(&region).is_empty() {
+            out.fill(0);
             return;
         }
         let stride = w + 2;
@@ -119,9 +131,14 @@ impl Rasterizer {
         self.acc.resize(stride * h, 0.0);
         let bottom = region.y1 as f32;
         let top = region.y0 as f32;
+        // Lines add in list order whatever the region, so every band sums a pixel's
+        // contributions in the same order (the same bytes).
         for l in &edges.lines {
             if l.y0 >= bottom {
-                break;
+                if edges.sorted {
+                    break;
+                }
+                continue;
             }
             if l.y1 <= top {
                 continue;
@@ -150,14 +167,16 @@ fn accumulate_row(row: &[f32], out: &mut [u8], even_odd: bool) {
         } else {
             v.min(1.0)
         };
-        *o = (c * 255.0 + 0.5) as u8;
+        // c is within 0..=1, so the plain integer cast cannot overflow (and skips the
+        // saturating float-to-u8 sequence, the costliest line of a small shape's fill).
+        *o = (c * 255.0 + 0.5) as i32 as u8;
     }
 }
 
 /// Adds one segment's area contributions to the rows of `region` it crosses.
 fn add_line(acc: &mut [f32], stride: usize, w: usize, region: IRect, l: &Line) {
-    let first = (l.y0.floor() as i32).max(region.y0);
-    let last = (l.y1.ceil() as i32).min(region.y1);
+    let first = floor_i32(l.y0).max(region.y0);
+    let last = ceil_i32(l.y1).min(region.y1);
     let dxdy = (l.x1 - l.x0) / (l.y1 - l.y0);
     let left = region.x0 as f32;
     for row in first..last {
@@ -176,6 +195,29 @@ fn add_line(acc: &mut [f32], stride: usize, w: usize, region: IRect, l: &Line) {
             xb,
             (yb - ya) * l.dir,
         );
+    }
+}
+
+/// `x.floor() as i32` without the libm call (x86-64's baseline has no rounding instruction);
+/// the same saturation, 0 for NaN.
+#[inline]
+pub(super) fn floor_i32(x: f32) -> i32 {
+    let t = x as i32;
+    if (t as f32) > x {
+        t.saturating_sub(1)
+    } else {
+        t
+    }
+}
+
+/// `x.ceil() as i32` without the libm call; the same saturation, 0 for NaN.
+#[inline]
+pub(super) fn ceil_i32(x: f32) -> i32 {
+    let t = x as i32;
+    if (t as f32) < x {
+        t.saturating_add(1)
+    } else {
+        t
     }
 }
 
@@ -203,7 +245,7 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) {
         d *= (wf - xl) / (xr - xl);
         xr = wf;
     }
-    let i0 = xl.floor();
+    let i0 = floor_i32(xl) as f32;
     if xr - i0 <= 1.0 {
         // Within one cell: the area right of the segment's mean x.
         let i = i0 as usize;
@@ -239,6 +281,31 @@ mod tests {
     use super::*;
     use crate::geom::Polylines;
     use tiny_skia_path::{PathBuilder, Rect};
+
+    #[test]
+    fn fast_floor_and_ceil_match_the_library() {
+        for x in [
+            -2.5f32,
+            -2.0,
+            -0.5,
+            -0.0,
+            0.0,
+            0.3,
+            1.0,
+            1.5,
+            7.999,
+            1e9,
+            -1e9,
+            3e9,
+            -3e9,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ] {
+            assert_eq!(floor_i32(x), x.floor() as i32, "floor {x}");
+            assert_eq!(ceil_i32(x), x.ceil() as i32, "ceil {x}");
+        }
+    }
 
     #[test]
     fn half_pixel_rectangle_edges() {

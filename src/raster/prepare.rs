@@ -476,6 +476,8 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
     let full = device.then_apply_to(&s.transform);
     let flat = |p: &tiny_skia_path::Path| {
         let mut poly = Polylines::default();
+        // Exact for straight outlines; curves grow it once or twice.
+        poly.points.reserve(p.points().len());
         flatten(p, &full, TOLERANCE, &mut poly);
         poly
     };
@@ -499,24 +501,19 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
             Edges::from_polylines(&ring)
         }
     };
-    let fills = s
-        .fills
-        .iter()
-        .filter_map(|f| DevicePaint::new(f, device))
-        .collect();
-    let strokes = s
-        .strokes
-        .iter()
-        .filter_map(|st| {
-            let paint = DevicePaint::new(&st.paint, device)?;
-            Some(PStroke {
-                edges: stroke_edges(&st.geometry),
-                even_odd: st.even_odd,
-                side: st.side,
-                paint,
-            })
+    // Collected into exact capacities (a filtered collect starts at four slots).
+    let mut fills = Vec::with_capacity(s.fills.len());
+    fills.extend(s.fills.iter().filter_map(|f| DevicePaint::new(f, device)));
+    let mut strokes = Vec::with_capacity(s.strokes.len());
+    strokes.extend(s.strokes.iter().filter_map(|st| {
+        let paint = DevicePaint::new(&st.paint, device)?;
+        Some(PStroke {
+            edges: stroke_edges(&st.geometry),
+            even_odd: st.even_odd,
+            side: st.side,
+            paint,
         })
-        .collect();
+    }));
     let pixel_rect = pixel_rect(&body);
     PShape {
         body,

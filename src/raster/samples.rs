@@ -97,7 +97,10 @@ impl Sampler {
         self.crossings.clear();
         for l in &edges.lines {
             if l.y0 >= region.y1 as f32 {
-                break;
+                if edges.sorted {
+                    break;
+                }
+                continue;
             }
             if l.y1 > region.y0 as f32 {
                 self.cross(pattern, l, region);

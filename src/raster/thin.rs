@@ -37,8 +37,13 @@ const INNER_LIMIT: f32 = 4.0;
 
 /// Offsets every contour of `body` by `half` to both sides; see the module documentation.
 pub fn outline(body: &Polylines, half: f32, join: Join, out: &mut Polylines) {
-    let mut pts: Vec<[f32; 2]> = Vec::new();
-    let (mut left, mut right) = (Vec::new(), Vec::new());
+    // Sized for the common case (a join of one or two points per side) to avoid regrowth.
+    let n = body.points.len();
+    let mut pts: Vec<[f32; 2]> = Vec::with_capacity(n);
+    let mut normals: Vec<[f32; 2]> = Vec::with_capacity(n);
+    let (mut left, mut right) = (Vec::with_capacity(2 * n), Vec::with_capacity(2 * n));
+    out.points.reserve(4 * n);
+    out.starts.reserve(2 * body.len());
     for contour in body.contours() {
         distinct(contour, &mut pts);
         if pts.len() < 2 {
@@ -46,15 +51,17 @@ pub fn outline(body: &Polylines, half: f32, join: Join, out: &mut Polylines) {
         }
         left.clear();
         right.clear();
-        let n = pts.len();
-        for i in 0..n {
-            let p = pts[i];
-            let u0 = unit_normal(pts[(i + n - 1) % n], p);
-            let u1 = unit_normal(p, pts[(i + 1) % n]);
+        // normals[i]: of the edge from point i to the next (the last one closes the contour).
+        normals.clear();
+        normals.extend(pts.windows(2).map(|e| unit_normal(e[0], e[1])));
+        normals.push(unit_normal(pts[pts.len() - 1], pts[0]));
+        let mut u0 = normals[normals.len() - 1];
+        for (&p, &u1) in pts.iter().zip(&normals) {
             // A left turn (positive cross product) makes the left side the inner one.
             let left_turn = u0[0] * u1[1] - u0[1] * u1[0] > 0.0;
             vertex(p, u0, u1, half, join, !left_turn, &mut left);
             vertex(p, neg(u0), neg(u1), half, join, left_turn, &mut right);
+            u0 = u1;
         }
         // One side in order, then the other side reversed: a ring of winding ±1.
         out.starts.push(out.points.len());
@@ -85,7 +92,7 @@ fn vertex(
         (false, _) => INNER_LIMIT,
         (true, Join::Miter(l)) => l,
         (true, Join::Bevel) => 1.0,
-        (true, Join::Round) => return arc(p, a, b, half, out),
+        (true, Join::Round) => return arc(p, a, b, half, chord_cos(half), out),
     };
     // Miter length over stroke width is sqrt(2 / (1 + cos)) for normals at angle acos(cos);
     // within the limit the miter point is h·(a + b) / (1 + cos).
@@ -100,20 +107,45 @@ fn vertex(
 /// Most distance between a round join's chords and its arc, in output pixels.
 const ARC_TOLERANCE: f32 = 0.02;
 
+/// The cosine of the widest angle one chord of a round join may span at half width `half`
+/// (a chord spanning `θ` lies within `half · (1 - cos(θ / 2))` of its arc).
+fn chord_cos(half: f32) -> f32 {
+    let c = 1.0 - ARC_TOLERANCE / half.max(ARC_TOLERANCE);
+    2.0 * c * c - 1.0
+}
+
 /// Appends the arc of radius `half` around `p` from normal `a` to normal `b` (the shorter
-/// way), as chords within [`ARC_TOLERANCE`] of it.
-fn arc(p: [f32; 2], a: [f32; 2], b: [f32; 2], half: f32, out: &mut Vec<[f32; 2]>) {
-    let cos = (a[0] * b[0] + a[1] * b[1]).clamp(-1.0, 1.0);
-    let sin = a[0] * b[1] - a[1] * b[0];
-    let angle = sin.atan2(cos);
-    // A chord spanning `step` lies within half · (1 - cos(step / 2)) of its arc.
-    let step = 2.0 * (1.0 - ARC_TOLERANCE / half.max(ARC_TOLERANCE)).acos();
-    let steps = (angle.abs() / step.max(0.1)).ceil().clamp(1.0, 64.0) as usize;
-    for k in 0..=steps {
-        let (s, c) = (angle * k as f32 / steps as f32).sin_cos();
-        let u = [a[0] * c - a[1] * s, a[0] * s + a[1] * c];
-        out.push([p[0] + u[0] * half, p[1] + u[1] * half]);
+/// way) as 2^d chords, each spanning at most the angle whose cosine is `max_cos`. No
+/// trigonometry: the halving depth comes from the half-angle formula on the cosine, the
+/// points from normalised bisectors.
+fn arc(p: [f32; 2], a: [f32; 2], b: [f32; 2], half: f32, max_cos: f32, out: &mut Vec<[f32; 2]>) {
+    let at = |u: [f32; 2]| [p[0] + u[0] * half, p[1] + u[1] * half];
+    let mut cos = (a[0] * b[0] + a[1] * b[1]).clamp(-1.0, 1.0);
+    if cos <= -1.0 + 1e-6 {
+        // The outline doubles back on itself: no side to bisect towards; bevel.
+        out.extend([at(a), at(b)]);
+        return;
     }
+    let mut depth = 0;
+    while cos < max_cos && depth < 6 {
+        cos = ((1.0 + cos) * 0.5).sqrt();
+        depth += 1;
+    }
+    out.push(at(a));
+    bisect(a, b, depth, &mut |u| out.push(at(u)));
+}
+
+/// Emits the normals strictly between `a` and `b` and then `b`, halving `depth` times.
+fn bisect(a: [f32; 2], b: [f32; 2], depth: u32, emit: &mut impl FnMut([f32; 2])) {
+    if depth == 0 {
+        emit(b);
+        return;
+    }
+    let m = [a[0] + b[0], a[1] + b[1]];
+    let len = (m[0] * m[0] + m[1] * m[1]).sqrt();
+    let m = [m[0] / len, m[1] / len];
+    bisect(a, m, depth - 1, emit);
+    bisect(m, b, depth - 1, emit);
 }
 
 fn neg(u: [f32; 2]) -> [f32; 2] {
