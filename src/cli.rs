@@ -15,7 +15,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
 use octopus_render::{
-    render_png, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, RenderConfig, Result,
+    render_png_owned, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, RenderConfig,
+    Result,
 };
 
 /// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
@@ -283,7 +284,7 @@ fn render_one(
         fonts: Arc::clone(fonts),
         components: beside.components,
     };
-    let rendered = render_png(&json, &config, &assets, &mut writer).and_then(|r| {
+    let rendered = render_png_owned(json, &config, &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;
         Ok(r)
     });

@@ -23,5 +23,5 @@ pub use assets::{AssetResolver, MemoryAssets, NoAssets};
 pub use diag::{DiagKind, Diagnostic};
 pub use error::{Blame, Error, Result};
 pub use raster::Antialias;
-pub use render::{render_document, render_png, RenderConfig, Rendered};
+pub use render::{render_document, render_png, render_png_owned, RenderConfig, Rendered};
 pub use text::FontBook;

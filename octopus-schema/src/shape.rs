@@ -200,7 +200,7 @@ pub struct VectorStroke {
     pub dash_offset: f64,
     /// The converter's pre-expanded stroke outline, filled rather than stroked.
     #[serde(default)]
-    pub path: Option<PathLike>,
+    pub path: Option<Box<PathLike>>,
     /// Fill rule of `path`.
     #[serde(default)]
     pub fill_rule: Option<FillRule>,

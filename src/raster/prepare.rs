@@ -472,19 +472,60 @@ fn composites_normally(n: &PNode) -> bool {
     }
 }
 
+/// Flattening buffers reused by the shapes prepared on one thread.
+#[derive(Default)]
+struct FlatBuffers {
+    body: Polylines,
+    other: Polylines,
+    thin: thin::Buffers,
+}
+
+/// Most points the reused flattening buffers keep between shapes.
+const KEEP_POINTS: usize = 1 << 16;
+
+thread_local! {
+    /// One set per rayon worker: a map's 150,000 shapes would otherwise allocate and free
+    /// half a dozen vectors each.
+    static FLAT: std::cell::RefCell<FlatBuffers> = std::cell::RefCell::default();
+}
+
 fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
+    FLAT.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            let shape = prepare_shape_with(s, device, &mut buf);
+            // An outsize outline's buffers are not kept for the rest of the thread's life.
+            if buf.body.points.capacity() + buf.other.points.capacity() > KEEP_POINTS {
+                *buf = FlatBuffers::default();
+            }
+            shape
+        }
+        // Not reached (preparing a shape never prepares another), but never a panic.
+        Err(_) => prepare_shape_with(s, device, &mut FlatBuffers::default()),
+    })
+}
+
+fn prepare_shape_with(s: &ShapeNode, device: &Transform, buf: &mut FlatBuffers) -> PShape {
     let full = device.then_apply_to(&s.transform);
-    let flat = |p: &tiny_skia_path::Path| {
-        let mut poly = Polylines::default();
-        // Exact for straight outlines; curves grow it once or twice.
-        poly.points.reserve(p.points().len());
-        flatten(p, &full, TOLERANCE, &mut poly);
-        poly
+    let flat = |p: &tiny_skia_path::Path, poly: &mut Polylines| {
+        poly.points.clear();
+        poly.starts.clear();
+        flatten(p, &full, TOLERANCE, poly);
     };
-    let body_poly = s.body.as_ref().map(flat).unwrap_or_default();
-    let body = Edges::from_polylines(&body_poly);
-    let stroke_edges = |g: &StrokeGeometry| match g {
-        StrokeGeometry::Outline(p) => Edges::from_polylines(&flat(p)),
+    let FlatBuffers { body, other, thin } = buf;
+    match &s.body {
+        Some(p) => flat(p, body),
+        None => {
+            body.points.clear();
+            body.starts.clear();
+        }
+    }
+    let body_poly = &*body;
+    let body = Edges::from_polylines(body_poly);
+    let mut stroke_edges = |g: &StrokeGeometry| match g {
+        StrokeGeometry::Outline(p) => {
+            flat(p, other);
+            Edges::from_polylines(other)
+        }
         StrokeGeometry::Thin {
             width,
             join,
@@ -496,9 +537,10 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
                 LineJoin::Bevel => thin::Join::Bevel,
                 LineJoin::Miter | LineJoin::MiterClip => thin::Join::Miter(*miter_limit),
             };
-            let mut ring = Polylines::default();
-            thin::outline(&body_poly, half, join, &mut ring);
-            Edges::from_polylines(&ring)
+            other.points.clear();
+            other.starts.clear();
+            thin::outline(body_poly, half, join, thin, other);
+            Edges::from_polylines(other)
         }
     };
     // Collected into exact capacities (a filtered collect starts at four slots).

@@ -35,17 +35,26 @@ pub enum Join {
 /// bevelled too, which folds back inside the stroke instead of reaching far along a spike.
 const INNER_LIMIT: f32 = 4.0;
 
-/// Offsets every contour of `body` by `half` to both sides; see the module documentation.
-pub fn outline(body: &Polylines, half: f32, join: Join, out: &mut Polylines) {
-    // Sized for the common case (a join of one or two points per side) to avoid regrowth.
-    let n = body.points.len();
-    let mut pts: Vec<[f32; 2]> = Vec::with_capacity(n);
-    let mut normals: Vec<[f32; 2]> = Vec::with_capacity(n);
-    let (mut left, mut right) = (Vec::with_capacity(2 * n), Vec::with_capacity(2 * n));
-    out.points.reserve(4 * n);
-    out.starts.reserve(2 * body.len());
+/// Working memory of [`outline`], reusable from call to call.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    pts: Vec<[f32; 2]>,
+    normals: Vec<[f32; 2]>,
+    left: Vec<[f32; 2]>,
+    right: Vec<[f32; 2]>,
+}
+
+/// Offsets every contour of `body` by `half` to both sides, appending to `out`; see the
+/// module documentation.
+pub fn outline(body: &Polylines, half: f32, join: Join, buf: &mut Buffers, out: &mut Polylines) {
+    let Buffers {
+        pts,
+        normals,
+        left,
+        right,
+    } = buf;
     for contour in body.contours() {
-        distinct(contour, &mut pts);
+        distinct(contour, pts);
         if pts.len() < 2 {
             continue;
         }
@@ -56,16 +65,16 @@ pub fn outline(body: &Polylines, half: f32, join: Join, out: &mut Polylines) {
         normals.extend(pts.windows(2).map(|e| unit_normal(e[0], e[1])));
         normals.push(unit_normal(pts[pts.len() - 1], pts[0]));
         let mut u0 = normals[normals.len() - 1];
-        for (&p, &u1) in pts.iter().zip(&normals) {
+        for (&p, &u1) in pts.iter().zip(normals.iter()) {
             // A left turn (positive cross product) makes the left side the inner one.
             let left_turn = u0[0] * u1[1] - u0[1] * u1[0] > 0.0;
-            vertex(p, u0, u1, half, join, !left_turn, &mut left);
-            vertex(p, neg(u0), neg(u1), half, join, left_turn, &mut right);
+            vertex(p, u0, u1, half, join, !left_turn, left);
+            vertex(p, neg(u0), neg(u1), half, join, left_turn, right);
             u0 = u1;
         }
         // One side in order, then the other side reversed: a ring of winding ±1.
         out.starts.push(out.points.len());
-        out.points.extend_from_slice(&left);
+        out.points.extend_from_slice(left);
         out.starts.push(out.points.len());
         out.points.extend(right.iter().rev());
     }
@@ -200,7 +209,13 @@ mod tests {
     fn mitred_square_ring_has_the_exact_area() {
         // A 10 px square stroked 0.5 px wide, mitred: outer 10.5² minus inner 9.5².
         let mut out = Polylines::default();
-        outline(&square(5.3, 5.7, 10.0), 0.25, Join::Miter(4.0), &mut out);
+        outline(
+            &square(5.3, 5.7, 10.0),
+            0.25,
+            Join::Miter(4.0),
+            &mut Buffers::default(),
+            &mut out,
+        );
         assert_eq!(out.len(), 2);
         let area = coverage_sum(&out, IRect::new(0, 0, 24, 24));
         let want = 10.5f32 * 10.5 - 9.5 * 9.5;
@@ -211,7 +226,13 @@ mod tests {
     fn round_joins_cut_the_corners_by_a_quarter_disc_each() {
         let (side, w) = (10.0f32, 1.0f32);
         let mut out = Polylines::default();
-        outline(&square(5.5, 5.25, side), w / 2.0, Join::Round, &mut out);
+        outline(
+            &square(5.5, 5.25, side),
+            w / 2.0,
+            Join::Round,
+            &mut Buffers::default(),
+            &mut out,
+        );
         let area = coverage_sum(&out, IRect::new(0, 0, 24, 24));
         let h = w / 2.0;
         let want = (side + w).powi(2) - (side - w).powi(2) - (4.0 - std::f32::consts::PI) * h * h;
@@ -235,7 +256,7 @@ mod tests {
             starts: vec![0],
         };
         let mut out = Polylines::default();
-        outline(&body, h, Join::Round, &mut out);
+        outline(&body, h, Join::Round, &mut Buffers::default(), &mut out);
         let area = coverage_sum(&out, IRect::new(0, 0, 21, 21));
         let turn = std::f32::consts::TAU / n as f32;
         let want =
@@ -248,8 +269,14 @@ mod tests {
         let mut cw = square(3.2, 4.1, 6.0);
         cw.points.reverse();
         let (mut a, mut b) = (Polylines::default(), Polylines::default());
-        outline(&square(3.2, 4.1, 6.0), 0.4, Join::Round, &mut a);
-        outline(&cw, 0.4, Join::Round, &mut b);
+        outline(
+            &square(3.2, 4.1, 6.0),
+            0.4,
+            Join::Round,
+            &mut Buffers::default(),
+            &mut a,
+        );
+        outline(&cw, 0.4, Join::Round, &mut Buffers::default(), &mut b);
         let r = IRect::new(0, 0, 14, 14);
         // The same outline; only pixels at exactly half coverage may round either way.
         let (ca, cb) = (coverage_sum(&a, r), coverage_sum(&b, r));
@@ -264,11 +291,23 @@ mod tests {
             starts: vec![0],
         };
         let mut out = Polylines::default();
-        outline(&spike, 0.25, Join::Miter(2.0), &mut out);
+        outline(
+            &spike,
+            0.25,
+            Join::Miter(2.0),
+            &mut Buffers::default(),
+            &mut out,
+        );
         let max_x = out.points.iter().map(|p| p[0]).fold(f32::MIN, f32::max);
         assert!(max_x < 30.3, "reaches {max_x}");
         let mut mitred = Polylines::default();
-        outline(&spike, 0.25, Join::Miter(100.0), &mut mitred);
+        outline(
+            &spike,
+            0.25,
+            Join::Miter(100.0),
+            &mut Buffers::default(),
+            &mut mitred,
+        );
         let far = mitred.points.iter().map(|p| p[0]).fold(f32::MIN, f32::max);
         assert!(far > 34.0, "a generous limit keeps the miter: {far}");
     }
@@ -279,15 +318,21 @@ mod tests {
         sq.points.insert(1, [2.0, 2.0]);
         sq.points.push([2.0, 2.0]);
         let (mut a, mut b) = (Polylines::default(), Polylines::default());
-        outline(&sq, 0.3, Join::Bevel, &mut a);
-        outline(&square(2.0, 2.0, 4.0), 0.3, Join::Bevel, &mut b);
+        outline(&sq, 0.3, Join::Bevel, &mut Buffers::default(), &mut a);
+        outline(
+            &square(2.0, 2.0, 4.0),
+            0.3,
+            Join::Bevel,
+            &mut Buffers::default(),
+            &mut b,
+        );
         assert_eq!(a.points, b.points);
         let dot = Polylines {
             points: vec![[1.0, 1.0], [1.0, 1.0]],
             starts: vec![0],
         };
         let mut c = Polylines::default();
-        outline(&dot, 0.3, Join::Round, &mut c);
+        outline(&dot, 0.3, Join::Round, &mut Buffers::default(), &mut c);
         assert!(c.is_empty());
     }
 }

@@ -644,14 +644,14 @@ fn embed(
             id,
             effects,
             ..
-        }) => NodeKind::Embed(EmbedNode {
+        }) => NodeKind::Embed(Box::new(EmbedNode {
             mask_effects: effects,
             mask: shape,
             mask_opacity: if drawn { opacity } else { 0.0 },
             mask_id: id,
             isolated: !pass_through,
             children,
-        }),
+        })),
         Some(node) => {
             let mut all = vec![node.clone()];
             all.extend(children);

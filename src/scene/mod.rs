@@ -69,8 +69,9 @@ pub enum NodeKind {
     Shape(ShapeNode),
     /// A group, optionally masked.
     Group(GroupNode),
-    /// A group embedded into a shape mask (Figma frames that clip content, PSD clipping groups).
-    Embed(EmbedNode),
+    /// A group embedded into a shape mask (Figma frames that clip content, PSD clipping groups);
+    /// boxed, so every other node is not as large as this one.
+    Embed(Box<EmbedNode>),
 }
 
 /// Filled and stroked geometry.

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use crate::assets::candidates;
 use crate::error::Blame;
-use crate::render::{render_png, RenderConfig, Rendered};
+use crate::render::{render_png_owned, RenderConfig, Rendered};
 use crate::text::FontBook;
 use crate::{MemoryAssets, Result as RenderResult};
 
@@ -182,7 +182,7 @@ async fn render_on_pool(
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             super::fault::inject(&id);
             let mut png = Vec::new();
-            render_png(&json, &cfg, &assets, &mut png).map(|r| (png, r))
+            render_png_owned(json, &cfg, &assets, &mut png).map(|r| (png, r))
         }));
         // The receiver is gone only when the job was abandoned (shutdown).
         let _ = tx.send(result);
