@@ -198,6 +198,12 @@ mod tests {
         }
     }
 
+    fn ring(body: &Polylines, half: f32, join: Join) -> Polylines {
+        let mut out = Polylines::default();
+        outline(body, half, join, &mut Buffers::default(), &mut out);
+        out
+    }
+
     fn coverage_sum(poly: &Polylines, region: IRect) -> f32 {
         let mut out = Vec::new();
         let edges = Edges::from_polylines(poly);
@@ -208,14 +214,7 @@ mod tests {
     #[test]
     fn mitred_square_ring_has_the_exact_area() {
         // A 10 px square stroked 0.5 px wide, mitred: outer 10.5² minus inner 9.5².
-        let mut out = Polylines::default();
-        outline(
-            &square(5.3, 5.7, 10.0),
-            0.25,
-            Join::Miter(4.0),
-            &mut Buffers::default(),
-            &mut out,
-        );
+        let out = ring(&square(5.3, 5.7, 10.0), 0.25, Join::Miter(4.0));
         assert_eq!(out.len(), 2);
         let area = coverage_sum(&out, IRect::new(0, 0, 24, 24));
         let want = 10.5f32 * 10.5 - 9.5 * 9.5;
@@ -225,14 +224,7 @@ mod tests {
     #[test]
     fn round_joins_cut_the_corners_by_a_quarter_disc_each() {
         let (side, w) = (10.0f32, 1.0f32);
-        let mut out = Polylines::default();
-        outline(
-            &square(5.5, 5.25, side),
-            w / 2.0,
-            Join::Round,
-            &mut Buffers::default(),
-            &mut out,
-        );
+        let out = ring(&square(5.5, 5.25, side), w / 2.0, Join::Round);
         let area = coverage_sum(&out, IRect::new(0, 0, 24, 24));
         let h = w / 2.0;
         let want = (side + w).powi(2) - (side - w).powi(2) - (4.0 - std::f32::consts::PI) * h * h;
@@ -255,8 +247,7 @@ mod tests {
             points,
             starts: vec![0],
         };
-        let mut out = Polylines::default();
-        outline(&body, h, Join::Round, &mut Buffers::default(), &mut out);
+        let out = ring(&body, h, Join::Round);
         let area = coverage_sum(&out, IRect::new(0, 0, 21, 21));
         let turn = std::f32::consts::TAU / n as f32;
         let want =
@@ -268,15 +259,8 @@ mod tests {
     fn either_orientation_gives_the_same_ring() {
         let mut cw = square(3.2, 4.1, 6.0);
         cw.points.reverse();
-        let (mut a, mut b) = (Polylines::default(), Polylines::default());
-        outline(
-            &square(3.2, 4.1, 6.0),
-            0.4,
-            Join::Round,
-            &mut Buffers::default(),
-            &mut a,
-        );
-        outline(&cw, 0.4, Join::Round, &mut Buffers::default(), &mut b);
+        let a = ring(&square(3.2, 4.1, 6.0), 0.4, Join::Round);
+        let b = ring(&cw, 0.4, Join::Round);
         let r = IRect::new(0, 0, 14, 14);
         // The same outline; only pixels at exactly half coverage may round either way.
         let (ca, cb) = (coverage_sum(&a, r), coverage_sum(&b, r));
@@ -290,24 +274,10 @@ mod tests {
             points: vec![[10.0, 10.0], [30.0, 11.0], [10.0, 12.0]],
             starts: vec![0],
         };
-        let mut out = Polylines::default();
-        outline(
-            &spike,
-            0.25,
-            Join::Miter(2.0),
-            &mut Buffers::default(),
-            &mut out,
-        );
+        let out = ring(&spike, 0.25, Join::Miter(2.0));
         let max_x = out.points.iter().map(|p| p[0]).fold(f32::MIN, f32::max);
         assert!(max_x < 30.3, "reaches {max_x}");
-        let mut mitred = Polylines::default();
-        outline(
-            &spike,
-            0.25,
-            Join::Miter(100.0),
-            &mut Buffers::default(),
-            &mut mitred,
-        );
+        let mitred = ring(&spike, 0.25, Join::Miter(100.0));
         let far = mitred.points.iter().map(|p| p[0]).fold(f32::MIN, f32::max);
         assert!(far > 34.0, "a generous limit keeps the miter: {far}");
     }
@@ -317,22 +287,14 @@ mod tests {
         let mut sq = square(2.0, 2.0, 4.0);
         sq.points.insert(1, [2.0, 2.0]);
         sq.points.push([2.0, 2.0]);
-        let (mut a, mut b) = (Polylines::default(), Polylines::default());
-        outline(&sq, 0.3, Join::Bevel, &mut Buffers::default(), &mut a);
-        outline(
-            &square(2.0, 2.0, 4.0),
-            0.3,
-            Join::Bevel,
-            &mut Buffers::default(),
-            &mut b,
-        );
+        let a = ring(&sq, 0.3, Join::Bevel);
+        let b = ring(&square(2.0, 2.0, 4.0), 0.3, Join::Bevel);
         assert_eq!(a.points, b.points);
         let dot = Polylines {
             points: vec![[1.0, 1.0], [1.0, 1.0]],
             starts: vec![0],
         };
-        let mut c = Polylines::default();
-        outline(&dot, 0.3, Join::Round, &mut Buffers::default(), &mut c);
+        let c = ring(&dot, 0.3, Join::Round);
         assert!(c.is_empty());
     }
 }
