@@ -1,7 +1,7 @@
 //! Thin strokes: the coverage outline of a centred stroke on closed polylines, by offsetting.
 //!
 //! Input: closed contours in device space (a shape's flattened body), the stroke's half width
-//! in device pixels and a miter limit. Output: closed [`Polylines`] that, filled with the
+//! in device pixels and its join. Output: closed [`Polylines`] that, filled with the
 //! non-zero rule, cover the stroke: per contour the outline offset to one side, followed by
 //! the outline offset to the other side in reverse order. The outer side of each vertex is
 //! joined as the stroke asks (miter within its limit, else bevel; round as chords within
@@ -25,7 +25,7 @@ use crate::geom::Polylines;
 pub enum Join {
     /// Mitred up to the limit (miter length over stroke width), bevelled beyond.
     Miter(f32),
-    /// An arc, as chords of at most 45°.
+    /// An arc, as chords within [`ARC_TOLERANCE`] of it.
     Round,
     /// Straight across.
     Bevel,
