@@ -22,6 +22,12 @@ pub struct Polylines {
 }
 
 impl Polylines {
+    /// Removes every contour, keeping the memory.
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.starts.clear();
+    }
+
     /// Number of contours.
     pub fn len(&self) -> usize {
         self.starts.len()

@@ -152,7 +152,7 @@ impl Writer {
     fn fills(&mut self, s: &ShapeNode, out: &mut String) {
         let Some(body) = &s.body else { return };
         for p in &s.fills {
-            let paint = self.paint(p, &s.transform);
+            let paint = self.paint(p, &s.transform, "fill");
             self.path(body, &s.transform, s.even_odd, &paint, p.blend, None, out);
         }
     }
@@ -167,22 +167,21 @@ impl Writer {
                 }
                 StrokeSide::Center => None,
             };
-            let paint = self.paint(&st.paint, &s.transform);
             let (t, eo, bl) = (&s.transform, st.even_odd, st.paint.blend);
             match &st.geometry {
-                StrokeGeometry::Outline(p) => self.path(p, t, eo, &paint, bl, clip.as_deref(), out),
+                StrokeGeometry::Outline(p) => {
+                    let paint = self.paint(&st.paint, t, "fill");
+                    self.path(p, t, eo, &paint, bl, clip.as_deref(), out)
+                }
                 StrokeGeometry::Thin {
                     width,
                     join,
                     miter_limit,
                 } => {
                     let Some(body) = &s.body else { continue };
-                    // The same paint as a stroke of the body.
                     let paint = format!(
                         r#"fill="none" {} stroke-width="{width}" stroke-linejoin="{}" stroke-miterlimit="{}""#,
-                        paint
-                            .replace("fill=\"", "stroke=\"")
-                            .replace("fill-opacity=", "stroke-opacity="),
+                        self.paint(&st.paint, t, "stroke"),
                         svg_join(*join),
                         miter_limit.max(1.0)
                     );
@@ -242,8 +241,9 @@ impl Writer {
         out.push_str("/>");
     }
 
-    /// The `fill` attributes of a paint on a path drawn under `local`.
-    fn paint(&mut self, p: &Paint, local: &Transform) -> String {
+    /// The attributes of a paint on a path drawn under `local`, as its `to` ("fill" or
+    /// "stroke").
+    fn paint(&mut self, p: &Paint, local: &Transform, to: &str) -> String {
         // Paint transforms map to component space; the path's user space is its local one.
         let to_local = local
             .invert()
@@ -251,7 +251,7 @@ impl Writer {
             .unwrap_or(Transform::IDENTITY);
         match &p.kind {
             PaintKind::Solid(c) => {
-                format!(r#"fill="{}" fill-opacity="{}""#, hex(c), c[3])
+                format!(r#"{to}="{}" {to}-opacity="{}""#, hex(c), c[3])
             }
             PaintKind::Gradient { kind, stops, .. } => {
                 let id = self.id("g");
@@ -288,7 +288,7 @@ impl Writer {
                     self.defs,
                     r#"<{tag} id="{id}" gradientUnits="userSpaceOnUse" gradientTransform="{m}" {geometry}>{st}</{tag}>"#
                 );
-                format!(r#"fill="url(#{id})""#)
+                format!(r#"{to}="url(#{id})""#)
             }
             PaintKind::Image {
                 bitmap,
@@ -309,7 +309,7 @@ impl Writer {
                     r#"<pattern id="{id}" patternUnits="userSpaceOnUse" width="1" height="1" patternTransform="{}"><image width="1" height="1" preserveAspectRatio="none" xlink:href="data:image/png;base64,{data}"/></pattern>"#,
                     matrix(&to_local)
                 );
-                format!(r#"fill="url(#{id})" fill-opacity="{opacity}""#)
+                format!(r#"{to}="url(#{id})" {to}-opacity="{opacity}""#)
             }
         }
     }

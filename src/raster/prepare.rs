@@ -511,17 +511,13 @@ fn prepare_shape(s: &ShapeNode, device: &Transform) -> PShape {
 fn prepare_shape_with(s: &ShapeNode, device: &Transform, buf: &mut FlatBuffers) -> PShape {
     let full = device.then_apply_to(&s.transform);
     let flat = |p: &tiny_skia_path::Path, poly: &mut Polylines| {
-        poly.points.clear();
-        poly.starts.clear();
+        poly.clear();
         flatten(p, &full, TOLERANCE, poly);
     };
     let FlatBuffers { body, other, thin } = buf;
     match &s.body {
         Some(p) => flat(p, body),
-        None => {
-            body.points.clear();
-            body.starts.clear();
-        }
+        None => body.clear(),
     }
     let body_poly = &*body;
     let body = Edges::from_polylines(body_poly);
@@ -541,8 +537,7 @@ fn prepare_shape_with(s: &ShapeNode, device: &Transform, buf: &mut FlatBuffers) 
                 LineJoin::Bevel => thin::Join::Bevel,
                 LineJoin::Miter | LineJoin::MiterClip => thin::Join::Miter(*miter_limit),
             };
-            other.points.clear();
-            other.starts.clear();
+            other.clear();
             thin::outline(body_poly, half, join, thin, other);
             Edges::from_polylines(other)
         }

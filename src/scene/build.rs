@@ -497,10 +497,7 @@ fn build_shape(
         ctx.leave();
         strokes.extend(built?);
     }
-    let body = match network_faces {
-        Some(faces) => faces,
-        None => body,
-    };
+    let body = network_faces.unwrap_or(body);
     let object_bounds = body
         .as_ref()
         .map_or(Bounds::EMPTY, |p| Bounds::of_path(p, abs));

@@ -6,9 +6,10 @@
 //! at most one output pixel wide on closed contours under a transform that keeps circles
 //! round becomes [`StrokeGeometry::Thin`] (the renderer offsets the body itself, nothing is
 //! stroked or stored here); otherwise the body is stroked geometrically by tiny-skia's
-//! stroker with the document's width, caps, joins, miter limit and dashes. INSIDE and OUTSIDE strokes are built twice as wide and centred:
-//! the renderer keeps only the inside or outside half by masking with the body (§6 of the
-//! digest), which is also what Figma's 2t-wide outlines for those positions require.
+//! stroker with the document's width, caps, joins, miter limit and dashes. INSIDE and
+//! OUTSIDE strokes are built twice as wide and centred: the renderer keeps only the inside
+//! or outside half by masking with the body (§6 of the digest), which is also what Figma's
+//! 2t-wide outlines for those positions require.
 
 use octopus_schema::{LineCap, LineJoin, StrokePosition, StrokeStyle, Transform, VectorStroke};
 use tiny_skia_path::{Path, PathStroker, Stroke, StrokeDash};
@@ -267,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn open_dashed_and_one_sided_strokes_are_stroked() {
+    fn open_dashed_and_partly_open_strokes_are_stroked() {
         let open = r#"{"type":"PATH","geometry":"M5 5L30 8L20 30"}"#;
         assert!(matches!(
             geometry(open, "", 1.0),
