@@ -7,7 +7,7 @@
 use serde::Deserialize;
 
 use crate::common::{yes, Color, Vec2};
-use crate::enums::{BlendMode, EffectBasis, EffectType};
+use crate::enums::{BlendMode, EffectBasis, EffectType, UnknownName};
 use crate::fill::{normal, Fill, ImageFilter};
 use crate::shape::Stroke;
 
@@ -68,7 +68,7 @@ pub enum EffectKind {
     /// Effects the format carries but does not describe (PSD bevel, satin).
     Other(serde_json::Value),
     /// An effect type unknown to this crate.
-    Unknown(String),
+    Unknown(UnknownName),
 }
 
 /// Shadow parameters (S: `effects/shadow-config.yaml`).
@@ -156,7 +156,7 @@ impl TryFrom<RawEffect> for Effect {
             EffectType::Other => {
                 EffectKind::Other(raw.other_effect_properties.clone().unwrap_or_default())
             }
-            EffectType::Unknown(name) => EffectKind::Unknown(name.clone()),
+            EffectType::Unknown(name) => EffectKind::Unknown(*name),
         };
         Ok(Effect {
             visible: raw.visible,

@@ -7,15 +7,18 @@
 
 use std::fmt;
 
-/// Declares an open string enum: known variants plus `Unknown(String)`.
+pub use crate::unknown::UnknownName;
+
+/// Declares an open string enum: known variants plus `Unknown(UnknownName)` (two bytes in
+/// all, where a `String` would make every such field 24).
 macro_rules! open_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
             $(#[doc = $text] $variant,)+
             /// A value the spec revision implemented here does not define.
-            Unknown(String),
+            Unknown(UnknownName),
         }
 
         impl $name {
@@ -26,7 +29,7 @@ macro_rules! open_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $text,)+
-                    Self::Unknown(s) => s,
+                    Self::Unknown(s) => s.as_str(),
                 }
             }
 
@@ -34,7 +37,7 @@ macro_rules! open_enum {
             pub fn parse(s: &str) -> Self {
                 match s {
                     $($text => Self::$variant,)+
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::Unknown(UnknownName::new(other)),
                 }
             }
 
@@ -288,7 +291,7 @@ mod tests {
         let m: BlendMode = serde_json::from_str("\"MULTIPLY\"").unwrap();
         assert_eq!(m, BlendMode::Multiply);
         let u: BlendMode = serde_json::from_str("\"GLITTER\"").unwrap();
-        assert_eq!(u, BlendMode::Unknown("GLITTER".into()));
+        assert_eq!(u, BlendMode::Unknown(UnknownName::new("GLITTER")));
         assert!(u.is_unknown());
         assert_eq!(serde_json::to_string(&u).unwrap(), "\"GLITTER\"");
     }

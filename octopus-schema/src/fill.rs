@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::common::{one, yes, Color, Rectangle, Transform};
 use crate::enums::{
     BlendMode, FillType, GradientType, ImageFilterType, ImageRefType, Layout, Origin,
-    StopInterpolation,
+    StopInterpolation, UnknownName,
 };
 
 /// A fill (S: `fills/fill.yaml`).
@@ -47,7 +47,7 @@ pub enum FillKind {
         filters: Vec<ImageFilter>,
     },
     /// A fill type unknown to this crate.
-    Unknown(String),
+    Unknown(UnknownName),
 }
 
 /// Gradient geometry and colour stops (S: `fills/fill-gradient.yaml`).

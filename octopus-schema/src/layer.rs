@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::common::{one, yes, Dimensions, Transform};
 use crate::effect::Effect;
-use crate::enums::{BlendMode, LayerType, MaskBasis};
+use crate::enums::{BlendMode, LayerType, MaskBasis, UnknownName};
 use crate::fill::normal;
 use crate::shape::Shape;
 use crate::text::Text;
@@ -34,8 +34,8 @@ pub struct Layer {
     pub effects: Vec<Effect>,
     /// Multiplier of effect parameters, cumulative down the tree.
     pub feature_scale: Option<f64>,
-    /// Informative metadata.
-    pub meta: Option<LayerMeta>,
+    /// Informative metadata (boxed: rarely present, never read when rendering).
+    pub meta: Option<Box<LayerMeta>>,
     /// The type-specific part.
     pub kind: LayerKind,
 }
@@ -59,7 +59,7 @@ pub enum LayerKind {
         /// Which facet of the mask layer masks.
         mask_basis: MaskBasis,
         /// Channel weights `[R, G, B, A, constant]`.
-        mask_channels: [f64; 5],
+        mask_channels: Box<[f64; 5]>,
         /// Children.
         layers: Vec<Layer>,
     },
@@ -71,7 +71,7 @@ pub enum LayerKind {
         overrides: Vec<Override>,
     },
     /// A layer type unknown to this crate.
-    Unknown(String),
+    Unknown(UnknownName),
 }
 
 /// Informative layer metadata (S: `layers/layer-meta.yaml`); ignored when rendering.
@@ -135,7 +135,7 @@ struct RawLayer {
     #[serde(default)]
     feature_scale: Option<f64>,
     #[serde(default)]
-    meta: Option<LayerMeta>,
+    meta: Option<Box<LayerMeta>>,
     #[serde(default)]
     shape: Option<Box<Shape>>,
     #[serde(default)]
@@ -180,7 +180,7 @@ impl TryFrom<RawLayer> for Layer {
             LayerType::MaskGroup => LayerKind::MaskGroup {
                 mask: raw.mask.ok_or_else(|| need("mask"))?,
                 mask_basis: raw.mask_basis.ok_or_else(|| need("maskBasis"))?,
-                mask_channels: raw.mask_channels.unwrap_or([0.0, 0.0, 0.0, 1.0, 0.0]),
+                mask_channels: Box::new(raw.mask_channels.unwrap_or([0.0, 0.0, 0.0, 1.0, 0.0])),
                 layers: layers.ok_or_else(|| need("layers"))?,
             },
             LayerType::ComponentReference => LayerKind::ComponentReference {
@@ -213,7 +213,7 @@ impl Layer {
             LayerKind::Group { .. } => "GROUP",
             LayerKind::MaskGroup { .. } => "MASK_GROUP",
             LayerKind::ComponentReference { .. } => "COMPONENT_REFERENCE",
-            LayerKind::Unknown(name) => name,
+            LayerKind::Unknown(name) => name.as_str(),
         }
     }
 }
@@ -231,7 +231,7 @@ mod tests {
         .unwrap();
         match l.kind {
             LayerKind::MaskGroup { mask_channels, .. } => {
-                assert_eq!(mask_channels, [0.0, 0.0, 0.0, 1.0, 0.0])
+                assert_eq!(*mask_channels, [0.0, 0.0, 0.0, 1.0, 0.0])
             }
             _ => panic!("not a mask group"),
         }

@@ -18,6 +18,7 @@ mod layer;
 mod manifest;
 mod shape;
 mod text;
+mod unknown;
 
 pub use common::{Bounds, Color, Dimensions, Rectangle, Transform, Vec2};
 pub use document::Document;

@@ -8,7 +8,9 @@
 use serde::Deserialize;
 
 use crate::common::{yes, Rectangle, Transform};
-use crate::enums::{BooleanOp, FillRule, LineCap, LineJoin, PathType, StrokePosition, StrokeStyle};
+use crate::enums::{
+    BooleanOp, FillRule, LineCap, LineJoin, PathType, StrokePosition, StrokeStyle, UnknownName,
+};
 use crate::fill::Fill;
 
 /// A shape layer's payload (S: `shapes/shape.yaml`).
@@ -68,7 +70,7 @@ pub enum PathKind {
         geometry: Option<String>,
     },
     /// A path type unknown to this crate.
-    Unknown(String),
+    Unknown(UnknownName),
 }
 
 /// A corner radius given either as one number or as four per-corner numbers.

@@ -9,100 +9,20 @@
 //!   original segment endpoints, in the same (list) order. This is what makes band
 //!   rendering byte-identical for any band height.
 
+use super::edges::{Edges, Line};
 use super::rect::IRect;
 use super::samples::{Pattern, Sampler};
 
-/// One line segment oriented top to bottom, `dir` = +1 (downward) or -1 (upward originally).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Line {
-    /// Top x.
-    pub x0: f32,
-    /// Top y.
-    pub y0: f32,
-    /// Bottom x.
-    pub x1: f32,
-    /// Bottom y.
-    pub y1: f32,
-    /// Winding direction.
-    pub dir: f32,
-}
-
-/// The edges of one outline in device space, with their bounding box.
-#[derive(Debug, Clone, Default)]
-pub struct Edges {
-    /// Segments; sorted by `y0` when `sorted`.
-    pub lines: Vec<Line>,
-    /// Pixels the outline can touch (not clipped to the canvas).
-    pub rect: IRect,
-    /// `lines` are sorted by `y0`, so a scan may stop at the first line below its region.
-    pub sorted: bool,
-}
-
-/// Outlines with at least this many lines are sorted: a band then stops at the first line
-/// below it. Smaller ones (most shapes of a map) cost more to sort than to scan.
-const SORT_MIN_LINES: usize = 48;
-
-impl Edges {
-    /// Builds edges from closed polylines; horizontal segments carry no winding and are dropped.
-    pub fn from_polylines(poly: &crate::geom::Polylines) -> Edges {
-        let mut lines = Vec::with_capacity(poly.points.len());
-        let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
-        for c in poly.contours() {
-            let n = c.len();
-            // Each point with its successor, the last one with the first (closing edge).
-            for i in 0..n {
-                let a = c[i];
-                let b = if i + 1 < n { c[i + 1] } else { c[0] };
-                if !(a[0].is_finite() && a[1].is_finite() && b[0].is_finite() && b[1].is_finite()) {
-                    continue;
-                }
-                minx = minx.min(a[0]);
-                maxx = maxx.max(a[0]);
-                miny = miny.min(a[1]);
-                maxy = maxy.max(a[1]);
-                if a[1] == b[1] {
-                    continue;
-                }
-                let (top, bottom, dir) = if a[1] < b[1] {
-                    (a, b, 1.0)
-                } else {
-                    (b, a, -1.0)
-                };
-                lines.push(Line {
-                    x0: top[0],
-                    y0: top[1],
-                    x1: bottom[0],
-                    y1: bottom[1],
-                    dir,
-                });
-            }
-        }
-        let sorted = lines.len() >= SORT_MIN_LINES;
-        if sorted {
-            lines.sort_by(|a, b| a.y0.total_cmp(&b.y0));
-        }
-        let rect = if lines.is_empty() {
-            IRect::EMPTY
-        } else {
-            IRect::covering(minx, miny, maxx, maxy)
-        };
-        Edges {
-            lines,
-            rect,
-            sorted,
-        }
-    }
-
-    /// True when the outline covers nothing.
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-}
+/// Regions at most this wide are accumulated cell by cell, wider ones run by run.
+const DENSE_MAX_WIDTH: usize = 32;
 
 /// Reusable accumulation buffer, and the anti-aliasing in force.
 #[derive(Debug, Default)]
 pub struct Rasterizer {
+    /// Area deltas, `stride` cells per row; all zero between fills.
     acc: Vec<f32>,
+    /// One bit per cell of `acc` that a line touched, `words` per row; all zero between fills.
+    dirty: Vec<u64>,
     /// When set, coverage counts these sample positions instead of measuring exact areas.
     pub pattern: Option<Pattern>,
     sampler: Sampler,
@@ -111,7 +31,7 @@ pub struct Rasterizer {
 impl Rasterizer {
     /// Bytes held by the accumulation buffers.
     pub fn retained_bytes(&self) -> usize {
-        self.acc.capacity() * 4 + self.sampler.retained_bytes()
+        self.acc.capacity() * 4 + self.dirty.capacity() * 8 + self.sampler.retained_bytes()
     }
 
     /// Writes the coverage of `edges` over `region` into `out` (resized to the region).
@@ -127,54 +47,141 @@ impl Rasterizer {
             return;
         }
         let stride = w + 2;
-        self.acc.clear();
-        self.acc.resize(stride * h, 0.0);
+        let words = stride.div_ceil(64);
+        // Both buffers are all zero here: rows are cleared cell by cell as they are read.
+        if self.acc.len() < stride * h {
+            self.acc.resize(stride * h, 0.0);
+        }
+        if self.dirty.len() < words * h {
+            self.dirty.resize(words * h, 0);
+        }
         let bottom = region.y1 as f32;
         let top = region.y0 as f32;
+        let grid = Grid {
+            stride,
+            words,
+            w,
+            region,
+        };
         // Lines add in list order whatever the region, so every band sums a pixel's
         // contributions in the same order (the same bytes).
-        for l in &edges.lines {
-            if l.y0 >= bottom {
-                if edges.sorted {
-                    break;
-                }
-                continue;
+        let (acc, dirty) = (&mut self.acc, &mut self.dirty);
+        edges.for_each_line_in(top, bottom, |l| add_line(acc, dirty, &grid, l));
+        let rows = acc
+            .chunks_exact_mut(stride)
+            .zip(dirty.chunks_exact_mut(words))
+            .zip(out.chunks_exact_mut(w));
+        let sparse = w > DENSE_MAX_WIDTH;
+        for ((cells, bits), cov) in rows {
+            match (sparse, even_odd) {
+                (true, true) => accumulate_row::<true>(cells, bits, cov),
+                (true, false) => accumulate_row::<false>(cells, bits, cov),
+                (false, true) => accumulate_dense::<true>(cells, bits, cov),
+                (false, false) => accumulate_dense::<false>(cells, bits, cov),
             }
-            if l.y1 <= top {
-                continue;
-            }
-            add_line(&mut self.acc, stride, w, region, l);
-        }
-        for (row, cov) in self.acc.chunks_exact(stride).zip(out.chunks_exact_mut(w)) {
-            accumulate_row(row, cov, even_odd);
         }
     }
 }
 
-/// Prefix-sums one row of area deltas into coverage bytes.
-fn accumulate_row(row: &[f32], out: &mut [u8], even_odd: bool) {
-    let mut sum = 0.0f32;
-    for (a, o) in row.iter().zip(out.iter_mut()) {
-        sum += *a;
-        let v = sum.abs();
-        let c = if even_odd {
-            let m = v % 2.0;
-            if m > 1.0 {
-                2.0 - m
-            } else {
-                m
-            }
+/// The layout of the accumulation buffers for one region.
+struct Grid {
+    /// Cells per row (the region's width and two spare cells on the right).
+    stride: usize,
+    /// Dirty-bit words per row.
+    words: usize,
+    /// The region's width.
+    w: usize,
+    region: IRect,
+}
+
+/// The coverage byte of an accumulated winding `sum`.
+#[inline]
+fn coverage<const EVEN_ODD: bool>(sum: f32) -> u8 {
+    let v = sum.abs();
+    let c = if EVEN_ODD {
+        // v mod 2, exactly, without the libm call `%` makes (the truncation is exact below 2^24).
+        let m = if v < 16_777_216.0 {
+            v - 2.0 * ((v * 0.5) as i32 as f32)
         } else {
-            v.min(1.0)
+            v % 2.0
         };
-        // c is within 0..=1, so the plain integer cast cannot overflow (and skips the
-        // saturating float-to-u8 sequence, the costliest line of a small shape's fill).
-        *o = (c * 255.0 + 0.5) as i32 as u8;
+        if m > 1.0 {
+            2.0 - m
+        } else {
+            m
+        }
+    } else {
+        v.min(1.0)
+    };
+    // c is within 0..=1, so the plain integer cast cannot overflow (and skips the
+    // saturating float-to-u8 sequence, the costliest line of a small shape's fill).
+    (c * 255.0 + 0.5) as i32 as u8
+}
+
+/// Prefix-sums one row of area deltas into coverage bytes, and clears the cells and bits
+/// it read. Between touched cells the sum does not change, so those runs are filled with
+/// one byte: a large shape costs its edges and a memset per row, not arithmetic per pixel.
+fn accumulate_row<const EVEN_ODD: bool>(cells: &mut [f32], bits: &mut [u64], out: &mut [u8]) {
+    let w = out.len();
+    let mut sum = 0.0f32;
+    let mut x = 0;
+    for (k, word) in bits.iter_mut().enumerate() {
+        let mut b = std::mem::take(word);
+        while b != 0 {
+            let p = k * 64 + b.trailing_zeros() as usize;
+            b &= b - 1;
+            let end = p.min(w);
+            if x < end {
+                out[x..end].fill(coverage::<EVEN_ODD>(sum));
+            }
+            if let Some(c) = cells.get_mut(p) {
+                sum += *c;
+                *c = 0.0;
+            }
+            if let Some(o) = out.get_mut(p) {
+                *o = coverage::<EVEN_ODD>(sum);
+            }
+            x = p + 1;
+        }
+    }
+    if x < w {
+        out[x..].fill(coverage::<EVEN_ODD>(sum));
+    }
+}
+
+/// Prefix-sums a narrow row cell by cell (most of a small shape's cells are touched, so
+/// skipping runs would not pay), clearing the cells and bits.
+fn accumulate_dense<const EVEN_ODD: bool>(cells: &mut [f32], bits: &mut [u64], out: &mut [u8]) {
+    let mut sum = 0.0f32;
+    let (used, spare) = cells.split_at_mut(out.len());
+    for (c, o) in used.iter_mut().zip(out.iter_mut()) {
+        sum += *c;
+        *c = 0.0;
+        *o = coverage::<EVEN_ODD>(sum);
+    }
+    spare.fill(0.0);
+    bits.fill(0);
+}
+
+/// Sets the bits `lo..=hi` of one row's dirty words.
+#[inline]
+fn mark(bits: &mut [u64], lo: usize, hi: usize) {
+    let (a, b) = (lo / 64, hi / 64);
+    let (la, hb) = (lo % 64, hi % 64);
+    if a == b {
+        bits[a] |= (u64::MAX >> (63 - (hb - la))) << la;
+    } else {
+        bits[a] |= u64::MAX << la;
+        for word in &mut bits[a + 1..b] {
+            *word = u64::MAX;
+        }
+        bits[b] |= u64::MAX >> (63 - hb);
     }
 }
 
 /// Adds one segment's area contributions to the rows of `region` it crosses.
-fn add_line(acc: &mut [f32], stride: usize, w: usize, region: IRect, l: &Line) {
+fn add_line(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &Line) {
+    let (stride, region) = (g.stride, g.region);
     let first = floor_i32(l.y0).max(region.y0);
     let last = ceil_i32(l.y1).min(region.y1);
     let dxdy = (l.x1 - l.x0) / (l.y1 - l.y0);
@@ -187,14 +194,12 @@ fn add_line(acc: &mut [f32], stride: usize, w: usize, region: IRect, l: &Line) {
         }
         let xa = l.x0 + (ya - l.y0) * dxdy - left;
         let xb = l.x0 + (yb - l.y0) * dxdy - left;
-        let start = (row - region.y0) as usize * stride;
-        add_span(
-            &mut acc[start..start + stride],
-            w,
-            xa,
-            xb,
-            (yb - ya) * l.dir,
-        );
+        let r = (row - region.y0) as usize;
+        let start = r * stride;
+        let cells = &mut acc[start..start + stride];
+        if let Some((lo, hi)) = add_span(cells, g.w, xa, xb, (yb - ya) * l.dir) {
+            mark(&mut dirty[r * g.words..(r + 1) * g.words], lo, hi);
+        }
     }
 }
 
@@ -221,17 +226,18 @@ pub(super) fn ceil_i32(x: f32) -> i32 {
     }
 }
 
-/// Distributes a segment within one row (`d` = signed height) over the cells it crosses.
-/// Parts left of the region count fully for its first cell; parts right of it do not count.
-fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) {
+/// Distributes a segment within one row (`d` = signed height) over the cells it crosses,
+/// and returns the first and last cell it changed. Parts left of the region count fully for
+/// its first cell; parts right of it do not count.
+fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(usize, usize)> {
     let (mut xl, mut xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
     let wf = w as f32;
     if xr <= 0.0 {
         cells[0] += d;
-        return;
+        return Some((0, 0));
     }
     if xl >= wf {
-        return;
+        return None;
     }
     let span = xr - xl;
     let mut d = d;
@@ -252,7 +258,7 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) {
         let m = 0.5 * (xl + xr) - i0;
         cells[i] += d * (1.0 - m);
         cells[i + 1] += d * m;
-        return;
+        return Some((i, i + 1));
     }
     let per_x = d / (xr - xl);
     let mut x = xl;
@@ -266,6 +272,7 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) {
         x = next;
         j += 1;
     }
+    Some((i0 as usize, j))
 }
 
 /// Edges of a path drawn at identity, for the rasterisers' tests.

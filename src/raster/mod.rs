@@ -13,6 +13,7 @@ mod coverage;
 mod draw_effects;
 mod draw_group;
 mod draw_shape;
+mod edges;
 mod image;
 mod paint;
 mod prepare;
@@ -24,7 +25,8 @@ mod spans;
 mod surface;
 mod thin;
 
-pub use coverage::{Edges, Line, Rasterizer};
+pub use coverage::Rasterizer;
+pub use edges::{Edges, Line};
 pub use prepare::{output_size, prepare, Prepared};
 pub use rect::IRect;
 pub use samples::Pattern;

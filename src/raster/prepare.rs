@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::blend::Px;
 use super::blur::{box_radii, support};
-use super::coverage::Edges;
+use super::edges::Edges;
 use super::paint::{premultiply, DevicePaint};
 use super::rect::IRect;
 use super::samples::Pattern;
@@ -568,9 +568,7 @@ fn prepare_shape_with(s: &ShapeNode, device: &Transform, buf: &mut FlatBuffers) 
 
 /// The rectangle of a body made of two opposite vertical edges on whole pixels.
 fn pixel_rect(e: &Edges) -> Option<IRect> {
-    let [a, b] = e.lines.as_slice() else {
-        return None;
-    };
+    let [a, b] = e.two_lines()?;
     let whole = |v: f32| v == v.round() && v.abs() < (1 << 24) as f32;
     let aligned = [a.x0, a.x1, a.y0, a.y1, b.x0, b.x1, b.y0, b.y1]
         .into_iter()

@@ -18,7 +18,7 @@
 //! sampling of the time); every position settled on the centre of a cell of an 8 x 8 grid,
 //! and no further move of a position to another free cell lowers the count.
 
-use super::coverage::Edges;
+use super::edges::Edges;
 use super::rect::IRect;
 
 /// Sample positions, offsets from the pixel centre in pixels (x, y).
@@ -95,17 +95,9 @@ impl Sampler {
             return;
         }
         self.crossings.clear();
-        for l in &edges.lines {
-            if l.y0 >= region.y1 as f32 {
-                if edges.sorted {
-                    break;
-                }
-                continue;
-            }
-            if l.y1 > region.y0 as f32 {
-                self.cross(pattern, l, region);
-            }
-        }
+        edges.for_each_line_in(region.y0 as f32, region.y1 as f32, |l| {
+            self.cross(pattern, l, region)
+        });
         self.crossings
             .sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.x.total_cmp(&b.x)));
         let stride = w + 1;
@@ -126,7 +118,7 @@ impl Sampler {
     }
 
     /// Records where `l` crosses each sample row of the region.
-    fn cross(&mut self, pattern: &Pattern, l: &super::coverage::Line, region: IRect) {
+    fn cross(&mut self, pattern: &Pattern, l: &super::edges::Line, region: IRect) {
         let first = (l.y0.floor() as i32 - 1).max(region.y0);
         let last = (l.y1.ceil() as i32 + 1).min(region.y1);
         let dxdy = (l.x1 - l.x0) / (l.y1 - l.y0);

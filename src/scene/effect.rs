@@ -82,7 +82,7 @@ pub fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Effect> {
 }
 
 fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
-    let basis = e.basis.clone().unwrap_or(EffectBasis::Fill);
+    let basis = e.basis.unwrap_or(EffectBasis::Fill);
     match &e.kind {
         EffectKind::DropShadow(s) => Some(Effect::DropShadow(shadow(ctx, e, s, &basis))),
         EffectKind::InnerShadow(s) => Some(Effect::InnerShadow(shadow(ctx, e, s, &basis))),

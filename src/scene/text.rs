@@ -317,7 +317,7 @@ fn layout_style(s: &TextStyle, face: &LaidFace) -> LayoutStyle {
 /// Frame settings from the text payload.
 fn frame_of(ctx: &mut Ctx, text: &Text) -> Frame {
     let (mode, size) = match &text.frame {
-        Some(f) => (f.mode.clone(), f.size),
+        Some(f) => (f.mode, f.size),
         None => (FrameMode::AutoWidth, None),
     };
     let w = size.map(|d| d.width as f32).filter(|w| *w > 0.0);
