@@ -35,57 +35,112 @@ pub fn support(radii: [usize; 3]) -> usize {
     radii.iter().sum()
 }
 
-/// Blurs `buf` (`channels` interleaved, `w × h`) with three box passes each way.
+/// Blurs `buf` (`channels` interleaved, `w × h`) with three box passes each way: each row,
+/// then each column (rows first, then columns, each in `radii` order: the rounding of every
+/// pass is part of the result).
 pub fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [usize; 3]) {
-    if w == 0 || h == 0 || support(radii) == 0 {
+    if w == 0 || h == 0 || channels == 0 || support(radii) == 0 {
         return;
     }
-    let mut line = Vec::new();
     let mut tmp = Vec::new();
-    for y in 0..h {
-        let row = &mut buf[y * w * channels..(y + 1) * w * channels];
-        for c in 0..channels {
-            line.clear();
-            line.extend(row.iter().skip(c).step_by(channels).copied());
-            for r in radii {
-                box_pass(&mut line, &mut tmp, r);
-            }
-            for (x, v) in line.iter().enumerate() {
-                row[x * channels + c] = *v;
-            }
+    let mut sums = Vec::new();
+    for row in buf.chunks_exact_mut(w * channels).take(h) {
+        for r in radii {
+            box_pass(row, &mut tmp, &mut sums, channels, r);
         }
     }
-    for x in 0..w {
-        for c in 0..channels {
-            line.clear();
-            line.extend((0..h).map(|y| buf[(y * w + x) * channels + c]));
-            for r in radii {
-                box_pass(&mut line, &mut tmp, r);
+    // Columns: the same pass with whole rows as the elements, so every column slides at
+    // once along contiguous memory.
+    for r in radii {
+        box_pass(
+            &mut buf[..w * h * channels],
+            &mut tmp,
+            &mut sums,
+            w * channels,
+            r,
+        );
+    }
+}
+
+/// One box pass of radius `r` along `line`, whose elements are `lanes` interleaved values
+/// (a pixel's channels, or a whole row); zero outside the line, rounding to nearest.
+fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usize, r: usize) {
+    if r == 0 || lanes == 0 {
+        return;
+    }
+    let n = line.len() / lanes;
+    let div = Divider::new((2 * r + 1) as u32);
+    tmp.clear();
+    tmp.extend_from_slice(line);
+    if lanes == 1 {
+        return box_pass_single(line, tmp, div, r);
+    }
+    let at = |i: usize| &tmp[i * lanes..(i + 1) * lanes];
+    sums.clear();
+    sums.resize(lanes, 0);
+    for i in 0..(r + 1).min(n) {
+        for (s, &v) in sums.iter_mut().zip(at(i)) {
+            *s += v as u32;
+        }
+    }
+    for (i, out) in line.chunks_exact_mut(lanes).enumerate() {
+        for (o, &s) in out.iter_mut().zip(sums.iter()) {
+            *o = div.round(s) as u8;
+        }
+        if i + r + 1 < n {
+            for (s, &v) in sums.iter_mut().zip(at(i + r + 1)) {
+                *s += v as u32;
             }
-            for (y, v) in line.iter().enumerate() {
-                buf[(y * w + x) * channels + c] = *v;
+        }
+        if i >= r {
+            for (s, &v) in sums.iter_mut().zip(at(i - r)) {
+                *s -= v as u32;
             }
         }
     }
 }
 
-/// One box pass of radius `r` with zero outside the line, rounding to nearest.
-fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, r: usize) {
-    if r == 0 {
-        return;
-    }
+/// [`box_pass`] over single values (a row of alpha): the same sums without per-lane loops.
+fn box_pass_single(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
     let n = line.len();
-    let win = (2 * r + 1) as u32;
-    tmp.clear();
-    tmp.extend_from_slice(line);
-    let mut sum: u32 = tmp[..(r + 1).min(n)].iter().map(|&v| v as u32).sum();
+    let mut sum: u32 = src[..(r + 1).min(n)].iter().map(|&v| v as u32).sum();
     for (i, out) in line.iter_mut().enumerate() {
-        *out = ((sum + win / 2) / win) as u8;
+        *out = div.round(sum) as u8;
         if i + r + 1 < n {
-            sum += tmp[i + r + 1] as u32;
+            sum += src[i + r + 1] as u32;
         }
         if i >= r {
-            sum -= tmp[i - r] as u32;
+            sum -= src[i - r] as u32;
+        }
+    }
+}
+
+/// Division by a window width, rounded to nearest, as a multiply and shift (a hardware
+/// divide per channel per pixel was most of a blur's time).
+#[derive(Clone, Copy)]
+struct Divider {
+    d: u32,
+    /// `ceil(2^32 / d)`: exact for every dividend below `2^32 / d`.
+    m: u64,
+}
+
+impl Divider {
+    fn new(d: u32) -> Divider {
+        Divider {
+            d,
+            m: (1u64 << 32).div_ceil(d as u64),
+        }
+    }
+
+    /// `(s + d / 2) / d` for sums of a window of bytes (`s <= 255 * d`).
+    #[inline]
+    fn round(self, s: u32) -> u32 {
+        let x = s + self.d / 2;
+        // Exact while x * d < 2^32, which holds for byte sums of windows under 4,096 wide.
+        if self.d < 4096 {
+            ((x as u64 * self.m) >> 32) as u32
+        } else {
+            x / self.d
         }
     }
 }
@@ -130,8 +185,15 @@ pub fn morph(buf: &mut [u8], w: usize, h: usize, r: i32) {
                     continue;
                 }
                 let line = &ext[sy as usize * w..(sy as usize + 1) * w];
-                for (o, &v) in out.iter_mut().zip(line) {
-                    *o = if grow { (*o).max(v) } else { (*o).min(v) };
+                // Two loops rather than a branch per byte, so each vectorises.
+                if grow {
+                    out.iter_mut()
+                        .zip(line)
+                        .for_each(|(o, &v)| *o = (*o).max(v));
+                } else {
+                    out.iter_mut()
+                        .zip(line)
+                        .for_each(|(o, &v)| *o = (*o).min(v));
                 }
             }
         }
@@ -161,19 +223,20 @@ fn sliding_extreme(line: &[u8], half: usize, grow: bool, out: &mut [u8], sc: &mu
     sc.pre.resize(m, 0);
     sc.suf.resize(m, 0);
     let (p, pre, suf) = (&sc.padded, &mut sc.pre, &mut sc.suf);
-    for i in 0..m {
-        pre[i] = if i % k == 0 {
-            p[i]
-        } else {
-            pick(pre[i - 1], p[i])
-        };
+    // Extremes from each block's start (pre) and to each block's end (suf), blocks of k.
+    for (src, dst) in p.chunks(k).zip(pre.chunks_mut(k)) {
+        let mut acc = src[0];
+        for (d, &v) in dst.iter_mut().zip(src) {
+            acc = pick(acc, v);
+            *d = acc;
+        }
     }
-    for i in (0..m).rev() {
-        suf[i] = if i == m - 1 || (i + 1) % k == 0 {
-            p[i]
-        } else {
-            pick(suf[i + 1], p[i])
-        };
+    for (src, dst) in p.chunks(k).zip(suf.chunks_mut(k)) {
+        let mut acc = src[src.len() - 1];
+        for (d, &v) in dst.iter_mut().zip(src).rev() {
+            acc = pick(acc, v);
+            *d = acc;
+        }
     }
     for (i, o) in out.iter_mut().enumerate().take(n) {
         // Window in padded coordinates: [i, i + k - 1].
@@ -184,6 +247,20 @@ fn sliding_extreme(line: &[u8], half: usize, grow: bool, out: &mut [u8], sc: &mu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn divider_matches_division() {
+        for d in [1u32, 3, 5, 7, 99, 255, 1001, 4095, 4097] {
+            let div = Divider::new(d);
+            let top = 255 * d;
+            for s in (0..=top)
+                .step_by(((top / 5000).max(1)) as usize)
+                .chain([top])
+            {
+                assert_eq!(div.round(s), (s + d / 2) / d, "{s} / {d}");
+            }
+        }
+    }
 
     #[test]
     fn radii_grow_with_sigma() {

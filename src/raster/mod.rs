@@ -9,6 +9,7 @@
 mod bands;
 mod blend;
 mod blur;
+mod blur_wide;
 mod coverage;
 mod draw_effects;
 mod draw_group;

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::blend::Px;
 use super::blur::{box_radii, support};
+use super::blur_wide::blur_rgba_crop;
 use super::edges::Edges;
 use super::paint::{premultiply, DevicePaint};
 use super::rect::IRect;
@@ -269,13 +270,15 @@ fn compute_backdrops(prep: &Prepared) -> Backdrops {
             },
             ext,
         );
-        super::blur::blur(&mut data, ext.width(), ext.height(), 4, radii);
-        let (w, r) = (ext.width(), node.rect);
-        let mut crop = Vec::with_capacity(r.width() * r.height() * 4);
-        for y in r.y0..r.y1 {
-            let start = ((y - ext.y0) as usize * w + (r.x0 - ext.x0) as usize) * 4;
-            crop.extend_from_slice(&data[start..start + r.width() * 4]);
-        }
+        let (x, y) = (node.rect.x0 - ext.x0, node.rect.y0 - ext.y0);
+        let crop = IRect::new(
+            x,
+            y,
+            x + node.rect.width() as i32,
+            y + node.rect.height() as i32,
+        );
+        let crop = blur_rgba_crop(&mut data, ext.width(), ext.height(), radii, crop);
+        let r = node.rect;
         done.insert(
             node as *const PNode as usize,
             Arc::new(Backdrop {
