@@ -162,14 +162,6 @@ impl Edges {
             _ => None,
         }
     }
-
-    /// Heap bytes held (for memory accounting in tests and benches).
-    pub fn heap_bytes(&self) -> usize {
-        match &self.store {
-            Store::Points(p) => std::mem::size_of_val::<[[f32; 2]]>(p),
-            Store::Sorted(l) => std::mem::size_of_val::<[Line]>(l),
-        }
-    }
 }
 
 /// Calls `f` with each non-horizontal segment of the contours in `points`, in order.
