@@ -10,7 +10,6 @@ pub mod assets;
 pub mod diag;
 pub mod error;
 pub mod fontdirs;
-pub mod geom;
 pub mod output;
 pub mod raster;
 pub mod render;

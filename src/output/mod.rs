@@ -6,7 +6,7 @@
 
 mod fast_png;
 mod png;
-mod svg;
+mod svg_export;
 
 pub use self::png::{encode_png, unpremultiply_row, write_png, PngSpeed, PngStream};
-pub use self::svg::{scene_to_svg, SvgExport};
+pub use self::svg_export::{scene_to_svg, SvgExport};

@@ -1,6 +1,6 @@
 //! The band planner: horizontal bands rendered in parallel into disjoint slices.
 //!
-//! Input: a [`Prepared`] scene, a band height and a chunk of rows. Output: those rows of the
+//! Input: a [`PreparedScene`] scene, a band height and a chunk of rows. Output: those rows of the
 //! image, premultiplied RGBA8. Guarantees: each band owns a disjoint `&mut` slice of the
 //! chunk (`par_chunks_mut`), so no locking; a band draws only the nodes whose pixel bounds
 //! touch it; the same closure runs sequentially or in parallel, and because every pixel's
@@ -11,16 +11,17 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::draw_group::draw_nodes;
-use super::prepare::Prepared;
-use super::rect::IRect;
-use super::surface::{Scratch, Surface};
+use crate::raster::composite::surface::Surface;
+use crate::raster::draw::draw_nodes;
+use crate::raster::draw::scratch::Scratch;
+use crate::raster::prepare::PreparedScene;
+use crate::raster::rect::IRect;
 
 /// Renders rows `y0..y0 + chunk.len() / (4 · width)` into `chunk`, band by band;
 /// `zeroed` says the chunk is already transparent (a fresh allocation need not be cleared
 /// again, a reused chunk buffer must be).
 pub fn render_rows(
-    prep: &Prepared,
+    prep: &PreparedScene,
     pool: &ScratchPool,
     band_height: usize,
     y0: u32,
@@ -83,10 +84,19 @@ fn give_scratch(pool: &ScratchPool, mut sc: Scratch) {
 }
 
 /// Renders one band starting at absolute row `top` onto `band` (transparent or not).
-pub fn render_band(prep: &Prepared, sc: &mut Scratch, top: i32, band: &mut [u8]) {
+pub fn render_band(prep: &PreparedScene, sc: &mut Scratch, top: i32, band: &mut [u8]) {
     let rows = band.len() / (prep.width as usize * 4);
     let rect = IRect::new(0, top, prep.width as i32, top + rows as i32);
     let mut surface = Surface { data: band, rect };
     sc.raster.pattern = prep.pattern;
     draw_nodes(sc, &prep.nodes, &mut surface, rect);
+}
+
+/// The band height to use: the requested one, or for 0 one that keeps the rows re-rendered
+/// around effects (twice the largest margin) small next to the band itself.
+pub(crate) fn band_height(prep: &PreparedScene, requested: usize) -> usize {
+    if requested > 0 {
+        return requested;
+    }
+    (prep.max_margin().max(0) as usize * 4).clamp(128, 512)
 }

@@ -6,34 +6,21 @@
 //! is byte-identical for any thread count and band height; the pixel limit is checked
 //! before any large allocation.
 
+mod backdrop;
 mod bands;
-mod blend;
-mod blur;
-mod blur_wide;
-mod coverage;
-mod draw_effects;
-mod draw_group;
-mod draw_shape;
-mod edges;
-mod image;
-mod paint;
+mod composite;
+mod draw;
+mod effects;
 mod prepare;
-mod px8;
 mod rect;
-mod row_spans;
-mod samples;
-mod spans;
-mod surface;
-mod thin;
+mod scan;
 
-pub use coverage::Rasterizer;
-pub use edges::{Edges, Line};
-pub use prepare::{output_size, prepare, Prepared};
 pub use rect::IRect;
-pub use samples::Pattern;
 
 use crate::error::{Error, Result};
 use crate::scene::Scene;
+use bands::band_height;
+use prepare::{prepare, PreparedScene};
 
 /// How to render.
 #[derive(Debug, Clone)]
@@ -63,10 +50,10 @@ pub enum Antialias {
 }
 
 impl Antialias {
-    fn pattern(self) -> Option<samples::Pattern> {
+    fn pattern(self) -> Option<scan::sampled::Pattern> {
         match self {
             Antialias::Exact => None,
-            Antialias::Figma => Some(samples::FIGMA),
+            Antialias::Figma => Some(scan::sampled::FIGMA),
         }
     }
 }
@@ -102,7 +89,7 @@ pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
             opts.scale
         )));
     }
-    let (w, h) = output_size(scene, opts.scale);
+    let (w, h) = prepare::output_size(scene, opts.scale);
     if w > u32::MAX as u64 / 8 || h > u32::MAX as u64 / 8 || w * h > opts.max_pixels {
         return Err(Error::Limit(format!(
             "output of {w} x {h} pixels exceeds the limit of {} pixels (frame {:.1} x {:.1} at scale {})",
@@ -115,19 +102,10 @@ pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
     Ok((w as u32, h as u32))
 }
 
-/// The band height to use: the requested one, or for 0 one that keeps the rows re-rendered
-/// around effects (twice the largest margin) small next to the band itself.
-fn band_height(prep: &Prepared, requested: usize) -> usize {
-    if requested > 0 {
-        return requested;
-    }
-    (prep.max_margin().max(0) as usize * 4).clamp(128, 512)
-}
-
 /// Renders the whole image into memory.
 pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
-    let prep = prepare(scene, opts.scale, opts.antialias.pattern());
+    let prep = prepared(scene, opts);
     let mut data = vec![0u8; width as usize * height as usize * 4];
     let pool = bands::shared_pool();
     let band = band_height(&prep, opts.band_height);
@@ -147,7 +125,7 @@ pub fn render_streamed(
     mut sink: impl FnMut(u32, &[u8]) -> Result<()>,
 ) -> Result<(u32, u32)> {
     let (width, height) = checked_size(scene, opts)?;
-    let prep = prepare(scene, opts.scale, opts.antialias.pattern());
+    let prep = prepared(scene, opts);
     let band = band_height(&prep, opts.band_height);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
     let mut buf = Vec::new();
@@ -161,4 +139,11 @@ pub fn render_streamed(
         y += rows;
     }
     Ok((width, height))
+}
+
+/// The scene prepared for `opts`, with the backdrops of its background-blur layers.
+fn prepared(scene: &Scene, opts: &RenderOptions) -> PreparedScene {
+    let mut prep = prepare(scene, opts.scale, opts.antialias.pattern());
+    prep.backdrops = std::sync::Arc::new(backdrop::compute_backdrops(&prep));
+    prep
 }

@@ -1,0 +1,117 @@
+//! Per-band scratch memory: the buffers one band reuses from node to node.
+//!
+//! Input: requests for pixel, coverage and paint-row buffers. Output: buffers sized as asked.
+//! Guarantee: scratch contents never leak into results (every buffer is cleared or
+//! overwritten before use), so output does not depend on which thread rendered what before.
+
+use std::sync::Arc;
+
+use crate::raster::backdrop::Backdrops;
+use crate::raster::composite::blend::ColorF;
+use crate::raster::composite::surface::Surface;
+use crate::raster::rect::IRect;
+use crate::raster::scan::coverage::Rasterizer;
+
+/// Reusable memory of one band: pixel buffers, coverage buffers, paint rows.
+#[derive(Default)]
+pub struct Scratch {
+    pixels: Vec<Vec<u8>>,
+    masks: Vec<Vec<u8>>,
+    rows: Vec<Vec<ColorF>>,
+    rows8: Vec<Vec<[u8; 4]>>,
+    /// The coverage rasteriser and its accumulation buffer.
+    pub raster: Rasterizer,
+    /// Blurred backdrops of background-blur layers, by node address.
+    pub backdrops: Option<Arc<Backdrops>>,
+    /// When non-zero: stop drawing on reaching the node at this address (used to render what
+    /// lies behind a background-blur layer).
+    pub stop_at: usize,
+    /// Set once `stop_at` was reached.
+    pub stopped: bool,
+}
+
+impl Scratch {
+    /// Bytes held by the pooled buffers.
+    pub fn retained_bytes(&self) -> usize {
+        self.pixels.iter().map(Vec::capacity).sum::<usize>()
+            + self.masks.iter().map(Vec::capacity).sum::<usize>()
+            + self.rows.iter().map(|r| r.capacity() * 16).sum::<usize>()
+            + self.rows8.iter().map(|r| r.capacity() * 4).sum::<usize>()
+            + self.raster.retained_bytes()
+    }
+
+    /// A pixel buffer for `rect`, transparent.
+    pub fn pixels(&mut self, rect: IRect) -> Vec<u8> {
+        let mut v = self.pixels.pop().unwrap_or_default();
+        v.clear();
+        v.resize(rect.width() * rect.height() * 4, 0);
+        v
+    }
+
+    /// A pixel buffer for `rect` with arbitrary contents: the caller clears what it reads.
+    pub fn pixels_unzeroed(&mut self, rect: IRect) -> Vec<u8> {
+        let mut v = self.pixels.pop().unwrap_or_default();
+        v.resize(rect.width() * rect.height() * 4, 0);
+        v
+    }
+
+    /// A pixel buffer for `rect` holding a copy of `src` there (`rect` inside `src.rect`).
+    pub fn copy_of(&mut self, src: &Surface<'_>, rect: IRect) -> Vec<u8> {
+        let mut v = self.pixels.pop().unwrap_or_default();
+        v.clear();
+        for y in rect.y0..rect.y1 {
+            v.extend_from_slice(src.span(rect.x0, rect.x1, y));
+        }
+        v
+    }
+
+    /// The buffer a group draws on: transparent when isolated, else a copy of `dst`.
+    pub fn backdrop(&mut self, dst: &Surface<'_>, rect: IRect, isolated: bool) -> Vec<u8> {
+        if isolated {
+            self.pixels(rect)
+        } else {
+            self.copy_of(dst, rect)
+        }
+    }
+
+    /// Returns a pixel buffer for reuse.
+    pub fn give_pixels(&mut self, v: Vec<u8>) {
+        self.pixels.push(v);
+    }
+
+    /// An empty coverage buffer.
+    pub fn mask(&mut self) -> Vec<u8> {
+        self.masks.pop().unwrap_or_default()
+    }
+
+    /// Returns a coverage buffer for reuse.
+    pub fn give_mask(&mut self, v: Vec<u8>) {
+        self.masks.push(v);
+    }
+
+    /// A paint row of `n` pixels.
+    pub fn row(&mut self, n: usize) -> Vec<ColorF> {
+        let mut v = self.rows.pop().unwrap_or_default();
+        v.clear();
+        v.resize(n, [0.0; 4]);
+        v
+    }
+
+    /// An 8-bit paint row of `n` pixels.
+    pub fn row8(&mut self, n: usize) -> Vec<[u8; 4]> {
+        let mut v = self.rows8.pop().unwrap_or_default();
+        v.clear();
+        v.resize(n, [0; 4]);
+        v
+    }
+
+    /// Returns an 8-bit paint row for reuse.
+    pub fn give_row8(&mut self, v: Vec<[u8; 4]>) {
+        self.rows8.push(v);
+    }
+
+    /// Returns a paint row for reuse.
+    pub fn give_row(&mut self, v: Vec<ColorF>) {
+        self.rows.push(v);
+    }
+}

@@ -1,0 +1,206 @@
+//! Gaussian blur on 8-bit buffers, approximated by three box passes.
+//!
+//! Input: an alpha (1 channel) or premultiplied RGBA (4 channels) buffer and the box radii
+//! of a sigma ([`box_radii`]). Output: the buffer blurred in place. Guarantees: cost is the
+//! same whatever the radius (running sums); integer arithmetic, so a pixel's result depends
+//! only on the inputs inside its window — never on where the buffer starts — which keeps
+//! band rendering byte-identical; [`support`] tells how far a result reaches.
+
+/// Box radii whose three successive passes approximate a Gaussian of `sigma`.
+pub fn box_radii(sigma: f32) -> [usize; 3] {
+    if sigma.is_nan() || sigma <= 0.0 {
+        return [0; 3];
+    }
+    // Widths from the standard "boxes for Gauss" derivation (n = 3 passes).
+    let n = 3.0f32;
+    let ideal = (12.0 * sigma * sigma / n + 1.0).sqrt();
+    let mut wl = ideal.floor() as i64;
+    if wl % 2 == 0 {
+        wl -= 1;
+    }
+    let wu = wl + 2;
+    let wlf = wl as f32;
+    let m = ((12.0 * sigma * sigma - n * wlf * wlf - 4.0 * n * wlf - 3.0 * n) / (-4.0 * wlf - 4.0))
+        .round() as i64;
+    let mut out = [0usize; 3];
+    for (i, r) in out.iter_mut().enumerate() {
+        let w = if (i as i64) < m { wl } else { wu };
+        *r = ((w.max(1) - 1) / 2) as usize;
+    }
+    out
+}
+
+/// How many pixels a three-pass blur with `radii` reaches.
+pub fn support(radii: [usize; 3]) -> usize {
+    radii.iter().sum()
+}
+
+/// Blurs `buf` (`channels` interleaved, `w × h`) with three box passes each way: each row,
+/// then each column (rows first, then columns, each in `radii` order: the rounding of every
+/// pass is part of the result).
+pub fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [usize; 3]) {
+    if w == 0 || h == 0 || channels == 0 || support(radii) == 0 {
+        return;
+    }
+    let mut tmp = Vec::new();
+    let mut sums = Vec::new();
+    for row in buf.chunks_exact_mut(w * channels).take(h) {
+        for r in radii {
+            box_pass(row, &mut tmp, &mut sums, channels, r);
+        }
+    }
+    // Columns: the same pass with whole rows as the elements, so every column slides at
+    // once along contiguous memory.
+    for r in radii {
+        box_pass(
+            &mut buf[..w * h * channels],
+            &mut tmp,
+            &mut sums,
+            w * channels,
+            r,
+        );
+    }
+}
+
+/// One box pass of radius `r` along `line`, whose elements are `lanes` interleaved values
+/// (a pixel's channels, or a whole row); zero outside the line, rounding to nearest.
+fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usize, r: usize) {
+    if r == 0 || lanes == 0 {
+        return;
+    }
+    let n = line.len() / lanes;
+    let div = Divider::new((2 * r + 1) as u32);
+    tmp.clear();
+    tmp.extend_from_slice(line);
+    if lanes == 1 {
+        return box_pass_single(line, tmp, div, r);
+    }
+    let at = |i: usize| &tmp[i * lanes..(i + 1) * lanes];
+    sums.clear();
+    sums.resize(lanes, 0);
+    for i in 0..(r + 1).min(n) {
+        for (s, &v) in sums.iter_mut().zip(at(i)) {
+            *s += v as u32;
+        }
+    }
+    for (i, out) in line.chunks_exact_mut(lanes).enumerate() {
+        for (o, &s) in out.iter_mut().zip(sums.iter()) {
+            *o = div.round(s) as u8;
+        }
+        if i + r + 1 < n {
+            for (s, &v) in sums.iter_mut().zip(at(i + r + 1)) {
+                *s += v as u32;
+            }
+        }
+        if i >= r {
+            for (s, &v) in sums.iter_mut().zip(at(i - r)) {
+                *s -= v as u32;
+            }
+        }
+    }
+}
+
+/// [`box_pass`] over single values (a row of alpha): the same sums without per-lane loops.
+fn box_pass_single(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
+    let n = line.len();
+    let mut sum: u32 = src[..(r + 1).min(n)].iter().map(|&v| v as u32).sum();
+    for (i, out) in line.iter_mut().enumerate() {
+        *out = div.round(sum) as u8;
+        if i + r + 1 < n {
+            sum += src[i + r + 1] as u32;
+        }
+        if i >= r {
+            sum -= src[i - r] as u32;
+        }
+    }
+}
+
+/// Division by a window width, rounded to nearest, as a multiply and shift (a hardware
+/// divide per channel per pixel was most of a blur's time).
+#[derive(Clone, Copy)]
+struct Divider {
+    d: u32,
+    /// `ceil(2^32 / d)`: exact for every dividend below `2^32 / d`.
+    m: u64,
+}
+
+impl Divider {
+    fn new(d: u32) -> Divider {
+        Divider {
+            d,
+            m: (1u64 << 32).div_ceil(d as u64),
+        }
+    }
+
+    /// `(s + d / 2) / d` for sums of a window of bytes (`s <= 255 * d`).
+    #[inline]
+    fn round(self, s: u32) -> u32 {
+        let x = s + self.d / 2;
+        // Exact while x * d < 2^32, which holds for byte sums of windows under 4,096 wide.
+        if self.d < 4096 {
+            ((x as u64 * self.m) >> 32) as u32
+        } else {
+            x / self.d
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divider_matches_division() {
+        for d in [1u32, 3, 5, 7, 99, 255, 1001, 4095, 4097] {
+            let div = Divider::new(d);
+            let top = 255 * d;
+            for s in (0..=top)
+                .step_by(((top / 5000).max(1)) as usize)
+                .chain([top])
+            {
+                assert_eq!(div.round(s), (s + d / 2) / d, "{s} / {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn radii_grow_with_sigma() {
+        assert_eq!(box_radii(0.0), [0, 0, 0]);
+        let small = support(box_radii(2.0));
+        let big = support(box_radii(20.0));
+        assert!(small < big && big <= 3 * 20 + 3, "{small} {big}");
+    }
+
+    #[test]
+    fn blur_preserves_mass_and_spreads() {
+        let (w, h) = (41, 41);
+        let mut buf = vec![0u8; w * h];
+        for y in 15..26 {
+            for x in 15..26 {
+                buf[y * w + x] = 255;
+            }
+        }
+        let before: u32 = buf.iter().map(|&v| v as u32).sum();
+        blur(&mut buf, w, h, 1, box_radii(3.0));
+        let after: u32 = buf.iter().map(|&v| v as u32).sum();
+        assert!(
+            (before as i64 - after as i64).abs() < before as i64 / 50,
+            "{before} {after}"
+        );
+        assert!(buf[20 * w + 10] > 0 && buf[20 * w + 20] > 200);
+    }
+
+    #[test]
+    fn result_does_not_depend_on_buffer_start() {
+        let line: Vec<u8> = (0..64).map(|i| ((i * 37) % 256) as u8).collect();
+        let radii = box_radii(2.5);
+        let reach = support(radii);
+        let mut a = line.clone();
+        blur(&mut a, 64, 1, 1, radii);
+        let mut b = line[5..].to_vec();
+        blur(&mut b, 59, 1, 1, radii);
+        for x in (5 + reach)..(64 - reach) {
+            assert_eq!(a[x], b[x - 5], "at {x}");
+        }
+    }
+}

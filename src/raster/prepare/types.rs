@@ -1,0 +1,213 @@
+//! The prepared scene's types: the render tree in output pixels, as the bands read it.
+//!
+//! Input: built by [`super::prepare`]. Output: read-only by every band. Guarantees: every
+//! node's [`DeviceNode::rect`] contains every pixel it can change, so a band skips nodes
+//! outside it; `normal_only` tells when an isolated group can draw straight onto its backdrop
+//! because every contribution composites with plain source-over; effect parameters are in
+//! output pixels, unrotated.
+
+use std::sync::Arc;
+
+use crate::raster::backdrop::Backdrops;
+use crate::raster::composite::blend::ColorF;
+use crate::raster::composite::paint::DevicePaint;
+use crate::raster::effects::blur::support;
+use crate::raster::rect::IRect;
+use crate::raster::scan::edges::Edges;
+use crate::raster::scan::sampled::Pattern;
+use crate::scene::{BlendMode, MaskFacet, StrokeSide};
+
+/// A scene ready to rasterise.
+#[derive(Debug)]
+pub struct PreparedScene {
+    /// Output width in pixels.
+    pub width: u32,
+    /// Top-level nodes.
+    pub nodes: Vec<DeviceNode>,
+    /// Blurred backdrops of background-blur layers.
+    pub backdrops: Arc<Backdrops>,
+    /// Sample positions of point-sampled anti-aliasing; `None` for exact area coverage.
+    pub pattern: Option<Pattern>,
+}
+
+/// A node ready to rasterise.
+#[derive(Debug)]
+pub struct DeviceNode {
+    /// Layer opacity.
+    pub opacity: f32,
+    /// Blend onto the backdrop.
+    pub blend: BlendMode,
+    /// Pixels this node can change (canvas-clipped).
+    pub rect: IRect,
+    /// What it draws.
+    pub kind: DeviceKind,
+    /// Shadows and blurs, when the node has any.
+    pub effects: Option<Box<DeviceEffects>>,
+}
+
+/// Effects prepared for the device (pixels of the output, unrotated).
+#[derive(Debug)]
+pub struct DeviceEffects {
+    /// Drop shadows in order.
+    pub drops: Vec<DeviceShadow>,
+    /// Effects drawn inside the layer, between its fills and strokes, in order.
+    pub inners: Vec<InnerEffect>,
+    /// Layer blur box radii, when blurred.
+    pub blur: Option<[usize; 3]>,
+    /// Background blur box radii, when the layer blurs what is behind it.
+    pub background: Option<[usize; 3]>,
+    /// How far outside a region the layer must be rendered for its effects to be exact.
+    pub margin: i32,
+}
+
+/// An effect drawn between the fills and the strokes of a layer.
+#[derive(Debug)]
+pub enum InnerEffect {
+    /// INNER_SHADOW.
+    Shadow(DeviceShadow),
+    /// OVERLAY: a paint clipped by the layer.
+    Overlay(DevicePaint),
+    /// STROKE effect.
+    Stroke(DeviceStrokeEffect),
+}
+
+/// A STROKE effect in device pixels.
+#[derive(Debug)]
+pub struct DeviceStrokeEffect {
+    /// Width.
+    pub width: i32,
+    /// Side of the edge.
+    pub side: StrokeSide,
+    /// Premultiplied colour.
+    pub color: ColorF,
+    /// Blend mode.
+    pub blend: BlendMode,
+}
+
+impl InnerEffect {
+    pub fn reach(&self) -> i32 {
+        match self {
+            InnerEffect::Shadow(s) => s.reach(),
+            InnerEffect::Overlay(_) => 0,
+            InnerEffect::Stroke(s) => s.width,
+        }
+    }
+}
+
+/// A shadow in device pixels.
+#[derive(Debug)]
+pub struct DeviceShadow {
+    /// Offset.
+    pub dx: i32,
+    /// Offset.
+    pub dy: i32,
+    /// Blur box radii.
+    pub radii: [usize; 3],
+    /// Growth (drop) or shrink (inner) in pixels.
+    pub spread: i32,
+    /// Premultiplied colour.
+    pub color: ColorF,
+    /// Blend mode.
+    pub blend: BlendMode,
+    /// Basis is the outline rather than the painted layer.
+    pub body_basis: bool,
+}
+
+impl DeviceShadow {
+    /// How far the shadow reaches from its basis.
+    pub fn reach(&self) -> i32 {
+        self.dx.abs().max(self.dy.abs()) + support(self.radii) as i32 + self.spread.abs()
+    }
+}
+
+/// What a prepared node draws.
+#[derive(Debug)]
+pub enum DeviceKind {
+    /// A shape.
+    Shape(DeviceShape),
+    /// A group.
+    Group {
+        /// Composite children onto transparent first.
+        isolated: bool,
+        /// Every contribution is NORMAL source-over (isolation changes nothing).
+        normal_only: bool,
+        /// Children bottom first.
+        children: Vec<DeviceNode>,
+        /// Mask applied to the result.
+        mask: Option<Box<DeviceMask>>,
+    },
+    /// Children embedded into a mask shape.
+    Embed {
+        /// The mask shape.
+        mask: DeviceShape,
+        /// Opacity of the mask's own paint.
+        mask_opacity: f32,
+        /// Isolated group.
+        isolated: bool,
+        /// Children bottom first.
+        children: Vec<DeviceNode>,
+    },
+}
+
+/// A prepared mask.
+#[derive(Debug)]
+pub struct DeviceMask {
+    /// The masking node (opacity 1).
+    pub node: DeviceNode,
+    /// Which facet.
+    pub facet: MaskFacet,
+    /// Channel weights.
+    pub channels: [f32; 5],
+}
+
+/// A prepared shape.
+#[derive(Debug)]
+pub struct DeviceShape {
+    /// Body edges (may be empty).
+    pub body: Edges,
+    /// Body fill rule.
+    pub even_odd: bool,
+    /// Fills bottom first.
+    pub fills: Vec<DevicePaint>,
+    /// Strokes in drawing order.
+    pub strokes: Vec<DeviceStroke>,
+    /// Each fill blends onto the backdrop itself.
+    pub pass_through: bool,
+    /// When the body is an axis-aligned rectangle on whole pixels: that rectangle (coverage
+    /// is exactly 1 inside and 0 outside).
+    pub pixel_rect: Option<IRect>,
+}
+
+/// A prepared stroke.
+#[derive(Debug)]
+pub struct DeviceStroke {
+    /// Coverage edges.
+    pub edges: Edges,
+    /// Fill rule of the outline.
+    pub even_odd: bool,
+    /// Which side shows.
+    pub side: StrokeSide,
+    /// Paint.
+    pub paint: DevicePaint,
+}
+
+impl PreparedScene {
+    /// The largest effect margin of any node (how far bands must look beyond themselves).
+    pub fn max_margin(&self) -> i32 {
+        fn walk(n: &DeviceNode) -> i32 {
+            let own = n.effects.as_ref().map_or(0, |fx| fx.margin);
+            let kids = match &n.kind {
+                DeviceKind::Shape(_) => 0,
+                DeviceKind::Group { children, mask, .. } => children
+                    .iter()
+                    .map(walk)
+                    .max()
+                    .unwrap_or(0)
+                    .max(mask.as_ref().map_or(0, |m| walk(&m.node))),
+                DeviceKind::Embed { children, .. } => children.iter().map(walk).max().unwrap_or(0),
+            };
+            own.max(kids)
+        }
+        self.nodes.iter().map(walk).max().unwrap_or(0)
+    }
+}

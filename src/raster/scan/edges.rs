@@ -1,0 +1,283 @@
+//! Device-space outlines as the rasterisers read them: line segments, top to bottom.
+//!
+//! Input: closed polylines in device pixels. Output: [`Edges`], which hand each non-horizontal
+//! segment to a rasteriser as a [`Line`]. Guarantees: lines come in the same order for every
+//! region (contour order, or sorted by top for large outlines), so every band sums a pixel's
+//! contributions in the same order; horizontal segments (no winding) are never produced; the
+//! bounding rectangle covers every point.
+//!
+//! Small outlines (most shapes of a map) keep their points, 8 bytes each, and make lines as
+//! they are scanned: a line would take 20 bytes, and a map holds millions. Large ones store
+//! their lines sorted by top, so a band stops scanning at the first line below it.
+
+use crate::raster::rect::IRect;
+
+/// One line segment oriented top to bottom, `dir` = +1 (downward) or -1 (upward originally).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Line {
+    /// Top x.
+    pub x0: f32,
+    /// Top y.
+    pub y0: f32,
+    /// Bottom x.
+    pub x1: f32,
+    /// Bottom y.
+    pub y1: f32,
+    /// Winding direction.
+    pub dir: f32,
+}
+
+impl Line {
+    /// The segment from `a` to `b`; `None` when it is horizontal.
+    #[inline]
+    fn between(a: [f32; 2], b: [f32; 2]) -> Option<Line> {
+        let (top, bottom, dir) = if a[1] < b[1] {
+            (a, b, 1.0)
+        } else if a[1] > b[1] {
+            (b, a, -1.0)
+        } else {
+            return None;
+        };
+        Some(Line {
+            x0: top[0],
+            y0: top[1],
+            x1: bottom[0],
+            y1: bottom[1],
+            dir,
+        })
+    }
+}
+
+/// Line segments of a filled outline in device space.
+#[derive(Debug, Clone)]
+pub struct Edges {
+    store: Store,
+    /// Pixels the outline can touch (not clipped to the canvas).
+    pub rect: IRect,
+}
+
+/// How the segments are kept.
+#[derive(Debug, Clone)]
+enum Store {
+    /// Closed contours' points, contours separated by [`BREAK`]; each point joins the next
+    /// and each contour's last point its first.
+    Points(Box<[[f32; 2]]>),
+    /// Lines sorted by `y0`.
+    Sorted(Box<[Line]>),
+}
+
+/// Separates two contours in [`Store::Points`] (input points are finite).
+const BREAK: [f32; 2] = [f32::NAN, f32::NAN];
+
+/// Outlines with at least this many segments store sorted lines: a band then stops at the
+/// first line below it. Smaller ones (most shapes of a map) cost more to sort than to scan.
+const SORT_MIN_LINES: usize = 48;
+
+impl Edges {
+    /// Builds edges from closed polylines. Points that are not finite are left out (a
+    /// contour then joins the points around them).
+    pub fn from_polylines(poly: &crate::scene::flatten::Polylines) -> Edges {
+        let mut points = Vec::with_capacity(poly.points.len() + poly.starts.len());
+        let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for c in poly.contours() {
+            let before = points.len();
+            if before > 0 {
+                points.push(BREAK);
+            }
+            let start = points.len();
+            for p in c.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+                minx = minx.min(p[0]);
+                maxx = maxx.max(p[0]);
+                miny = miny.min(p[1]);
+                maxy = maxy.max(p[1]);
+                points.push(*p);
+            }
+            let contour = &points[start..];
+            if contour.iter().all(|p| p[1] == contour[0][1]) {
+                // Flat or empty: no segment with winding.
+                points.truncate(before);
+            }
+        }
+        if points.is_empty() {
+            return Edges {
+                store: Store::Points(Box::default()),
+                rect: IRect::EMPTY,
+            };
+        }
+        let rect = IRect::covering(minx, miny, maxx, maxy);
+        let store = if points.len() >= SORT_MIN_LINES {
+            let mut lines = Vec::with_capacity(points.len());
+            for_each_segment(&points, |l| lines.push(l));
+            lines.sort_by(|a, b| a.y0.total_cmp(&b.y0));
+            Store::Sorted(lines.into_boxed_slice())
+        } else {
+            Store::Points(points.into_boxed_slice())
+        };
+        Edges { store, rect }
+    }
+
+    /// True when the outline covers nothing.
+    pub fn is_empty(&self) -> bool {
+        match &self.store {
+            Store::Points(p) => p.is_empty(),
+            Store::Sorted(l) => l.is_empty(),
+        }
+    }
+
+    /// Calls `f` with every line that reaches into the rows `top..bottom`, in the same order
+    /// whatever the rows.
+    #[inline]
+    pub fn for_each_line_in(&self, top: f32, bottom: f32, mut f: impl FnMut(&Line)) {
+        match &self.store {
+            Store::Points(points) => for_each_segment(points, |l| {
+                if l.y0 < bottom && l.y1 > top {
+                    f(&l);
+                }
+            }),
+            Store::Sorted(lines) => {
+                for l in lines.iter() {
+                    if l.y0 >= bottom {
+                        break;
+                    }
+                    if l.y1 > top {
+                        f(l);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The two lines of an outline made of exactly two non-horizontal segments.
+    pub fn two_lines(&self) -> Option<[Line; 2]> {
+        let mut lines = [None, None];
+        let mut n = 0;
+        self.for_each_line_in(f32::MIN, f32::MAX, |l| {
+            if n < 2 {
+                lines[n] = Some(*l);
+            }
+            n += 1;
+        });
+        match (n, lines) {
+            (2, [Some(a), Some(b)]) => Some([a, b]),
+            _ => None,
+        }
+    }
+}
+
+/// Calls `f` with each non-horizontal segment of the contours in `points`, in order.
+#[inline]
+fn for_each_segment(points: &[[f32; 2]], mut f: impl FnMut(Line)) {
+    let mut first = 0;
+    for i in 0..points.len() {
+        let a = points[i];
+        let next = i + 1;
+        let b = match points.get(next) {
+            Some(p) if !p[0].is_nan() => *p,
+            // The contour ends here: close it, and skip the break.
+            _ => points[first],
+        };
+        if a[0].is_nan() {
+            first = next;
+            continue;
+        }
+        if let Some(l) = Line::between(a, b) {
+            f(l);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::flatten::Polylines;
+
+    fn poly(contours: &[&[[f32; 2]]]) -> Polylines {
+        let mut p = Polylines::default();
+        for c in contours {
+            p.starts.push(p.points.len());
+            p.points.extend_from_slice(c);
+        }
+        p
+    }
+
+    fn lines(e: &Edges) -> Vec<Line> {
+        let mut v = Vec::new();
+        e.for_each_line_in(f32::MIN, f32::MAX, |l| v.push(*l));
+        v
+    }
+
+    #[test]
+    fn contours_close_and_drop_horizontal_segments() {
+        let square: &[[f32; 2]] = &[[0.0, 0.0], [4.0, 0.0], [4.0, 3.0], [0.0, 3.0]];
+        let tri: &[[f32; 2]] = &[[10.0, 10.0], [12.0, 14.0], [8.0, 14.0]];
+        let e = Edges::from_polylines(&poly(&[square, tri]));
+        let got = lines(&e);
+        let line = |x0, y0, x1, y1, dir| Line {
+            x0,
+            y0,
+            x1,
+            y1,
+            dir,
+        };
+        assert_eq!(
+            got,
+            vec![
+                line(4.0, 0.0, 4.0, 3.0, 1.0),
+                line(0.0, 0.0, 0.0, 3.0, -1.0),
+                line(10.0, 10.0, 12.0, 14.0, 1.0),
+                line(10.0, 10.0, 8.0, 14.0, -1.0),
+            ]
+        );
+        assert_eq!(e.rect, IRect::covering(0.0, 0.0, 12.0, 14.0));
+    }
+
+    #[test]
+    fn flat_and_empty_contours_are_left_out() {
+        let flat: &[[f32; 2]] = &[[0.0, 5.0], [9.0, 5.0]];
+        let e = Edges::from_polylines(&poly(&[flat, &[]]));
+        assert!(e.is_empty());
+        assert_eq!(e.rect, IRect::EMPTY);
+        let tri: &[[f32; 2]] = &[[0.0, 0.0], [2.0, 4.0], [-2.0, 4.0]];
+        let e = Edges::from_polylines(&poly(&[flat, tri, flat]));
+        assert_eq!(lines(&e).len(), 2);
+    }
+
+    #[test]
+    fn points_that_are_not_finite_are_skipped() {
+        let c: &[[f32; 2]] = &[[0.0, 0.0], [f32::NAN, 1.0], [2.0, 4.0], [-2.0, 4.0]];
+        let e = Edges::from_polylines(&poly(&[c]));
+        assert_eq!(lines(&e).len(), 2);
+        assert_eq!(e.rect, IRect::covering(-2.0, 0.0, 2.0, 4.0));
+    }
+
+    #[test]
+    fn large_outlines_are_sorted_and_scans_stop_below() {
+        let n = 64;
+        let ring: Vec<[f32; 2]> = (0..n)
+            .map(|i| {
+                let a = i as f32 / n as f32 * std::f32::consts::TAU;
+                [50.0 + 40.0 * a.cos(), 50.0 + 40.0 * a.sin()]
+            })
+            .collect();
+        let e = Edges::from_polylines(&poly(&[&ring]));
+        let all = lines(&e);
+        assert!(all.windows(2).all(|w| w[0].y0 <= w[1].y0));
+        let mut band = Vec::new();
+        e.for_each_line_in(20.0, 30.0, |l| band.push(*l));
+        let expect: Vec<Line> = all
+            .iter()
+            .copied()
+            .filter(|l| l.y0 < 30.0 && l.y1 > 20.0)
+            .collect();
+        assert_eq!(band, expect);
+        assert!(band.len() < all.len());
+    }
+
+    #[test]
+    fn two_lines_only_for_two_segment_outlines() {
+        let rect: &[[f32; 2]] = &[[1.0, 1.0], [5.0, 1.0], [5.0, 3.0], [1.0, 3.0]];
+        assert!(Edges::from_polylines(&poly(&[rect])).two_lines().is_some());
+        let tri: &[[f32; 2]] = &[[0.0, 0.0], [2.0, 4.0], [-2.0, 3.0]];
+        assert!(Edges::from_polylines(&poly(&[tri])).two_lines().is_none());
+    }
+}

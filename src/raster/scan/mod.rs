@@ -1,0 +1,15 @@
+//! Scan conversion: device-space outlines to one coverage byte per pixel.
+//!
+//! Input: flattened outlines in output pixels. Output: coverage masks over a pixel region.
+//! Guarantees: a pixel's coverage depends only on the outline and the pixel's coordinates,
+//! never on the region or band that asked for it, so bands meet without seams.
+//!
+//! * [`edges`]: outlines as line segments, in the same order for every region;
+//! * [`coverage`]: the exact-area accumulation rasteriser ([`coverage::Rasterizer`]);
+//! * [`sampled`]: point-sampled coverage at fixed positions (Figma's 16 samples);
+//! * [`thin`]: the outline of a thin centred stroke, by offsetting its body.
+
+pub(crate) mod coverage;
+pub(crate) mod edges;
+pub(crate) mod sampled;
+pub(crate) mod thin;

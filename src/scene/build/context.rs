@@ -1,0 +1,209 @@
+//! The builder's state: diagnostics, the current JSON path and layer, limits, bitmaps.
+//!
+//! Input: the scene options and the caller's asset resolver. Output: what every builder step
+//! reports through ([`Ctx::report`], [`Ctx::invalid`]) and the bitmaps and component
+//! documents it asks for. Guarantees: each bitmap is decoded once per document and each
+//! component parsed once; every diagnostic and error names the JSON path and layer id of the
+//! element being built.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::SceneOptions;
+use crate::assets::AssetResolver;
+use crate::diag::{DiagKind, Diagnostics};
+use crate::error::{Error, Result};
+use crate::scene::bitmap::decode;
+use crate::scene::{Bitmap, Transform};
+
+/// Builder state: diagnostics, the current JSON path and layer, limits, bitmaps.
+pub struct Ctx<'a> {
+    pub(super) assets: &'a dyn AssetResolver,
+    pub(super) bitmaps: HashMap<String, Result<Arc<Bitmap>, (DiagKind, String)>>,
+    pub(super) diags: Diagnostics,
+    pub(super) transforms: Vec<Transform>,
+    pub(super) path: Vec<String>,
+    pub(super) layers: Vec<String>,
+    pub(super) opts: SceneOptions,
+    pub(super) segments: usize,
+    pub(super) nodes: usize,
+    pub(super) components: HashMap<String, Option<serde_json::Value>>,
+    pub(super) expanding: Vec<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(opts: SceneOptions, assets: &'a dyn AssetResolver) -> Self {
+        Ctx {
+            assets,
+            bitmaps: HashMap::new(),
+            transforms: Vec::new(),
+            diags: Diagnostics::default(),
+            path: Vec::new(),
+            layers: Vec::new(),
+            opts,
+            segments: 0,
+            nodes: 0,
+            components: HashMap::new(),
+            expanding: Vec::new(),
+        }
+    }
+
+    /// Descends into a JSON field (`"shape"`, `"fills[0]"`).
+    pub fn enter(&mut self, seg: String) {
+        self.path.push(seg);
+    }
+
+    /// Leaves the last field entered.
+    pub fn leave(&mut self) {
+        self.path.pop();
+    }
+
+    fn path_to(&self, field: &str) -> String {
+        let mut p = self.path.join(".");
+        if !field.is_empty() {
+            if !p.is_empty() {
+                p.push('.');
+            }
+            p.push_str(field);
+        }
+        if p.is_empty() {
+            ".".into()
+        } else {
+            p
+        }
+    }
+
+    /// Records a diagnostic about `field` of the current element.
+    pub fn report(&mut self, kind: DiagKind, field: &str, message: String) {
+        let path = self.path_to(field);
+        let layer = self.layers.last().cloned();
+        self.diags.push(kind, layer.as_deref(), path, message);
+    }
+
+    /// An input error about `field` of the current element.
+    pub fn invalid(&self, field: &str, message: String) -> Error {
+        Error::Invalid {
+            path: self.path_to(field),
+            layer_id: self.layers.last().cloned(),
+            message,
+        }
+    }
+
+    /// Counts path segments against the limit.
+    pub fn count_segments(&mut self, n: usize) -> Result<()> {
+        self.segments += n;
+        if self.segments > self.opts.max_path_segments {
+            return Err(Error::Limit(format!(
+                "more than {} path segments (at {})",
+                self.opts.max_path_segments,
+                self.path_to("")
+            )));
+        }
+        Ok(())
+    }
+
+    /// Decodes a bitmap, or rasterises an SVG at twice the render scale (so it stays sharp
+    /// when the design draws it up to twice its intrinsic size).
+    fn decode_image(&mut self, key: &str, bytes: &[u8]) -> Result<Bitmap, String> {
+        if !super::svg_image::is_svg(bytes) {
+            return decode(bytes, self.opts.max_image_pixels);
+        }
+        if super::svg_image::has_text(bytes) {
+            self.report(
+                DiagKind::Unsupported,
+                "image.ref",
+                format!("text inside the SVG image {key:?} is not drawn"),
+            );
+        }
+        super::svg_image::rasterise(
+            bytes,
+            2.0 * self.opts.scale.max(1.0),
+            self.opts.max_image_pixels,
+        )
+    }
+
+    /// The decoded bitmap of image `key`, decoded once per document; reports a missing or
+    /// undecodable image at the current element.
+    pub fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
+        if !self.bitmaps.contains_key(key) {
+            let decoded = match self.assets.image(key) {
+                None => Err((
+                    DiagKind::MissingAsset,
+                    format!("image {key:?} not found; fill skipped"),
+                )),
+                Some(bytes) => self.decode_image(key, &bytes).map(Arc::new).map_err(|e| {
+                    (
+                        DiagKind::InvalidValue,
+                        format!("image {key:?}: {e}; fill skipped"),
+                    )
+                }),
+            };
+            self.bitmaps.insert(key.to_owned(), decoded);
+        }
+        match self.bitmaps.get(key).cloned() {
+            Some(Ok(bitmap)) => Some(bitmap),
+            Some(Err((kind, msg))) => {
+                // Every fill using a missing image reports, with the same words.
+                self.report(kind, "image.ref", msg);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// The JSON of component `id` from the resolver, parsed once per scene.
+    pub fn component_json(&mut self, id: &str) -> Option<serde_json::Value> {
+        let assets = self.assets;
+        self.components
+            .entry(id.to_owned())
+            .or_insert_with(|| {
+                assets
+                    .component(id)
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+            })
+            .clone()
+    }
+
+    /// Components being expanded, outermost first.
+    pub fn expanding(&self) -> &[String] {
+        &self.expanding
+    }
+
+    /// Enters component `id`.
+    pub fn push_expanding(&mut self, id: &str) {
+        self.expanding.push(id.to_owned());
+    }
+
+    /// Leaves the innermost component.
+    pub fn pop_expanding(&mut self) {
+        self.expanding.pop();
+    }
+
+    /// The fonts text is drawn with.
+    pub fn font_book(&self) -> &'a crate::text::FontBook {
+        self.assets.fonts()
+    }
+
+    /// Id of the layer being built.
+    pub fn layer_id(&self) -> Option<String> {
+        self.layers.last().cloned()
+    }
+
+    /// Absolute transform of the layer being built (identity outside layers).
+    pub fn layer_transform(&self) -> Transform {
+        self.transforms
+            .last()
+            .copied()
+            .unwrap_or(Transform::IDENTITY)
+    }
+
+    /// Render scale hint.
+    pub fn scale(&self) -> f32 {
+        self.opts.scale
+    }
+
+    /// Tolerance for flattening curves before boolean operations, in local units.
+    pub fn flatten_tolerance(&self) -> f32 {
+        0.02 / self.opts.scale.max(1e-3)
+    }
+}
