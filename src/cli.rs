@@ -58,10 +58,13 @@ enum Command {
     /// Render one document (DOC.json -o OUT.png) or every document of a manifest (--manifest M -o DIR).
     Render(RenderArgs),
     /// Consume render jobs from RabbitMQ (see README: "Running a worker").
+    #[cfg(feature = "worker")]
     Worker(octopus_render::worker::WorkerConfig),
     /// Publish one render job to the queue (confirmed by the broker).
+    #[cfg(feature = "worker")]
     Submit(octopus_render::worker::submit::SubmitArgs),
     /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and DIR/NAME.svg.
+    #[cfg(feature = "bench-scenes")]
     Synth {
         /// Scene name.
         name: String,
@@ -131,9 +134,12 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Command::Render(args) => args,
+        #[cfg(feature = "bench-scenes")]
         Command::Synth { name, output } => return synth(&name, &output),
-        Command::Worker(cfg) => return octopus_render::worker::main(cfg),
-        Command::Submit(args) => return octopus_render::worker::submit::main(args),
+        #[cfg(feature = "worker")]
+        Command::Worker(cfg) => return octopus_render::worker::run(cfg),
+        #[cfg(feature = "worker")]
+        Command::Submit(args) => return octopus_render::worker::submit::run(args),
     };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -170,6 +176,7 @@ pub fn run() -> ExitCode {
 }
 
 /// Writes a generated scene in both formats.
+#[cfg(feature = "bench-scenes")]
 fn synth(name: &str, dir: &Path) -> ExitCode {
     let Some(scene) = octopus_render::synth::generate(name) else {
         eprintln!(

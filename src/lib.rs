@@ -14,8 +14,10 @@ pub mod output;
 pub mod raster;
 pub mod render;
 pub mod scene;
+#[cfg(feature = "bench-scenes")]
 pub mod synth;
 pub mod text;
+#[cfg(feature = "worker")]
 pub mod worker;
 
 pub use assets::{AssetResolver, MemoryAssets, NoAssets};

@@ -128,9 +128,16 @@ impl FontBook {
     /// The bytes and collection index of a face, borrowed from the book.
     pub fn face_bytes(&self, id: ID) -> Option<(&[u8], u32)> {
         let info = self.database().face(id)?;
-        // The book loads bytes only (no file sources), so every face is binary.
-        let Source::Binary(data) = &info.source;
-        Some(((**data).as_ref(), info.index))
+        match &info.source {
+            Source::Binary(data) => Some(((**data).as_ref(), info.index)),
+            // The book loads bytes only, but another crate in the same build (usvg with its
+            // default features) may turn on fontdb's file sources, which add variants.
+            #[allow(
+                unreachable_patterns,
+                reason = "reachable only when fontdb's `fs` feature is on"
+            )]
+            _ => None,
+        }
     }
 
     /// Chooses the face for `req` along the chain described in the module docs.

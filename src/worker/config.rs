@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use super::error::ConfigError;
+
 /// Which pool of workers this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Tier {
@@ -108,13 +110,13 @@ pub struct WorkerConfig {
 
 impl WorkerConfig {
     /// Checks values that clap's types do not.
-    pub fn validate(&self) -> Result<(), String> {
-        let url =
-            url::Url::parse(&self.amqp_url).map_err(|e| format!("AMQP_URL is not a URL: {e}"))?;
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let url = url::Url::parse(&self.amqp_url)
+            .map_err(|e| ConfigError::new("AMQP_URL", format!("not a URL: {e}")))?;
         if !matches!(url.scheme(), "amqp" | "amqps") {
-            return Err(format!(
-                "AMQP_URL must be amqp:// or amqps://, got {}://",
-                url.scheme()
+            return Err(ConfigError::new(
+                "AMQP_URL",
+                format!("must be amqp:// or amqps://, got {}://", url.scheme()),
             ));
         }
         let names = [
@@ -123,27 +125,36 @@ impl WorkerConfig {
             &self.dead_letter_queue,
         ];
         if names.iter().any(|n| n.is_empty() || n.len() > 255) {
-            return Err("queue names must be 1-255 bytes".into());
+            return Err(ConfigError::new(
+                "RENDER_QUEUE",
+                "queue names must be 1-255 bytes",
+            ));
         }
         if names[0] == names[1] || names[0] == names[2] || names[1] == names[2] {
-            return Err("RENDER_QUEUE, FALLBACK_QUEUE and DEAD_LETTER_QUEUE must differ".into());
+            return Err(ConfigError::new(
+                "RENDER_QUEUE",
+                "RENDER_QUEUE, FALLBACK_QUEUE and DEAD_LETTER_QUEUE must differ",
+            ));
         }
         if self.concurrency == 0 {
-            return Err("CONCURRENCY must be at least 1".into());
+            return Err(ConfigError::new("CONCURRENCY", "must be at least 1"));
         }
         if self.delivery_limit == 0 {
-            return Err("DELIVERY_LIMIT must be at least 1".into());
+            return Err(ConfigError::new("DELIVERY_LIMIT", "must be at least 1"));
         }
         if !(self.grace_seconds.is_finite() && self.grace_seconds >= 0.0) {
-            return Err("GRACE_SECONDS must be a non-negative number".into());
+            return Err(ConfigError::new(
+                "GRACE_SECONDS",
+                "must be a non-negative number",
+            ));
         }
         if let Some(t) = self.job_timeout_seconds {
             if !(t.is_finite() && t > 0.0) {
-                return Err("JOB_TIMEOUT_SECONDS must be positive".into());
+                return Err(ConfigError::new("JOB_TIMEOUT_SECONDS", "must be positive"));
             }
         }
         if self.render_threads == Some(0) {
-            return Err("RENDER_THREADS must be at least 1".into());
+            return Err(ConfigError::new("RENDER_THREADS", "must be at least 1"));
         }
         Ok(())
     }

@@ -17,6 +17,7 @@
 
 use serde::Deserialize;
 
+use super::error::JobError;
 use crate::raster::Antialias;
 use url::Url;
 
@@ -64,39 +65,35 @@ fn one() -> u32 {
 }
 
 /// Parses and validates a job message.
-pub fn parse_job(body: &[u8]) -> Result<Job, String> {
-    let raw: RawJob =
-        serde_json::from_slice(body).map_err(|e| format!("not a job message: {e}"))?;
+pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
+    let raw: RawJob = serde_json::from_slice(body)?;
     if raw.version != JOB_VERSION {
-        return Err(format!(
-            "job format version {} is not supported (this worker reads {JOB_VERSION})",
-            raw.version
-        ));
+        return Err(JobError::Version(raw.version));
     }
     check_id(&raw.id)?;
     let document = parse_url("document", &raw.document)?;
     if document.path().ends_with('/') {
-        return Err("document: the URL names a folder, not a document".into());
+        return Err(JobError::Location {
+            field: "document",
+            problem: "the URL names a folder, not a document".into(),
+        });
     }
     let assets = match &raw.assets {
         Some(a) => as_prefix(parse_url("assets", a)?),
-        None => document
-            .join(".")
-            .map_err(|e| format!("document: no folder: {e}"))?,
+        None => document.join(".").map_err(|e| JobError::Location {
+            field: "document",
+            problem: format!("no folder: {e}"),
+        })?,
     };
     let output = as_prefix(parse_url("output", &raw.output)?);
     let scale = raw.scale.unwrap_or(1.0);
     if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
-        return Err(format!("scale must be in (0, 64], got {scale}"));
+        return Err(JobError::Scale(scale));
     }
     let antialias = match raw.antialias.as_deref() {
         None | Some("exact") => Antialias::Exact,
         Some("figma") => Antialias::Figma,
-        Some(other) => {
-            return Err(format!(
-                "antialias must be \"exact\" or \"figma\", got {other:?}"
-            ))
-        }
+        Some(other) => return Err(JobError::Antialias(other.to_owned())),
     };
     Ok(Job {
         id: raw.id,
@@ -109,7 +106,7 @@ pub fn parse_job(body: &[u8]) -> Result<Job, String> {
 }
 
 /// Ids are 1-128 characters of `A-Z a-z 0-9 . _ -`, not starting with a dot.
-fn check_id(id: &str) -> Result<(), String> {
+fn check_id(id: &str) -> Result<(), JobError> {
     let ok = !id.is_empty()
         && id.len() <= 128
         && !id.starts_with('.')
@@ -119,23 +116,22 @@ fn check_id(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "id {id:?} must be 1-128 characters of A-Z, a-z, 0-9, '.', '_', '-' and not start with '.'"
-        ))
+        Err(JobError::Id(id.to_owned()))
     }
 }
 
-fn parse_url(field: &str, s: &str) -> Result<Url, String> {
-    let url = Url::parse(s).map_err(|e| format!("{field}: {s:?} is not a URL: {e}"))?;
+fn parse_url(field: &'static str, s: &str) -> Result<Url, JobError> {
+    let bad = |problem: String| JobError::Location { field, problem };
+    let url = Url::parse(s).map_err(|e| bad(format!("{s:?} is not a URL: {e}")))?;
     if !SCHEMES.contains(&url.scheme()) {
-        return Err(format!(
-            "{field}: scheme {:?} is not supported (use one of {})",
+        return Err(bad(format!(
+            "scheme {:?} is not supported (use one of {})",
             url.scheme(),
             SCHEMES.join(", ")
-        ));
+        )));
     }
     if url.path().split('/').any(|seg| seg == "..") {
-        return Err(format!("{field}: {s:?} contains '..'"));
+        return Err(bad(format!("{s:?} contains '..'")));
     }
     Ok(url)
 }
@@ -160,11 +156,9 @@ impl Job {
 
     /// The URL of an asset named `key` (a bare file name) under the assets prefix, or an
     /// error when the key would leave the prefix.
-    pub fn asset_url(&self, key: &str) -> Result<Url, String> {
+    pub fn asset_url(&self, key: &str) -> Result<Url, JobError> {
         if key.is_empty() || key.contains(['/', '\\']) || key == "." || key == ".." {
-            return Err(format!(
-                "image reference {key:?} is not a file name under the assets prefix"
-            ));
+            return Err(JobError::AssetKey(key.to_owned()));
         }
         let mut u = self.assets.clone();
         let p = format!("{}{}", u.path(), key);
@@ -216,7 +210,7 @@ mod tests {
             (b"\xff\xfe", "not a job"),
         ] {
             let e = parse_job(body).expect_err("rejected");
-            assert!(e.contains(want), "{e} should mention {want}");
+            assert!(e.to_string().contains(want), "{e} should mention {want}");
         }
     }
 
@@ -230,7 +224,7 @@ mod tests {
         let j = parse_job(body("figma").as_bytes()).expect("job");
         assert_eq!(j.antialias, Antialias::Figma);
         let e = parse_job(body("msaa").as_bytes()).expect_err("unknown mode");
-        assert!(e.contains("antialias"), "{e}");
+        assert!(e.to_string().contains("antialias"), "{e}");
     }
 
     #[test]

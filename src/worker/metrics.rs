@@ -22,6 +22,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use super::outcome::{Outcome, Stage};
+
 /// Label of a job outcome.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutcomeLabel {
@@ -43,6 +45,13 @@ pub struct KindLabel {
     pub kind: String,
 }
 
+/// Label of a broker operation.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OpLabel {
+    /// ack or nack.
+    pub op: String,
+}
+
 /// Every metric of the worker, and its readiness.
 pub struct Telemetry {
     registry: Registry,
@@ -60,6 +69,8 @@ pub struct Telemetry {
     pub retries: Counter,
     /// Storage failures by kind.
     pub storage_errors: Family<KindLabel, Counter>,
+    /// Acks and nacks the broker did not take (the job is redelivered).
+    pub settle_failures: Family<OpLabel, Counter>,
     /// Connected and consuming.
     pub ready: AtomicBool,
 }
@@ -83,6 +94,7 @@ impl Telemetry {
         let escalations = Counter::default();
         let retries = Counter::default();
         let storage_errors = Family::<KindLabel, Counter>::default();
+        let settle_failures = Family::<OpLabel, Counter>::default();
         registry.register("jobs", "Jobs finished, by outcome", jobs.clone());
         registry.register("job_duration_seconds", "Job duration", job_seconds.clone());
         registry.register(
@@ -110,6 +122,11 @@ impl Telemetry {
             "Storage failures by kind",
             storage_errors.clone(),
         );
+        registry.register(
+            "settle_failures",
+            "Acks and nacks the broker did not take, by operation",
+            settle_failures.clone(),
+        );
         Telemetry {
             registry,
             jobs,
@@ -119,30 +136,38 @@ impl Telemetry {
             escalations,
             retries,
             storage_errors,
+            settle_failures,
             ready: AtomicBool::new(false),
         }
     }
 
     /// Counts one finished job.
-    pub fn outcome(&self, outcome: &str) {
+    pub fn outcome(&self, outcome: Outcome) {
         self.jobs
             .get_or_create(&OutcomeLabel {
-                outcome: outcome.to_owned(),
+                outcome: outcome.as_str().to_owned(),
             })
             .inc();
     }
 
     /// Records a stage duration.
-    pub fn stage(&self, stage: &str, seconds: f64) {
+    pub fn stage(&self, stage: Stage, seconds: f64) {
         self.stage_seconds
             .get_or_create(&StageLabel {
-                stage: stage.to_owned(),
+                stage: stage.as_str().to_owned(),
             })
             .observe(seconds);
     }
 
+    /// Counts an ack or nack the broker did not take (`op` is `ack` or `nack`).
+    pub fn settle_failure(&self, op: &'static str) {
+        self.settle_failures
+            .get_or_create(&OpLabel { op: op.to_owned() })
+            .inc();
+    }
+
     /// Counts a storage failure.
-    pub fn storage_error(&self, kind: &str) {
+    pub fn storage_error(&self, kind: &'static str) {
         self.storage_errors
             .get_or_create(&KindLabel {
                 kind: kind.to_owned(),
@@ -198,8 +223,8 @@ mod tests {
     #[test]
     fn text_format_names_every_metric() {
         let t = Telemetry::new();
-        t.outcome("done");
-        t.stage("render", 0.2);
+        t.outcome(Outcome::Done);
+        t.stage(Stage::Render, 0.2);
         t.storage_error("transient");
         t.escalations.inc();
         let text = t.text();

@@ -13,6 +13,8 @@ use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{BasicProperties, Channel, Confirmation};
 
+use super::error::PublishError;
+
 /// Queue names and dead-lettering settings.
 #[derive(Debug, Clone)]
 pub struct Topology {
@@ -152,7 +154,7 @@ pub async fn publish_confirmed(
     body: &[u8],
     original: &BasicProperties,
     extra: &[(&str, String)],
-) -> Result<(), String> {
+) -> Result<(), PublishError> {
     let mut headers = original.headers().clone().unwrap_or_default();
     for (k, v) in extra {
         headers.insert(
@@ -168,20 +170,20 @@ pub async fn publish_confirmed(
         mandatory: true,
         ..BasicPublishOptions::default()
     };
+    let channel = |source| PublishError::Channel {
+        queue: queue.to_owned(),
+        source,
+    };
     let confirm = ch
         .basic_publish("".into(), queue.into(), opts, body, props)
         .await
-        .map_err(|e| format!("publish to {queue:?}: {e}"))?
+        .map_err(channel)?
         .await
-        .map_err(|e| format!("publish to {queue:?}: no confirmation: {e}"))?;
+        .map_err(channel)?;
     match confirm {
         Confirmation::Ack(None) => Ok(()),
-        Confirmation::Ack(Some(_)) => {
-            Err(format!("publish to {queue:?}: unroutable (no such queue)"))
-        }
-        Confirmation::Nack(_) => Err(format!("publish to {queue:?}: the broker refused it")),
-        Confirmation::NotRequested => Err(format!(
-            "publish to {queue:?}: publisher confirms are off on this channel"
-        )),
+        Confirmation::Ack(Some(_)) => Err(PublishError::Unroutable(queue.to_owned())),
+        Confirmation::Nack(_) => Err(PublishError::Refused(queue.to_owned())),
+        Confirmation::NotRequested => Err(PublishError::Unconfirmed(queue.to_owned())),
     }
 }

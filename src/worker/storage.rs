@@ -32,6 +32,14 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// The metric label of the error: `permanent` or `transient`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StorageError::Permanent(_) => "permanent",
+            StorageError::Transient(_) => "transient",
+        }
+    }
+
     /// True when the object does not exist.
     pub fn is_not_found(&self) -> bool {
         matches!(self, StorageError::Permanent(m) if m.starts_with("not found"))

@@ -48,7 +48,7 @@ pub struct SubmitArgs {
 }
 
 /// Builds, checks and publishes the job.
-pub fn main(args: SubmitArgs) -> ExitCode {
+pub fn run(args: SubmitArgs) -> ExitCode {
     let mut msg = serde_json::json!({
         "version": super::job::JOB_VERSION,
         "id": args.id,

@@ -188,9 +188,9 @@ fn unit_normal(a: [f32; 2], b: [f32; 2]) -> [f32; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raster::rect::IRect;
     use crate::raster::scan::coverage::Rasterizer;
     use crate::raster::scan::edges::Edges;
-    use crate::raster::rect::IRect;
 
     fn square(x0: f32, y0: f32, s: f32) -> Polylines {
         Polylines {

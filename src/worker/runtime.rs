@@ -1,0 +1,145 @@
+//! Process setup and the reconnect loop.
+//!
+//! Input: a validated [`WorkerConfig`]. Output: the process exit status. Guarantees: JSON
+//! logs on stderr; the metrics endpoint and the signal listener start before the first
+//! broker connection; a lost broker session is retried with exponential backoff (1 s to
+//! 30 s, reset after a session that lasted a minute) until a stop signal; a configuration
+//! the operator must fix ends the process with status 2.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::watch;
+
+use super::config::{Budget, WorkerConfig};
+use super::error::SessionError;
+use super::execute::JobContext;
+use super::metrics::{self, Telemetry};
+use super::session::session;
+use super::shutdown::wait_for_signal;
+use super::storage::Storage;
+
+/// Runs the worker until a signal stops it.
+pub fn run(cfg: WorkerConfig) -> ExitCode {
+    init_logging();
+    if let Err(e) = cfg.validate() {
+        tracing::error!(error = %e, "invalid configuration");
+        return ExitCode::from(2);
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the async runtime");
+            return ExitCode::from(1);
+        }
+    };
+    rt.block_on(serve(cfg))
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,lapin=warn"));
+    // A second initialisation (tests in one process) keeps the first subscriber.
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_current_span(false)
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn serve(cfg: WorkerConfig) -> ExitCode {
+    let budget = cfg.budget();
+    tracing::info!(
+        amqp_url = %cfg.redacted_url(), queue = cfg.queue(), fallback_queue = %cfg.fallback_queue,
+        dead_letter_queue = %cfg.dead_letter_queue, tier = ?cfg.tier, concurrency = cfg.concurrency,
+        delivery_limit = cfg.delivery_limit, grace_seconds = cfg.grace_seconds,
+        metrics_addr = %cfg.metrics_addr, budget = ?budget, "worker starting"
+    );
+    let telemetry = Arc::new(Telemetry::new());
+    let listener = match tokio::net::TcpListener::bind(cfg.metrics_addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, addr = %cfg.metrics_addr, "cannot listen for metrics");
+            return ExitCode::from(2);
+        }
+    };
+    tokio::spawn(metrics::serve(listener, Arc::clone(&telemetry)));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(wait_for_signal(stop_tx, Arc::clone(&telemetry)));
+    let ctx = match job_context(&cfg, budget, Arc::clone(&telemetry)) {
+        Ok(c) => Arc::new(c),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start render threads");
+            return ExitCode::from(1);
+        }
+    };
+    reconnect_loop(&cfg, &ctx, stop_rx).await
+}
+
+/// Broker sessions one after the other until a stop signal or a fatal error.
+async fn reconnect_loop(
+    cfg: &WorkerConfig,
+    ctx: &Arc<JobContext>,
+    stop_rx: watch::Receiver<bool>,
+) -> ExitCode {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        if *stop_rx.borrow() {
+            return ExitCode::SUCCESS;
+        }
+        let started = Instant::now();
+        match session(cfg, ctx, stop_rx.clone()).await {
+            Ok(()) => {
+                tracing::info!("stopped cleanly");
+                return ExitCode::SUCCESS;
+            }
+            Err(SessionError::Fatal(e)) => {
+                tracing::error!(error = %e, "refusing to start");
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                ctx.telemetry.set_ready(false);
+                if started.elapsed() > Duration::from_secs(60) {
+                    backoff = Duration::from_secs(1);
+                }
+                tracing::warn!(error = %e, retry_in = ?backoff, "broker session ended; reconnecting");
+                let mut stop = stop_rx.clone();
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.changed() => return ExitCode::SUCCESS,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+        }
+    }
+}
+
+fn job_context(
+    cfg: &WorkerConfig,
+    budget: Budget,
+    telemetry: Arc<Telemetry>,
+) -> Result<JobContext, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(budget.threads)
+        .thread_name(|i| format!("render-{i}"))
+        .build()?;
+    let mut dirs = cfg.fonts.clone();
+    dirs.extend(crate::fontdirs::system_font_dirs());
+    Ok(JobContext {
+        storage: Storage::new(),
+        fonts: Arc::new(crate::fontdirs::font_book(dirs)),
+        pool,
+        budget,
+        tier: cfg.tier,
+        delivery_limit: cfg.delivery_limit,
+        telemetry,
+        grace: Duration::from_secs_f64(cfg.grace_seconds),
+    })
+}

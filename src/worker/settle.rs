@@ -1,0 +1,146 @@
+//! Settling a delivery: carrying out the policy's action on the broker, exactly once.
+//!
+//! Input: a delivery, how its job ended, the attempt and the stop flag. Output: the
+//! [`Outcome`] for metrics and logs. Guarantees: a message is acked only after its output
+//! is stored, or after it was published, with a broker confirm, to the fallback or
+//! dead-letter queue; a publish that fails requeues the message instead; every ack and nack
+//! result is checked: an error or `Ok(false)` (the channel closed under us, or the delivery
+//! was already settled) is logged, counted in `settle_failures`, and the outcome is
+//! [`Outcome::SettleFailed`], never `done`: the broker redelivers such a job, and the
+//! deterministic output is overwritten with the same bytes.
+
+use lapin::message::Delivery;
+use lapin::options::{BasicAckOptions, BasicNackOptions};
+use lapin::Channel;
+use tokio::sync::watch;
+
+use super::config::Tier;
+use super::execute::JobContext;
+use super::outcome::Outcome;
+use super::policy::{decide, Action, Failure};
+use super::queue::{publish_confirmed, Topology};
+
+/// A delivery being settled, with what settling it needs.
+pub struct Settlement<'a> {
+    /// The message.
+    pub delivery: &'a Delivery,
+    /// The confirming channel escalations and dead letters are published on.
+    pub publisher: &'a Channel,
+    /// Queue names.
+    pub topology: &'a Topology,
+    /// Tier, delivery limit, telemetry.
+    pub ctx: &'a JobContext,
+    /// The job id, `-` when the message had none.
+    pub id: &'a str,
+    /// This delivery's attempt, from 1.
+    pub attempt: u32,
+}
+
+/// Carries out what the policy decides for `result`; returns the outcome.
+pub async fn settle(
+    job: &Settlement<'_>,
+    result: Result<(), Failure>,
+    mut stop: watch::Receiver<bool>,
+) -> Outcome {
+    let ctx = job.ctx;
+    let failure = match result {
+        Ok(()) => return ack(job, Outcome::Done).await,
+        Err(f) => f,
+    };
+    match decide(failure.blame, job.attempt, ctx.tier, ctx.delivery_limit) {
+        Action::Escalate => {
+            tracing::info!(job_id = %job.id, reason = %failure.reason, "escalating to the fallback tier");
+            ctx.telemetry.escalations.inc();
+            let queue = &job.topology.fallback;
+            forward(job, queue, &failure, Outcome::Escalated).await
+        }
+        Action::DeadLetter => {
+            tracing::warn!(job_id = %job.id, reason = %failure.reason, attempt = job.attempt, "dead-lettering");
+            let queue = &job.topology.dead;
+            forward(job, queue, &failure, Outcome::DeadLettered).await
+        }
+        Action::Requeue { after } => {
+            ctx.telemetry.retries.inc();
+            tracing::warn!(job_id = %job.id, reason = %failure.reason, attempt = job.attempt, retry_in = ?after, "will retry");
+            tokio::select! {
+                _ = tokio::time::sleep(after) => {}
+                _ = stop.changed() => {}
+            }
+            if nack_requeue(job.delivery, ctx, job.id).await {
+                Outcome::Retried
+            } else {
+                Outcome::SettleFailed
+            }
+        }
+    }
+}
+
+/// Publishes the message to `queue` with the failure's reason, then acks; requeues it when
+/// the publish fails.
+async fn forward(
+    job: &Settlement<'_>,
+    queue: &str,
+    failure: &Failure,
+    outcome: Outcome,
+) -> Outcome {
+    let d = job.delivery;
+    let tier = match job.ctx.tier {
+        Tier::Normal => "normal",
+        Tier::Fallback => "fallback",
+    };
+    let extra = [
+        ("x-octopus-reason", failure.reason.clone()),
+        ("x-octopus-outcome", outcome.as_str().to_owned()),
+        ("x-octopus-tier", tier.to_owned()),
+    ];
+    match publish_confirmed(job.publisher, queue, &d.data, &d.properties, &extra).await {
+        Ok(()) => ack(job, outcome).await,
+        Err(e) => {
+            tracing::error!(job_id = %job.id, error = %e, "could not forward the job; requeueing it");
+            if nack_requeue(d, job.ctx, job.id).await {
+                Outcome::Requeued
+            } else {
+                Outcome::SettleFailed
+            }
+        }
+    }
+}
+
+/// Acks; `outcome` when the broker took it, [`Outcome::SettleFailed`] otherwise.
+async fn ack(job: &Settlement<'_>, outcome: Outcome) -> Outcome {
+    match job.delivery.ack(BasicAckOptions::default()).await {
+        Ok(true) => outcome,
+        Ok(false) => {
+            tracing::error!(job_id = %job.id, "ack not sent: the channel is closed or the delivery was already settled; the broker will redeliver");
+            job.ctx.telemetry.settle_failure("ack");
+            Outcome::SettleFailed
+        }
+        Err(e) => {
+            tracing::error!(job_id = %job.id, error = %e, "ack failed; the broker will redeliver");
+            job.ctx.telemetry.settle_failure("ack");
+            Outcome::SettleFailed
+        }
+    }
+}
+
+/// Returns the delivery to its queue; false (logged and counted) when the broker did not
+/// take the nack; the message then returns when the channel closes.
+pub async fn nack_requeue(d: &Delivery, ctx: &JobContext, id: &str) -> bool {
+    let opts = BasicNackOptions {
+        requeue: true,
+        multiple: false,
+    };
+    match d.nack(opts).await {
+        Ok(true) => true,
+        Ok(false) => {
+            tracing::error!(job_id = %id, "nack not sent: the channel is closed or the delivery was already settled");
+            ctx.telemetry.settle_failure("nack");
+            false
+        }
+        Err(e) => {
+            tracing::error!(job_id = %id, error = %e, "nack failed; the message returns when the channel closes");
+            ctx.telemetry.settle_failure("nack");
+            false
+        }
+    }
+}
