@@ -130,7 +130,7 @@ enum AaArg {
 }
 
 /// Parses arguments and runs; maps errors to exit codes.
-pub fn run() -> ExitCode {
+pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Command::Render(args) => args,

@@ -3,7 +3,7 @@
 //! single-threaded peer's does.
 
 /// The pools for `counts`, in order, paired with their thread count.
-pub fn pools(counts: &[usize]) -> Vec<(usize, rayon::ThreadPool)> {
+pub(crate) fn pools(counts: &[usize]) -> Vec<(usize, rayon::ThreadPool)> {
     counts
         .iter()
         .map(|&n| {

@@ -15,11 +15,11 @@ use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 /// Most distinct unknown names kept.
-pub const MAX_NAMES: usize = 1024;
+pub(crate) const MAX_NAMES: usize = 1024;
 /// Longest name kept, in bytes (longer ones are cut at a character boundary).
-pub const MAX_LEN: usize = 64;
+pub(crate) const MAX_LEN: usize = 64;
 /// What a name reads back as once [`MAX_NAMES`] are taken.
-pub const OVERFLOW: &str = "(an unknown value; too many distinct ones to name)";
+pub(crate) const OVERFLOW: &str = "(an unknown value; too many distinct ones to name)";
 
 /// An enum value's name from the document that the spec revision here does not define.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

@@ -16,7 +16,7 @@ use std::io::{self, Write};
 const CHUNK: usize = 1 << 18;
 
 /// Streams rows into a PNG.
-pub struct FastPng<'a> {
+pub(super) struct FastPng<'a> {
     z: fdeflate::Compressor<Idat<'a>>,
     width: usize,
     /// The previous row, straight alpha (zeros before the first row).
@@ -29,7 +29,7 @@ pub struct FastPng<'a> {
 
 impl<'a> FastPng<'a> {
     /// Writes the signature and header; rows follow with [`FastPng::write_rows`].
-    pub fn new(out: &'a mut dyn Write, width: u32, height: u32) -> io::Result<Self> {
+    pub(super) fn new(out: &'a mut dyn Write, width: u32, height: u32) -> io::Result<Self> {
         out.write_all(b"\x89PNG\r\n\x1a\n")?;
         let mut ihdr = [0u8; 13];
         ihdr[..4].copy_from_slice(&width.to_be_bytes());
@@ -52,7 +52,7 @@ impl<'a> FastPng<'a> {
     }
 
     /// Appends premultiplied rows (a whole number of rows).
-    pub fn write_rows(&mut self, premultiplied: &[u8]) -> io::Result<()> {
+    pub(super) fn write_rows(&mut self, premultiplied: &[u8]) -> io::Result<()> {
         let row = self.width * 4;
         if row == 0 {
             return Ok(());
@@ -70,7 +70,7 @@ impl<'a> FastPng<'a> {
     }
 
     /// Ends the compressed stream and the file.
-    pub fn finish(self) -> io::Result<()> {
+    pub(super) fn finish(self) -> io::Result<()> {
         let mut idat = self.z.finish()?;
         idat.emit()?;
         write_chunk(idat.out, b"IEND", &[])

@@ -115,7 +115,7 @@ pub fn unpremultiply_row(row: &mut [u8]) {
 }
 
 /// Converts premultiplied RGBA8 `src` to straight alpha into `dst` (same length).
-pub fn unpremultiply_into(src: &[u8], dst: &mut [u8]) {
+pub(super) fn unpremultiply_into(src: &[u8], dst: &mut [u8]) {
     let table = unpremultiply_table();
     for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
         d.copy_from_slice(&straight(table, [s[0], s[1], s[2], s[3]]));

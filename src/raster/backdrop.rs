@@ -17,11 +17,11 @@ use crate::raster::prepare::{outset, DeviceKind, DeviceNode, PreparedScene};
 use crate::raster::rect::IRect;
 
 /// Blurred backdrops keyed by the address of their (prepared, immovable) node.
-pub type Backdrops = HashMap<usize, Arc<Backdrop>>;
+pub(super) type Backdrops = HashMap<usize, Arc<Backdrop>>;
 
 /// What lies behind a background-blur layer, blurred, over the layer's pixel bounds.
 #[derive(Debug, Clone)]
-pub struct Backdrop {
+pub(super) struct Backdrop {
     /// Covered rectangle.
     pub rect: IRect,
     /// Premultiplied RGBA8.
@@ -31,7 +31,7 @@ pub struct Backdrop {
 /// Renders, for every background-blur layer in paint order, what lies behind it (the scene
 /// drawn up to that layer) over its bounds grown by the blur reach, blurs it and keeps its
 /// bounds. Done once per render, so every band sees the same backdrop.
-pub fn compute_backdrops(prep: &PreparedScene) -> Backdrops {
+pub(super) fn compute_backdrops(prep: &PreparedScene) -> Backdrops {
     let mut targets = Vec::new();
     fn collect<'a>(n: &'a DeviceNode, out: &mut Vec<&'a DeviceNode>) {
         if n.effects.as_ref().is_some_and(|fx| fx.background.is_some()) {

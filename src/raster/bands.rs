@@ -20,7 +20,7 @@ use crate::raster::rect::IRect;
 /// Renders rows `y0..y0 + chunk.len() / (4 · width)` into `chunk`, band by band;
 /// `zeroed` says the chunk is already transparent (a fresh allocation need not be cleared
 /// again, a reused chunk buffer must be).
-pub fn render_rows(
+pub(super) fn render_rows(
     prep: &PreparedScene,
     pool: &ScratchPool,
     band_height: usize,
@@ -50,7 +50,7 @@ pub fn render_rows(
 }
 
 /// Scratch buffers shared by the bands of renders.
-pub type ScratchPool = Mutex<Vec<Scratch>>;
+pub(super) type ScratchPool = Mutex<Vec<Scratch>>;
 
 /// The process-wide pool: renders reuse the buffers of earlier ones (fresh pages cost a
 /// page fault and a clear each, more than drawing into warm memory).
@@ -61,7 +61,7 @@ static SHARED: ScratchPool = Mutex::new(Vec::new());
 const KEEP_BYTES: usize = 32 << 20;
 
 /// The process-wide scratch pool.
-pub fn shared_pool() -> &'static ScratchPool {
+pub(super) fn shared_pool() -> &'static ScratchPool {
     &SHARED
 }
 
@@ -84,7 +84,7 @@ fn give_scratch(pool: &ScratchPool, mut sc: Scratch) {
 }
 
 /// Renders one band starting at absolute row `top` onto `band` (transparent or not).
-pub fn render_band(prep: &PreparedScene, sc: &mut Scratch, top: i32, band: &mut [u8]) {
+pub(super) fn render_band(prep: &PreparedScene, sc: &mut Scratch, top: i32, band: &mut [u8]) {
     let rows = band.len() / (prep.width as usize * 4);
     let rect = IRect::new(0, top, prep.width as i32, top + rows as i32);
     let mut surface = Surface { data: band, rect };

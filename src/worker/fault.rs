@@ -44,7 +44,7 @@ fn parse(spec: &str) -> Vec<(String, Fault)> {
 }
 
 /// Raises the fault configured for `job_id`, if any.
-pub fn inject(job_id: &str) {
+pub(super) fn inject(job_id: &str) {
     for (id, fault) in faults() {
         if id == job_id {
             match fault {

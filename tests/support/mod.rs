@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: locating fixtures and the shared corpus,
 //! decoding PNGs, comparing images and writing diff images.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test crate uses its own part of the shared helpers"
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -10,12 +13,12 @@ use octopus_render::raster::Image;
 use octopus_render::{render_document, MemoryAssets, RenderConfig};
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `../shared/corpus`; a missing corpus fails the test loudly (CI always has it).
-pub fn corpus() -> PathBuf {
+pub(crate) fn corpus() -> PathBuf {
     let dir = std::env::var_os("OCTOPUS_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/corpus"));
@@ -28,7 +31,7 @@ pub fn corpus() -> PathBuf {
 }
 
 /// Every Octopus document of the corpus, sorted.
-pub fn corpus_documents() -> Vec<PathBuf> {
+pub(crate) fn corpus_documents() -> Vec<PathBuf> {
     let mut out = Vec::new();
     walk(&corpus(), &mut out);
     out.retain(|p| {
@@ -40,7 +43,7 @@ pub fn corpus_documents() -> Vec<PathBuf> {
 }
 
 /// All files under `dir`, recursively.
-pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -55,7 +58,7 @@ pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Bitmaps for the tests: `fixtures/images` and, when present, the corpus images.
-pub fn assets() -> &'static MemoryAssets {
+pub(crate) fn assets() -> &'static MemoryAssets {
     static ASSETS: OnceLock<MemoryAssets> = OnceLock::new();
     ASSETS.get_or_init(|| {
         let mut m = MemoryAssets::new();
@@ -95,12 +98,12 @@ pub fn assets() -> &'static MemoryAssets {
 }
 
 /// A font book of `fixtures/fonts` alone (no system fonts).
-pub fn fonts_only_fixtures() -> octopus_render::FontBook {
+pub(crate) fn fonts_only_fixtures() -> octopus_render::FontBook {
     octopus_render::fontdirs::font_book(vec![root().join("fixtures/fonts")])
 }
 
 /// Renders a document file with `cfg`.
-pub fn render_file(path: &Path, cfg: &RenderConfig) -> Image {
+pub(crate) fn render_file(path: &Path, cfg: &RenderConfig) -> Image {
     let json = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     render_document(&json, cfg, assets())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -108,7 +111,7 @@ pub fn render_file(path: &Path, cfg: &RenderConfig) -> Image {
 }
 
 /// Decodes an RGBA8 PNG into straight-alpha bytes.
-pub fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
+pub(crate) fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut dec = png::Decoder::new(std::io::BufReader::new(file));
     dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
@@ -133,7 +136,7 @@ pub fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
 }
 
 /// Premultiplies straight RGBA8 the way the renderer stores pixels.
-pub fn premultiply(straight: &[u8]) -> Vec<u8> {
+pub(crate) fn premultiply(straight: &[u8]) -> Vec<u8> {
     straight
         .chunks_exact(4)
         .flat_map(|p| {
@@ -145,7 +148,7 @@ pub fn premultiply(straight: &[u8]) -> Vec<u8> {
 }
 
 /// Straight RGBA8 composited over white, as RGB.
-pub fn over_white(straight: &[u8]) -> Vec<[u8; 3]> {
+pub(crate) fn over_white(straight: &[u8]) -> Vec<[u8; 3]> {
     straight
         .chunks_exact(4)
         .map(|p| {
@@ -156,14 +159,14 @@ pub fn over_white(straight: &[u8]) -> Vec<[u8; 3]> {
 }
 
 /// Straight-alpha bytes of a rendered image.
-pub fn straight(img: &Image) -> Vec<u8> {
+pub(crate) fn straight(img: &Image) -> Vec<u8> {
     let mut v = img.data.clone();
     octopus_render::output::unpremultiply_row(&mut v);
     v
 }
 
 /// Largest per-channel difference of each pixel of two equally long RGBA buffers.
-pub fn pixel_diffs(a: &[u8], b: &[u8]) -> Vec<u8> {
+pub(crate) fn pixel_diffs(a: &[u8], b: &[u8]) -> Vec<u8> {
     a.chunks_exact(4)
         .zip(b.chunks_exact(4))
         .map(|(p, q)| (0..4).map(|i| p[i].abs_diff(q[i])).max().unwrap_or(0))
@@ -171,7 +174,7 @@ pub fn pixel_diffs(a: &[u8], b: &[u8]) -> Vec<u8> {
 }
 
 /// Writes a diff image: grey copy of `expected`, differing pixels in red scaled by amount.
-pub fn write_diff(path: &Path, w: u32, h: u32, expected: &[u8], diffs: &[u8]) {
+pub(crate) fn write_diff(path: &Path, w: u32, h: u32, expected: &[u8], diffs: &[u8]) {
     let mut out = Vec::with_capacity(diffs.len() * 4);
     for (p, &d) in expected.chunks_exact(4).zip(diffs) {
         if d == 0 {
@@ -185,7 +188,7 @@ pub fn write_diff(path: &Path, w: u32, h: u32, expected: &[u8], diffs: &[u8]) {
 }
 
 /// Writes straight RGBA8 as PNG.
-pub fn write_png(path: &Path, w: u32, h: u32, straight: &[u8]) {
+pub(crate) fn write_png(path: &Path, w: u32, h: u32, straight: &[u8]) {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).expect("create output dir");
     }

@@ -18,24 +18,24 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 
 /// The broker the tests use (override with TEST_AMQP_URL).
-pub fn amqp_url() -> String {
+pub(crate) fn amqp_url() -> String {
     std::env::var("TEST_AMQP_URL")
         .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into())
 }
 
 /// Tests share one broker (and one restarts it), so they run one at a time.
-pub static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// Queue names unique to one test.
 #[derive(Debug, Clone)]
-pub struct Queues {
+pub(crate) struct Queues {
     pub render: String,
     pub fallback: String,
     pub dead: String,
 }
 
 impl Queues {
-    pub fn new(test: &str) -> Self {
+    pub(crate) fn new(test: &str) -> Self {
         static N: AtomicUsize = AtomicUsize::new(0);
         let n = N.fetch_add(1, Ordering::SeqCst);
         let base = format!("test.{test}.{}.{n}", std::process::id());
@@ -48,14 +48,14 @@ impl Queues {
 }
 
 /// A connection and a confirming channel to the broker.
-pub struct Broker {
+pub(crate) struct Broker {
     pub conn: Connection,
     pub ch: Channel,
 }
 
 impl Broker {
     /// Connects; panics with a clear message when RabbitMQ is not running.
-    pub async fn connect() -> Self {
+    pub(crate) async fn connect() -> Self {
         let url = amqp_url();
         let conn = Connection::connect(&url, ConnectionProperties::default())
             .await
@@ -70,7 +70,7 @@ impl Broker {
     }
 
     /// Publishes a message and waits for the broker's confirm.
-    pub async fn publish(&self, queue: &str, body: &[u8]) {
+    pub(crate) async fn publish(&self, queue: &str, body: &[u8]) {
         self.ch
             .basic_publish(
                 "".into(),
@@ -86,7 +86,7 @@ impl Broker {
     }
 
     /// Ready messages in `queue` (declared passively: the worker declared it).
-    pub async fn ready(&self, queue: &str) -> u32 {
+    pub(crate) async fn ready(&self, queue: &str) -> u32 {
         let ch = self.conn.create_channel().await.expect("channel");
         let q = ch
             .queue_declare(
@@ -104,7 +104,7 @@ impl Broker {
     }
 
     /// Takes every message of `queue` (acking them): bodies and headers as text.
-    pub async fn drain(
+    pub(crate) async fn drain(
         &self,
         queue: &str,
         expect: usize,
@@ -147,7 +147,7 @@ impl Broker {
     }
 
     /// Deletes the test's queues.
-    pub async fn delete(&self, q: &Queues) {
+    pub(crate) async fn delete(&self, q: &Queues) {
         for name in [&q.render, &q.fallback, &q.dead] {
             let ch = self.conn.create_channel().await.expect("channel");
             let _ = ch
@@ -158,7 +158,7 @@ impl Broker {
 }
 
 /// A header value as text (nested tables and arrays recursively).
-pub fn value_text(v: &AMQPValue) -> String {
+pub(crate) fn value_text(v: &AMQPValue) -> String {
     match v {
         AMQPValue::LongString(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
         AMQPValue::ShortString(s) => s.as_str().to_owned(),
@@ -179,7 +179,7 @@ pub fn value_text(v: &AMQPValue) -> String {
 }
 
 /// A free TCP port on localhost.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -187,14 +187,14 @@ pub fn free_port() -> u16 {
 }
 
 /// A worker child process.
-pub struct Worker {
+pub(crate) struct Worker {
     pub child: Child,
     pub port: u16,
     pub log: PathBuf,
 }
 
 /// Starts a worker on `q` with extra environment.
-pub fn spawn_worker(q: &Queues, dir: &Path, env: &[(&str, String)]) -> Worker {
+pub(crate) fn spawn_worker(q: &Queues, dir: &Path, env: &[(&str, String)]) -> Worker {
     let port = free_port();
     static N: AtomicUsize = AtomicUsize::new(0);
     let log = dir.join(format!("worker-{}.log", N.fetch_add(1, Ordering::SeqCst)));
@@ -218,7 +218,7 @@ pub fn spawn_worker(q: &Queues, dir: &Path, env: &[(&str, String)]) -> Worker {
 
 impl Worker {
     /// Waits until /readyz answers 200.
-    pub fn wait_ready(&self, within: Duration) {
+    pub(crate) fn wait_ready(&self, within: Duration) {
         let deadline = Instant::now() + within;
         while Instant::now() < deadline {
             if http_get(self.port, "/readyz").map(|r| r.0) == Some(200) {
@@ -233,7 +233,7 @@ impl Worker {
     }
 
     /// Sends a signal by name (TERM, INT, KILL).
-    pub fn signal(&self, sig: &str) {
+    pub(crate) fn signal(&self, sig: &str) {
         let ok = Command::new("kill")
             .arg(format!("-{sig}"))
             .arg(self.child.id().to_string())
@@ -244,7 +244,7 @@ impl Worker {
     }
 
     /// Waits for exit; returns the status code, or None if still running.
-    pub fn wait_exit(&mut self, within: Duration) -> Option<i32> {
+    pub(crate) fn wait_exit(&mut self, within: Duration) -> Option<i32> {
         let deadline = Instant::now() + within;
         while Instant::now() < deadline {
             if let Ok(Some(st)) = self.child.try_wait() {
@@ -255,7 +255,7 @@ impl Worker {
         None
     }
 
-    pub fn log_text(&self) -> String {
+    pub(crate) fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
@@ -268,7 +268,7 @@ impl Drop for Worker {
 }
 
 /// A blocking HTTP GET on localhost: status and body.
-pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
     write!(
@@ -287,7 +287,7 @@ pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 }
 
 /// A fresh temporary directory for one test.
-pub fn temp_dir(test: &str) -> PathBuf {
+pub(crate) fn temp_dir(test: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("octopus-worker-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("temp dir");
@@ -295,7 +295,7 @@ pub fn temp_dir(test: &str) -> PathBuf {
 }
 
 /// A small design document (the showcase fixture) copied to `dir/doc.json`.
-pub fn design(dir: &Path) -> PathBuf {
+pub(crate) fn design(dir: &Path) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/designs/octopus-showcase.json");
     let dst = dir.join("doc.json");
     std::fs::copy(&src, &dst).expect("copy design");
@@ -303,7 +303,7 @@ pub fn design(dir: &Path) -> PathBuf {
 }
 
 /// A job message.
-pub fn job(id: &str, doc: &Path, out: &Path) -> Vec<u8> {
+pub(crate) fn job(id: &str, doc: &Path, out: &Path) -> Vec<u8> {
     serde_json::json!({
         "version": 1,
         "id": id,
@@ -315,7 +315,7 @@ pub fn job(id: &str, doc: &Path, out: &Path) -> Vec<u8> {
 }
 
 /// Waits until `cond` holds or the time is up.
-pub async fn eventually(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
+pub(crate) async fn eventually(within: Duration, mut cond: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         if cond() {
@@ -327,7 +327,7 @@ pub async fn eventually(within: Duration, mut cond: impl FnMut() -> bool) -> boo
 }
 
 /// PNG files in `dir`, by name.
-pub fn outputs(dir: &Path) -> Vec<String> {
+pub(crate) fn outputs(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|r| {
             r.flatten()

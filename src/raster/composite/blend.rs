@@ -10,14 +10,14 @@
 use crate::scene::BlendMode;
 
 /// A premultiplied RGBA pixel in 0..1.
-pub type ColorF = [f32; 4];
+pub(crate) type ColorF = [f32; 4];
 
 /// Transparent black.
-pub const CLEAR: ColorF = [0.0; 4];
+pub(crate) const CLEAR: ColorF = [0.0; 4];
 
 /// Source-over.
 #[inline]
-pub fn over(b: ColorF, s: ColorF) -> ColorF {
+pub(crate) fn over(b: ColorF, s: ColorF) -> ColorF {
     let k = 1.0 - s[3];
     [
         s[0] + b[0] * k,
@@ -29,7 +29,7 @@ pub fn over(b: ColorF, s: ColorF) -> ColorF {
 
 /// Linear interpolation `a + (b − a)·t`.
 #[inline]
-pub fn lerp(a: ColorF, b: ColorF, t: f32) -> ColorF {
+pub(crate) fn lerp(a: ColorF, b: ColorF, t: f32) -> ColorF {
     [
         a[0] + (b[0] - a[0]) * t,
         a[1] + (b[1] - a[1]) * t,
@@ -40,12 +40,12 @@ pub fn lerp(a: ColorF, b: ColorF, t: f32) -> ColorF {
 
 /// Scales all channels (coverage or opacity on a premultiplied colour).
 #[inline]
-pub fn scale(p: ColorF, t: f32) -> ColorF {
+pub(crate) fn scale(p: ColorF, t: f32) -> ColorF {
     [p[0] * t, p[1] * t, p[2] * t, p[3] * t]
 }
 
 /// Composites `s` onto `b` with `mode`.
-pub fn blend(b: ColorF, s: ColorF, mode: BlendMode) -> ColorF {
+pub(crate) fn blend(b: ColorF, s: ColorF, mode: BlendMode) -> ColorF {
     if mode == BlendMode::Normal || b[3] <= 0.0 {
         return over(b, s);
     }

@@ -22,7 +22,7 @@ use crate::scene::Bitmap;
 
 /// A bitmap ready to sample in device space.
 #[derive(Debug, Clone)]
-pub struct DeviceImage {
+pub(crate) struct DeviceImage {
     level: Arc<Bitmap>,
     /// Device → level pixel coordinates.
     inv: [f64; 6],
@@ -37,7 +37,7 @@ const MAX_RESIDUAL: f64 = 4.0;
 
 impl DeviceImage {
     /// Prepares `bitmap` placed by `unit_to_device`; `None` when the placement is singular.
-    pub fn new(
+    pub(crate) fn new(
         bitmap: &Arc<Bitmap>,
         unit_to_device: &Transform,
         tile: bool,
@@ -74,7 +74,7 @@ impl DeviceImage {
     }
 
     /// Writes the colours of pixels `x0..x0 + out.len()` of row `y`.
-    pub fn row(&self, x0: i32, y: i32, out: &mut [ColorF]) {
+    pub(crate) fn row(&self, x0: i32, y: i32, out: &mut [ColorF]) {
         let [a, b, c, d, e, f] = self.inv;
         let py = y as f64 + 0.5;
         let k = self.opacity / 255.0 / self.taps.len() as f32;

@@ -21,7 +21,7 @@ fn div255_16(v: u16) -> u16 {
 
 /// Source-over of one premultiplied colour under `cov` (or full coverage) at weight `op`
 /// (0..255): per pixel `t = round(c · op / 255)`, then `d = s·t + d·(1 − sa·t)`.
-pub fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
+pub(crate) fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
     let Some(cov) = cov else {
         return over_solid_full(dst, src, op);
     };
@@ -75,7 +75,7 @@ fn over_solid_full(dst: &mut [u8], src: [u8; 4], op: u8) {
 
 /// Source-over of a row of premultiplied colours (`src[i]` onto pixel `i`) under `cov` at
 /// weight `op`.
-pub fn over_row(dst: &mut [u8], src: &[[u8; 4]], cov: Option<&[u8]>, op: u8) {
+pub(crate) fn over_row(dst: &mut [u8], src: &[[u8; 4]], cov: Option<&[u8]>, op: u8) {
     let n = src.len().min(dst.len() / 4);
     let whole = n / STEP * STEP;
     for i in (0..whole).step_by(STEP) {
@@ -106,7 +106,7 @@ pub fn over_row(dst: &mut [u8], src: &[[u8; 4]], cov: Option<&[u8]>, op: u8) {
 
 /// Source-over of a premultiplied pixel buffer (`src`, same layout as `dst`) at weight `op`;
 /// transparent source runs are skipped.
-pub fn over_pixels(dst: &mut [u8], src: &[u8], op: u8) {
+pub(crate) fn over_pixels(dst: &mut [u8], src: &[u8], op: u8) {
     if op == 0 {
         return;
     }

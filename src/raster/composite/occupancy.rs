@@ -10,14 +10,14 @@ use crate::raster::rect::IRect;
 
 /// The children's rects clipped to a region, sorted by left edge.
 #[derive(Debug, Default)]
-pub struct Occupancy {
+pub(crate) struct Occupancy {
     rects: Vec<IRect>,
     spans: Vec<(i32, i32)>,
 }
 
 impl Occupancy {
     /// Collects `rects` clipped to `region`.
-    pub fn new(rects: impl Iterator<Item = IRect>, region: IRect) -> Occupancy {
+    pub(crate) fn new(rects: impl Iterator<Item = IRect>, region: IRect) -> Occupancy {
         let mut rects: Vec<IRect> = rects
             .map(|r| r.intersect(&region))
             .filter(|r| !r.is_empty())
@@ -30,7 +30,7 @@ impl Occupancy {
     }
 
     /// The merged spans `(x0, x1)` of row `y`, left to right, disjoint and not touching.
-    pub fn row(&mut self, y: i32) -> &[(i32, i32)] {
+    pub(crate) fn row(&mut self, y: i32) -> &[(i32, i32)] {
         self.spans.clear();
         for r in &self.rects {
             if y < r.y0 || y >= r.y1 {

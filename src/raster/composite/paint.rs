@@ -17,7 +17,7 @@ const LUT_SIZE: usize = 1024;
 
 /// A paint ready to evaluate in device space.
 #[derive(Debug, Clone)]
-pub struct DevicePaint {
+pub(crate) struct DevicePaint {
     /// Blend mode of the paint.
     pub blend: BlendMode,
     /// What it paints.
@@ -26,7 +26,7 @@ pub struct DevicePaint {
 
 /// The colour source.
 #[derive(Debug, Clone)]
-pub enum Source {
+pub(crate) enum Source {
     /// One premultiplied colour.
     Solid(ColorF),
     /// A gradient.
@@ -37,7 +37,7 @@ pub enum Source {
 
 /// A gradient: device → gradient space matrix and premultiplied lookup table.
 #[derive(Debug, Clone)]
-pub struct DeviceGradient {
+pub(crate) struct DeviceGradient {
     kind: GradientKind,
     inv: [f64; 6],
     lut: Vec<ColorF>,
@@ -46,7 +46,7 @@ pub struct DeviceGradient {
 
 impl DevicePaint {
     /// Prepares `p` for the device; `device` maps component space to output pixels.
-    pub fn new(p: &Paint, device: &Transform) -> Option<DevicePaint> {
+    pub(crate) fn new(p: &Paint, device: &Transform) -> Option<DevicePaint> {
         let source = match &p.kind {
             PaintKind::Solid(c) => Source::Solid(premultiply(*c)),
             PaintKind::Image {
@@ -83,7 +83,7 @@ impl DevicePaint {
     }
 
     /// The colour when it does not vary per pixel.
-    pub fn solid(&self) -> Option<ColorF> {
+    pub(crate) fn solid(&self) -> Option<ColorF> {
         match &self.source {
             Source::Solid(c) => Some(*c),
             Source::Gradient(_) | Source::Image(_) => None,
@@ -91,7 +91,7 @@ impl DevicePaint {
     }
 
     /// Writes the colours of pixels `x0..x0 + out.len()` of row `y`.
-    pub fn row(&self, x0: i32, y: i32, out: &mut [ColorF]) {
+    pub(crate) fn row(&self, x0: i32, y: i32, out: &mut [ColorF]) {
         match &self.source {
             Source::Solid(c) => out.fill(*c),
             Source::Gradient(g) => g.row(x0, y, out),
@@ -100,7 +100,7 @@ impl DevicePaint {
     }
 
     /// Writes 8-bit premultiplied colours of pixels `x0..x0 + out.len()` of row `y`.
-    pub fn row_u8(&self, x0: i32, y: i32, out: &mut [[u8; 4]]) {
+    pub(crate) fn row_u8(&self, x0: i32, y: i32, out: &mut [[u8; 4]]) {
         match &self.source {
             Source::Solid(c) => out.fill(to_u8(*c)),
             Source::Gradient(g) => g.for_each(x0, y, out, |i| g.lut8[i]),
@@ -119,7 +119,7 @@ impl DevicePaint {
 }
 
 /// Rounds a premultiplied colour to bytes.
-pub fn to_u8(c: ColorF) -> [u8; 4] {
+pub(crate) fn to_u8(c: ColorF) -> [u8; 4] {
     c.map(|v| (v.clamp(0.0, 1.0) * 255.0 + 0.5) as u8)
 }
 
@@ -154,7 +154,7 @@ impl DeviceGradient {
 }
 
 /// Premultiplies a straight colour.
-pub fn premultiply(c: [f32; 4]) -> ColorF {
+pub(crate) fn premultiply(c: [f32; 4]) -> ColorF {
     [c[0] * c[3], c[1] * c[3], c[2] * c[3], c[3]]
 }
 

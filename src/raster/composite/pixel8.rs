@@ -6,7 +6,7 @@
 
 /// `round(v / 255)` for `0 <= v <= 255 * 255`.
 #[inline]
-pub fn div255(v: u32) -> u32 {
+pub(crate) fn div255(v: u32) -> u32 {
     (v + 128 + ((v + 128) >> 8)) >> 8
 }
 
@@ -22,7 +22,7 @@ fn div255_signed(v: i32) -> i32 {
 
 /// Source-over of premultiplied colour `src` (0..255 per channel) scaled by `t / 255`.
 #[inline]
-pub fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
+pub(crate) fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
     let s = src.map(|v| div255(v * t));
     let keep = 255 - s[3];
     for j in 0..4 {
@@ -32,7 +32,7 @@ pub fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
 
 /// `d = lerp(d, s, t)` on premultiplied bytes, `t` in 0..1.
 #[inline]
-pub fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
+pub(crate) fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
     let t = weight(t) as i32;
     if t == 255 {
         d.copy_from_slice(s);
@@ -46,13 +46,13 @@ pub fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
 
 /// A 0..1 weight as 0..255.
 #[inline]
-pub fn weight(t: f32) -> u32 {
+pub(crate) fn weight(t: f32) -> u32 {
     (t.clamp(0.0, 1.0) * 255.0 + 0.5) as u32
 }
 
 /// A pixel's bytes widened for [`over_u8`].
 #[inline]
-pub fn widen(p: &[u8]) -> [u32; 4] {
+pub(crate) fn widen(p: &[u8]) -> [u32; 4] {
     [p[0] as u32, p[1] as u32, p[2] as u32, p[3] as u32]
 }
 

@@ -8,7 +8,7 @@ use crate::raster::composite::blend::ColorF;
 use crate::raster::rect::IRect;
 
 /// A premultiplied RGBA8 image covering `rect` of the output.
-pub struct Surface<'a> {
+pub(crate) struct Surface<'a> {
     /// `rect.width() * rect.height() * 4` bytes, rows top to bottom.
     pub data: &'a mut [u8],
     /// Absolute pixel rectangle.
@@ -18,13 +18,13 @@ pub struct Surface<'a> {
 impl Surface<'_> {
     /// Byte offset of absolute pixel `(x, y)`, which must lie inside `rect`.
     #[inline]
-    pub fn offset(&self, x: i32, y: i32) -> usize {
+    pub(crate) fn offset(&self, x: i32, y: i32) -> usize {
         ((y - self.rect.y0) as usize * self.rect.width() + (x - self.rect.x0) as usize) * 4
     }
 
     /// The bytes of pixels `x0..x1` of row `y`.
     #[inline]
-    pub fn span_mut(&mut self, x0: i32, x1: i32, y: i32) -> &mut [u8] {
+    pub(crate) fn span_mut(&mut self, x0: i32, x1: i32, y: i32) -> &mut [u8] {
         let a = self.offset(x0, y);
         let b = a + (x1 - x0) as usize * 4;
         &mut self.data[a..b]
@@ -32,7 +32,7 @@ impl Surface<'_> {
 
     /// The bytes of pixels `x0..x1` of row `y`.
     #[inline]
-    pub fn span(&self, x0: i32, x1: i32, y: i32) -> &[u8] {
+    pub(crate) fn span(&self, x0: i32, x1: i32, y: i32) -> &[u8] {
         let a = self.offset(x0, y);
         let b = a + (x1 - x0) as usize * 4;
         &self.data[a..b]
@@ -41,7 +41,7 @@ impl Surface<'_> {
 
 /// Loads a pixel as floats.
 #[inline]
-pub fn load(p: &[u8]) -> ColorF {
+pub(crate) fn load(p: &[u8]) -> ColorF {
     const K: f32 = 1.0 / 255.0;
     [
         p[0] as f32 * K,
@@ -53,7 +53,7 @@ pub fn load(p: &[u8]) -> ColorF {
 
 /// Stores a float pixel, rounding and clamping (colour never exceeds alpha).
 #[inline]
-pub fn store(p: &mut [u8], v: ColorF) {
+pub(crate) fn store(p: &mut [u8], v: ColorF) {
     let a = (v[3].clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
     p[3] = a;
     for i in 0..3 {

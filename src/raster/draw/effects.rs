@@ -24,7 +24,7 @@ use crate::raster::rect::IRect;
 use crate::scene::{BlendMode, StrokeSide};
 
 /// Draws `n` with its effects onto `dst` within `region`.
-pub fn draw_with_effects(
+pub(super) fn draw_with_effects(
     sc: &mut Scratch,
     n: &DeviceNode,
     fx: &DeviceEffects,
@@ -71,7 +71,18 @@ pub fn draw_with_effects(
                 drop_shadow(d, &layer, &body, ext, dst, region);
             }
             background(sc, n, &body, ext, dst, region);
-            draw_content(sc, n, fx, &layer, &body, ext, dst, region);
+            draw_content(
+                sc,
+                n,
+                fx,
+                &Basis {
+                    layer: &layer,
+                    body: &body,
+                    ext,
+                },
+                dst,
+                region,
+            );
         } else {
             let mut copy = sc.copy_of(dst, region);
             {
@@ -83,7 +94,12 @@ pub fn draw_with_effects(
                     drop_shadow(d, &layer, &body, ext, &mut target, region);
                 }
                 background(sc, n, &body, ext, &mut target, region);
-                draw_content(sc, n, fx, &layer, &body, ext, &mut target, region);
+                let basis = Basis {
+                    layer: &layer,
+                    body: &body,
+                    ext,
+                };
+                draw_content(sc, n, fx, &basis, &mut target, region);
             }
             let w = region.width() * 4;
             for (row, y) in copy.chunks_exact(w).zip(region.y0..region.y1) {
@@ -129,18 +145,27 @@ fn background(
     }
 }
 
+/// What every effect of a layer is computed from.
+#[derive(Clone, Copy)]
+struct Basis<'a> {
+    /// The layer alone, on transparent, over `ext`.
+    layer: &'a [u8],
+    /// Its body coverage (or alpha, for groups) over `ext`.
+    body: &'a [u8],
+    /// The region grown by the effects' margin.
+    ext: IRect,
+}
+
 /// The layer itself with its inner shadows between fills and strokes.
-#[allow(clippy::too_many_arguments)]
 fn draw_content(
     sc: &mut Scratch,
     n: &DeviceNode,
     fx: &DeviceEffects,
-    layer: &[u8],
-    body: &[u8],
-    ext: IRect,
+    basis: &Basis<'_>,
     target: &mut Surface<'_>,
     region: IRect,
 ) {
+    let Basis { layer, body, ext } = *basis;
     if fx.inners.is_empty() {
         return draw_plain(sc, n, 1.0, ShapeParts::All, target, region);
     }

@@ -9,12 +9,12 @@
 
 use crate::raster::composite::blend::{blend, lerp, scale, ColorF, CLEAR};
 use crate::raster::composite::surface::{load, store, Surface};
-use crate::raster::draw::draw_nodes;
 use crate::raster::draw::scratch::Scratch;
 use crate::raster::draw::shape::{paint_span, Coverage};
+use crate::raster::draw::{draw_nodes, Compositing};
 use crate::raster::prepare::{DeviceNode, DeviceShape};
 use crate::raster::rect::IRect;
-use crate::scene::{BlendMode, StrokeSide};
+use crate::scene::StrokeSide;
 
 /// True when the embedding mask clips to whole pixels and paints only inside itself: then
 /// clipping is a rectangle and everything can draw straight onto the destination.
@@ -60,26 +60,33 @@ pub(super) fn draw_embed_direct(
     }
 }
 
-/// How a node composites: its blend mode and the opacity it is drawn at.
-#[derive(Clone, Copy)]
-pub(super) struct Compositing {
-    pub(super) blend: BlendMode,
-    pub(super) opacity: f32,
+/// An embedded group's parts, as prepared.
+pub(super) struct EmbedParts<'a> {
+    /// The mask shape.
+    pub(super) mask: &'a DeviceShape,
+    /// Opacity of the mask shape's own paint.
+    pub(super) mask_opacity: f32,
+    /// Isolated (not pass-through).
+    pub(super) isolated: bool,
+    /// Children, bottom first.
+    pub(super) children: &'a [DeviceNode],
 }
 
-/// Children embedded into a shape mask (§9): mask fills, then children, then the mask's
+/// Children embedded into a shape mask: mask fills, then children, then the mask's
 /// inner strokes, all clipped to the mask body; outer strokes stay outside, unclipped.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_embed(
     sc: &mut Scratch,
     n: Compositing,
-    mask: &DeviceShape,
-    mask_opacity: f32,
-    isolated: bool,
-    children: &[DeviceNode],
+    parts: &EmbedParts<'_>,
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
+    let EmbedParts {
+        mask,
+        mask_opacity,
+        isolated,
+        children,
+    } = *parts;
     let mut body = sc.mask();
     sc.raster.fill(&mask.body, mask.even_odd, region, &mut body);
     let mut over_buf = sc.backdrop(dst, region, isolated);

@@ -18,18 +18,30 @@ use crate::raster::prepare::{DeviceMask, DeviceNode};
 use crate::raster::rect::IRect;
 use crate::scene::BlendMode;
 
+/// A group's parts, as prepared.
+pub(super) struct GroupParts<'a> {
+    /// Composite onto transparent first (isolated, or plain source-over content).
+    pub(super) isolated: bool,
+    /// Children, bottom first.
+    pub(super) children: &'a [DeviceNode],
+    /// The mask applied to the result.
+    pub(super) mask: Option<&'a DeviceMask>,
+}
+
 /// A group through an offscreen buffer: isolation, opacity, mask.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn draw_group(
     sc: &mut Scratch,
     n: &DeviceNode,
     opacity: f32,
-    isolated: bool,
-    children: &[DeviceNode],
-    mask: Option<&DeviceMask>,
+    group: &GroupParts<'_>,
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
+    let GroupParts {
+        isolated,
+        children,
+        mask,
+    } = *group;
     // Isolated content is transparent outside the children's rects: only their row spans
     // are cleared, drawn and composited.
     let mut spans = if isolated {

@@ -20,20 +20,25 @@ use crate::raster::prepare::{DeviceKind, DeviceNode};
 use crate::raster::rect::IRect;
 use crate::scene::BlendMode;
 use effects::draw_with_effects;
-use embed::{draw_embed, draw_embed_direct, embed_is_direct, Compositing};
-use group::draw_group;
+use embed::{draw_embed, draw_embed_direct, embed_is_direct, EmbedParts};
+use group::{draw_group, GroupParts};
 use scratch::Scratch;
 use shape::{draw_shape, ShapeParts};
 
 /// Draws `nodes` bottom first onto `dst` within `clip`.
-pub fn draw_nodes(sc: &mut Scratch, nodes: &[DeviceNode], dst: &mut Surface<'_>, clip: IRect) {
+pub(super) fn draw_nodes(
+    sc: &mut Scratch,
+    nodes: &[DeviceNode],
+    dst: &mut Surface<'_>,
+    clip: IRect,
+) {
     for n in nodes {
         draw_node(sc, n, dst, clip);
     }
 }
 
 /// Draws one node onto `dst` within `clip`.
-pub fn draw_node(sc: &mut Scratch, n: &DeviceNode, dst: &mut Surface<'_>, clip: IRect) {
+pub(super) fn draw_node(sc: &mut Scratch, n: &DeviceNode, dst: &mut Surface<'_>, clip: IRect) {
     if sc.stopped {
         return;
     }
@@ -52,7 +57,7 @@ pub fn draw_node(sc: &mut Scratch, n: &DeviceNode, dst: &mut Surface<'_>, clip: 
 }
 
 /// Draws a node without its effects, at `opacity` (shapes may be drawn in parts).
-pub fn draw_plain(
+pub(super) fn draw_plain(
     sc: &mut Scratch,
     n: &DeviceNode,
     opacity: f32,
@@ -77,16 +82,12 @@ pub fn draw_plain(
             } else {
                 // Source-over content composites the same onto the backdrop as onto
                 // transparent, and transparent buffers let the composite skip empty runs.
-                draw_group(
-                    sc,
-                    n,
-                    opacity,
-                    *isolated || *normal_only,
+                let group = GroupParts {
+                    isolated: *isolated || *normal_only,
                     children,
-                    mask.as_deref(),
-                    dst,
-                    region,
-                );
+                    mask: mask.as_deref(),
+                };
+                draw_group(sc, n, opacity, &group, dst, region);
             }
         }
         DeviceKind::Embed {
@@ -102,17 +103,21 @@ pub fn draw_plain(
                     blend: n.blend,
                     opacity,
                 };
-                draw_embed(
-                    sc,
-                    look,
+                let parts = EmbedParts {
                     mask,
-                    *mask_opacity,
-                    *isolated,
+                    mask_opacity: *mask_opacity,
+                    isolated: *isolated,
                     children,
-                    dst,
-                    region,
-                );
+                };
+                draw_embed(sc, look, &parts, dst, region);
             }
         }
     }
+}
+
+/// How a node composites: its blend mode and the opacity it is drawn at.
+#[derive(Clone, Copy)]
+pub(super) struct Compositing {
+    pub(super) blend: BlendMode,
+    pub(super) opacity: f32,
 }

@@ -14,7 +14,7 @@ use crate::raster::scan::coverage::Rasterizer;
 
 /// Reusable memory of one band: pixel buffers, coverage buffers, paint rows.
 #[derive(Default)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     pixels: Vec<Vec<u8>>,
     masks: Vec<Vec<u8>>,
     rows: Vec<Vec<ColorF>>,
@@ -32,7 +32,7 @@ pub struct Scratch {
 
 impl Scratch {
     /// Bytes held by the pooled buffers.
-    pub fn retained_bytes(&self) -> usize {
+    pub(crate) fn retained_bytes(&self) -> usize {
         self.pixels.iter().map(Vec::capacity).sum::<usize>()
             + self.masks.iter().map(Vec::capacity).sum::<usize>()
             + self.rows.iter().map(|r| r.capacity() * 16).sum::<usize>()
@@ -41,7 +41,7 @@ impl Scratch {
     }
 
     /// A pixel buffer for `rect`, transparent.
-    pub fn pixels(&mut self, rect: IRect) -> Vec<u8> {
+    pub(crate) fn pixels(&mut self, rect: IRect) -> Vec<u8> {
         let mut v = self.pixels.pop().unwrap_or_default();
         v.clear();
         v.resize(rect.width() * rect.height() * 4, 0);
@@ -49,14 +49,14 @@ impl Scratch {
     }
 
     /// A pixel buffer for `rect` with arbitrary contents: the caller clears what it reads.
-    pub fn pixels_unzeroed(&mut self, rect: IRect) -> Vec<u8> {
+    pub(crate) fn pixels_unzeroed(&mut self, rect: IRect) -> Vec<u8> {
         let mut v = self.pixels.pop().unwrap_or_default();
         v.resize(rect.width() * rect.height() * 4, 0);
         v
     }
 
     /// A pixel buffer for `rect` holding a copy of `src` there (`rect` inside `src.rect`).
-    pub fn copy_of(&mut self, src: &Surface<'_>, rect: IRect) -> Vec<u8> {
+    pub(crate) fn copy_of(&mut self, src: &Surface<'_>, rect: IRect) -> Vec<u8> {
         let mut v = self.pixels.pop().unwrap_or_default();
         v.clear();
         for y in rect.y0..rect.y1 {
@@ -66,7 +66,7 @@ impl Scratch {
     }
 
     /// The buffer a group draws on: transparent when isolated, else a copy of `dst`.
-    pub fn backdrop(&mut self, dst: &Surface<'_>, rect: IRect, isolated: bool) -> Vec<u8> {
+    pub(crate) fn backdrop(&mut self, dst: &Surface<'_>, rect: IRect, isolated: bool) -> Vec<u8> {
         if isolated {
             self.pixels(rect)
         } else {
@@ -75,22 +75,22 @@ impl Scratch {
     }
 
     /// Returns a pixel buffer for reuse.
-    pub fn give_pixels(&mut self, v: Vec<u8>) {
+    pub(crate) fn give_pixels(&mut self, v: Vec<u8>) {
         self.pixels.push(v);
     }
 
     /// An empty coverage buffer.
-    pub fn mask(&mut self) -> Vec<u8> {
+    pub(crate) fn mask(&mut self) -> Vec<u8> {
         self.masks.pop().unwrap_or_default()
     }
 
     /// Returns a coverage buffer for reuse.
-    pub fn give_mask(&mut self, v: Vec<u8>) {
+    pub(crate) fn give_mask(&mut self, v: Vec<u8>) {
         self.masks.push(v);
     }
 
     /// A paint row of `n` pixels.
-    pub fn row(&mut self, n: usize) -> Vec<ColorF> {
+    pub(crate) fn row(&mut self, n: usize) -> Vec<ColorF> {
         let mut v = self.rows.pop().unwrap_or_default();
         v.clear();
         v.resize(n, [0.0; 4]);
@@ -98,7 +98,7 @@ impl Scratch {
     }
 
     /// An 8-bit paint row of `n` pixels.
-    pub fn row8(&mut self, n: usize) -> Vec<[u8; 4]> {
+    pub(crate) fn row8(&mut self, n: usize) -> Vec<[u8; 4]> {
         let mut v = self.rows8.pop().unwrap_or_default();
         v.clear();
         v.resize(n, [0; 4]);
@@ -106,12 +106,12 @@ impl Scratch {
     }
 
     /// Returns an 8-bit paint row for reuse.
-    pub fn give_row8(&mut self, v: Vec<[u8; 4]>) {
+    pub(crate) fn give_row8(&mut self, v: Vec<[u8; 4]>) {
         self.rows8.push(v);
     }
 
     /// Returns a paint row for reuse.
-    pub fn give_row(&mut self, v: Vec<ColorF>) {
+    pub(crate) fn give_row(&mut self, v: Vec<ColorF>) {
         self.rows.push(v);
     }
 }

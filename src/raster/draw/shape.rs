@@ -14,13 +14,14 @@ use crate::raster::composite::paint::{to_u8, DevicePaint};
 use crate::raster::composite::pixel8::{over_u8, weight};
 use crate::raster::composite::surface::{load, store, Surface};
 use crate::raster::draw::scratch::Scratch;
+use crate::raster::draw::Compositing;
 use crate::raster::prepare::{DeviceShape, DeviceStroke};
 use crate::raster::rect::IRect;
 use crate::scene::{BlendMode, StrokeSide};
 
 /// Which parts of a shape to draw (mask facets draw fills only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShapeParts {
+pub(crate) enum ShapeParts {
     /// Fills and strokes.
     All,
     /// Fills clipped by the body only.
@@ -30,7 +31,7 @@ pub enum ShapeParts {
 }
 
 /// Draws `s` onto `dst` within `region`.
-pub fn draw_shape(
+pub(super) fn draw_shape(
     sc: &mut Scratch,
     s: &DeviceShape,
     opacity: f32,
@@ -68,9 +69,17 @@ pub fn draw_shape(
         let m = if s.pass_through { fill.blend } else { mode };
         paint_span(sc, fill, m, Coverage::Mask(&body), opacity, dst, region);
     } else {
-        general(
-            sc, s, fills, strokes, &body, &covs, opacity, mode, dst, region,
-        );
+        let parts = PartCoverage {
+            fills,
+            strokes,
+            body: &body,
+            stroke_covs: &covs,
+        };
+        let look = Compositing {
+            blend: mode,
+            opacity,
+        };
+        general(sc, s, &parts, look, dst, region);
     }
     sc.give_mask(body);
     covs.into_iter().for_each(|c| sc.give_mask(c));
@@ -142,7 +151,7 @@ fn draw_sequential(
 
 /// Coverage of one paint operation.
 #[derive(Clone, Copy)]
-pub enum Coverage<'a> {
+pub(super) enum Coverage<'a> {
     /// Every pixel of the region fully covered.
     Full,
     /// One byte per pixel of the region, rows top to bottom.
@@ -159,8 +168,7 @@ impl Coverage<'_> {
 }
 
 /// One paint under a coverage mask: `dst = blend(dst, paint × coverage × opacity)`.
-#[allow(clippy::too_many_arguments)]
-pub fn paint_span(
+pub(super) fn paint_span(
     sc: &mut Scratch,
     p: &DevicePaint,
     mode: BlendMode,
@@ -248,20 +256,34 @@ fn varying_over(
     sc.give_row8(row);
 }
 
+/// The parts of a shape being drawn, with their coverage over the region.
+struct PartCoverage<'a> {
+    /// Fills, bottom first.
+    fills: &'a [DevicePaint],
+    /// Strokes in drawing order.
+    strokes: &'a [DeviceStroke],
+    /// Body coverage, one byte per pixel of the region.
+    body: &'a [u8],
+    /// Each stroke's coverage, like `body`.
+    stroke_covs: &'a [Vec<u8>],
+}
+
 /// The full per-pixel formula: several fills, strokes, pass-through.
-#[allow(clippy::too_many_arguments)]
 fn general(
     sc: &mut Scratch,
     s: &DeviceShape,
-    fills: &[DevicePaint],
-    strokes: &[DeviceStroke],
-    body: &[u8],
-    covs: &[Vec<u8>],
-    opacity: f32,
-    mode: BlendMode,
+    parts: &PartCoverage<'_>,
+    look: Compositing,
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
+    let PartCoverage {
+        fills,
+        strokes,
+        body,
+        stroke_covs: covs,
+    } = *parts;
+    let (opacity, mode) = (look.opacity, look.blend);
     let w = region.width();
     let fast = FastSolid::new(s.pass_through, fills, strokes, opacity, mode);
     let mut fill_rows: Vec<Vec<ColorF>> = fills.iter().map(|_| sc.row(w)).collect();

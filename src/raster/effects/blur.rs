@@ -7,7 +7,7 @@
 //! band rendering byte-identical; [`support`] tells how far a result reaches.
 
 /// Box radii whose three successive passes approximate a Gaussian of `sigma`.
-pub fn box_radii(sigma: f32) -> [usize; 3] {
+pub(crate) fn box_radii(sigma: f32) -> [usize; 3] {
     if sigma.is_nan() || sigma <= 0.0 {
         return [0; 3];
     }
@@ -31,14 +31,14 @@ pub fn box_radii(sigma: f32) -> [usize; 3] {
 }
 
 /// How many pixels a three-pass blur with `radii` reaches.
-pub fn support(radii: [usize; 3]) -> usize {
+pub(crate) fn support(radii: [usize; 3]) -> usize {
     radii.iter().sum()
 }
 
 /// Blurs `buf` (`channels` interleaved, `w × h`) with three box passes each way: each row,
 /// then each column (rows first, then columns, each in `radii` order: the rounding of every
 /// pass is part of the result).
-pub fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [usize; 3]) {
+pub(crate) fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [usize; 3]) {
     if w == 0 || h == 0 || channels == 0 || support(radii) == 0 {
         return;
     }

@@ -9,7 +9,7 @@
 /// Grows (`r > 0`) or shrinks (`r < 0`) a 1-channel coverage buffer by `|r|` pixels with a
 /// round (disk) window, so offsets of curved and cornered outlines stay round. Outside the
 /// buffer counts as transparent. Cost: `O(w · h · r)` via one sliding max/min per disk row.
-pub fn morph(buf: &mut [u8], w: usize, h: usize, r: i32) {
+pub(crate) fn morph(buf: &mut [u8], w: usize, h: usize, r: i32) {
     if r == 0 || w == 0 || h == 0 {
         return;
     }

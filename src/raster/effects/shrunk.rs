@@ -15,14 +15,14 @@ use crate::raster::effects::blur::{blur, box_radii};
 use crate::raster::rect::IRect;
 
 /// Supports (pixels) from which a blur runs at reduced resolution.
-pub const WIDE_SUPPORT: usize = 24;
+pub(crate) const WIDE_SUPPORT: usize = 24;
 
 /// Most the resolution is reduced by, per axis.
 const MAX_FACTOR: usize = 8;
 
 /// Blurs `buf` (`w × h`, 4 channels) with three box passes of `radii` each way, shrinking
 /// first when the blur is wide, and returns the pixels of `crop` (within the buffer).
-pub fn blur_rgba_crop(
+pub(crate) fn blur_rgba_crop(
     buf: &mut [u8],
     w: usize,
     h: usize,

@@ -10,8 +10,8 @@
 mod shape;
 mod types;
 
-pub use shape::shape_rect;
-pub use types::*;
+pub(super) use shape::shape_rect;
+pub(super) use types::*;
 
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ use crate::scene::{BlendMode, Effect, Node, NodeKind, Scene, ShadowEffect, Trans
 use shape::{mask_rect, prepare_shape};
 
 /// Output size of `scene` at `scale` (outer integer bounds of the frame).
-pub fn output_size(scene: &Scene, scale: f32) -> (u64, u64) {
+pub(super) fn output_size(scene: &Scene, scale: f32) -> (u64, u64) {
     let s = scale as f64;
     let w = ((scene.frame.x1 - scene.frame.x0) * s).ceil();
     let h = ((scene.frame.y1 - scene.frame.y0) * s).ceil();
@@ -33,7 +33,7 @@ pub fn output_size(scene: &Scene, scale: f32) -> (u64, u64) {
 }
 
 /// Prepares `scene` for output at `scale`; the size must already be checked against limits.
-pub fn prepare(scene: &Scene, scale: f32, pattern: Option<Pattern>) -> PreparedScene {
+pub(super) fn prepare(scene: &Scene, scale: f32, pattern: Option<Pattern>) -> PreparedScene {
     let (w, h) = output_size(scene, scale);
     let s = scale as f64;
     let device = Transform([s, 0.0, 0.0, s, -scene.frame.x0 * s, -scene.frame.y0 * s]);

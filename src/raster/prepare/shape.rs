@@ -122,7 +122,7 @@ fn pixel_rect(e: &Edges) -> Option<IRect> {
 }
 
 /// Pixels a shape can change: the body when filled, strokes (inside ones within the body).
-pub fn shape_rect(s: &DeviceShape, with_fills: bool) -> IRect {
+pub(crate) fn shape_rect(s: &DeviceShape, with_fills: bool) -> IRect {
     let mut r = if with_fills {
         s.body.rect
     } else {

@@ -19,7 +19,7 @@ use crate::scene::{BlendMode, MaskFacet, StrokeSide};
 
 /// A scene ready to rasterise.
 #[derive(Debug)]
-pub struct PreparedScene {
+pub(crate) struct PreparedScene {
     /// Output width in pixels.
     pub width: u32,
     /// Top-level nodes.
@@ -32,7 +32,7 @@ pub struct PreparedScene {
 
 /// A node ready to rasterise.
 #[derive(Debug)]
-pub struct DeviceNode {
+pub(crate) struct DeviceNode {
     /// Layer opacity.
     pub opacity: f32,
     /// Blend onto the backdrop.
@@ -47,7 +47,7 @@ pub struct DeviceNode {
 
 /// Effects prepared for the device (pixels of the output, unrotated).
 #[derive(Debug)]
-pub struct DeviceEffects {
+pub(crate) struct DeviceEffects {
     /// Drop shadows in order.
     pub drops: Vec<DeviceShadow>,
     /// Effects drawn inside the layer, between its fills and strokes, in order.
@@ -62,7 +62,7 @@ pub struct DeviceEffects {
 
 /// An effect drawn between the fills and the strokes of a layer.
 #[derive(Debug)]
-pub enum InnerEffect {
+pub(crate) enum InnerEffect {
     /// INNER_SHADOW.
     Shadow(DeviceShadow),
     /// OVERLAY: a paint clipped by the layer.
@@ -73,7 +73,7 @@ pub enum InnerEffect {
 
 /// A STROKE effect in device pixels.
 #[derive(Debug)]
-pub struct DeviceStrokeEffect {
+pub(crate) struct DeviceStrokeEffect {
     /// Width.
     pub width: i32,
     /// Side of the edge.
@@ -85,7 +85,7 @@ pub struct DeviceStrokeEffect {
 }
 
 impl InnerEffect {
-    pub fn reach(&self) -> i32 {
+    pub(crate) fn reach(&self) -> i32 {
         match self {
             InnerEffect::Shadow(s) => s.reach(),
             InnerEffect::Overlay(_) => 0,
@@ -96,7 +96,7 @@ impl InnerEffect {
 
 /// A shadow in device pixels.
 #[derive(Debug)]
-pub struct DeviceShadow {
+pub(crate) struct DeviceShadow {
     /// Offset.
     pub dx: i32,
     /// Offset.
@@ -115,14 +115,14 @@ pub struct DeviceShadow {
 
 impl DeviceShadow {
     /// How far the shadow reaches from its basis.
-    pub fn reach(&self) -> i32 {
+    pub(crate) fn reach(&self) -> i32 {
         self.dx.abs().max(self.dy.abs()) + support(self.radii) as i32 + self.spread.abs()
     }
 }
 
 /// What a prepared node draws.
 #[derive(Debug)]
-pub enum DeviceKind {
+pub(crate) enum DeviceKind {
     /// A shape.
     Shape(DeviceShape),
     /// A group.
@@ -151,7 +151,7 @@ pub enum DeviceKind {
 
 /// A prepared mask.
 #[derive(Debug)]
-pub struct DeviceMask {
+pub(crate) struct DeviceMask {
     /// The masking node (opacity 1).
     pub node: DeviceNode,
     /// Which facet.
@@ -162,7 +162,7 @@ pub struct DeviceMask {
 
 /// A prepared shape.
 #[derive(Debug)]
-pub struct DeviceShape {
+pub(crate) struct DeviceShape {
     /// Body edges (may be empty).
     pub body: Edges,
     /// Body fill rule.
@@ -180,7 +180,7 @@ pub struct DeviceShape {
 
 /// A prepared stroke.
 #[derive(Debug)]
-pub struct DeviceStroke {
+pub(crate) struct DeviceStroke {
     /// Coverage edges.
     pub edges: Edges,
     /// Fill rule of the outline.
@@ -193,7 +193,7 @@ pub struct DeviceStroke {
 
 impl PreparedScene {
     /// The largest effect margin of any node (how far bands must look beyond themselves).
-    pub fn max_margin(&self) -> i32 {
+    pub(crate) fn max_margin(&self) -> i32 {
         fn walk(n: &DeviceNode) -> i32 {
             let own = n.effects.as_ref().map_or(0, |fx| fx.margin);
             let kids = match &n.kind {

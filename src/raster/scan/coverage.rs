@@ -18,7 +18,7 @@ const DENSE_MAX_WIDTH: usize = 32;
 
 /// Reusable accumulation buffer, and the anti-aliasing in force.
 #[derive(Debug, Default)]
-pub struct Rasterizer {
+pub(crate) struct Rasterizer {
     /// Area deltas, `stride` cells per row; all zero between fills.
     acc: Vec<f32>,
     /// One bit per cell of `acc` that a line touched, `words` per row; all zero between fills.
@@ -30,12 +30,12 @@ pub struct Rasterizer {
 
 impl Rasterizer {
     /// Bytes held by the accumulation buffers.
-    pub fn retained_bytes(&self) -> usize {
+    pub(crate) fn retained_bytes(&self) -> usize {
         self.acc.capacity() * 4 + self.dirty.capacity() * 8 + self.sampler.retained_bytes()
     }
 
     /// Writes the coverage of `edges` over `region` into `out` (resized to the region).
-    pub fn fill(&mut self, edges: &Edges, even_odd: bool, region: IRect, out: &mut Vec<u8>) {
+    pub(crate) fn fill(&mut self, edges: &Edges, even_odd: bool, region: IRect, out: &mut Vec<u8>) {
         if let Some(pattern) = &self.pattern {
             return self.sampler.fill(pattern, edges, even_odd, region, out);
         }

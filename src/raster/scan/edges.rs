@@ -14,7 +14,7 @@ use crate::raster::rect::IRect;
 
 /// One line segment oriented top to bottom, `dir` = +1 (downward) or -1 (upward originally).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Line {
+pub(crate) struct Line {
     /// Top x.
     pub x0: f32,
     /// Top y.
@@ -50,7 +50,7 @@ impl Line {
 
 /// Line segments of a filled outline in device space.
 #[derive(Debug, Clone)]
-pub struct Edges {
+pub(crate) struct Edges {
     store: Store,
     /// Pixels the outline can touch (not clipped to the canvas).
     pub rect: IRect,
@@ -76,7 +76,7 @@ const SORT_MIN_LINES: usize = 48;
 impl Edges {
     /// Builds edges from closed polylines. Points that are not finite are left out (a
     /// contour then joins the points around them).
-    pub fn from_polylines(poly: &crate::scene::flatten::Polylines) -> Edges {
+    pub(crate) fn from_polylines(poly: &crate::scene::flatten::Polylines) -> Edges {
         let mut points = Vec::with_capacity(poly.points.len() + poly.starts.len());
         let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
         for c in poly.contours() {
@@ -117,7 +117,7 @@ impl Edges {
     }
 
     /// True when the outline covers nothing.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         match &self.store {
             Store::Points(p) => p.is_empty(),
             Store::Sorted(l) => l.is_empty(),
@@ -127,7 +127,7 @@ impl Edges {
     /// Calls `f` with every line that reaches into the rows `top..bottom`, in the same order
     /// whatever the rows.
     #[inline]
-    pub fn for_each_line_in(&self, top: f32, bottom: f32, mut f: impl FnMut(&Line)) {
+    pub(crate) fn for_each_line_in(&self, top: f32, bottom: f32, mut f: impl FnMut(&Line)) {
         match &self.store {
             Store::Points(points) => for_each_segment(points, |l| {
                 if l.y0 < bottom && l.y1 > top {
@@ -148,7 +148,7 @@ impl Edges {
     }
 
     /// The two lines of an outline made of exactly two non-horizontal segments.
-    pub fn two_lines(&self) -> Option<[Line; 2]> {
+    pub(crate) fn two_lines(&self) -> Option<[Line; 2]> {
         let mut lines = [None, None];
         let mut n = 0;
         self.for_each_line_in(f32::MIN, f32::MAX, |l| {

@@ -22,12 +22,12 @@ use crate::raster::rect::IRect;
 use crate::raster::scan::edges::Edges;
 
 /// Sample positions, offsets from the pixel centre in pixels (x, y).
-pub type Pattern = [[f32; 2]; 16];
+pub(crate) type Pattern = [[f32; 2]; 16];
 
 /// The pattern of Figma's exports, in sixteenths of a pixel from its centre: two positions
 /// on each row and each column of an 8 x 8 grid of cell centres, a 4 x 4 grid whose
 /// alternate columns are shifted by an eighth (see the module comment for how it was found).
-pub const FIGMA: Pattern = sixteenths([
+pub(crate) const FIGMA: Pattern = sixteenths([
     [-5, -7],
     [-1, -5],
     [3, -7],
@@ -68,19 +68,19 @@ struct Crossing {
 
 /// Reusable buffers of the sampled rasteriser.
 #[derive(Debug, Default)]
-pub struct Sampler {
+pub(crate) struct Sampler {
     crossings: Vec<Crossing>,
     counts: Vec<i32>,
 }
 
 impl Sampler {
     /// Bytes held by the buffers.
-    pub fn retained_bytes(&self) -> usize {
+    pub(crate) fn retained_bytes(&self) -> usize {
         self.crossings.capacity() * std::mem::size_of::<Crossing>() + self.counts.capacity() * 4
     }
 
     /// Writes the sampled coverage of `edges` over `region` into `out` (resized to it).
-    pub fn fill(
+    pub(crate) fn fill(
         &mut self,
         pattern: &Pattern,
         edges: &Edges,

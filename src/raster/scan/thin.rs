@@ -22,7 +22,7 @@ use crate::scene::flatten::Polylines;
 
 /// How the outer side of a vertex is joined.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Join {
+pub(crate) enum Join {
     /// Mitred up to the limit (miter length over stroke width), bevelled beyond.
     Miter(f32),
     /// An arc, as chords within [`ARC_TOLERANCE`] of it.
@@ -37,7 +37,7 @@ const INNER_LIMIT: f32 = 4.0;
 
 /// Working memory of [`outline`], reusable from call to call.
 #[derive(Debug, Default)]
-pub struct Buffers {
+pub(crate) struct Buffers {
     pts: Vec<[f32; 2]>,
     normals: Vec<[f32; 2]>,
     left: Vec<[f32; 2]>,
@@ -46,7 +46,13 @@ pub struct Buffers {
 
 /// Offsets every contour of `body` by `half` to both sides, appending to `out`; see the
 /// module documentation.
-pub fn outline(body: &Polylines, half: f32, join: Join, buf: &mut Buffers, out: &mut Polylines) {
+pub(crate) fn outline(
+    body: &Polylines,
+    half: f32,
+    join: Join,
+    buf: &mut Buffers,
+    out: &mut Polylines,
+) {
     let Buffers {
         pts,
         normals,

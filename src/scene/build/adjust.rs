@@ -16,7 +16,7 @@ use crate::scene::Bitmap;
 
 /// Adjustment amounts, each in [-1, 1], 0 = unchanged.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Adjustment {
+pub(super) struct Adjustment {
     /// Added to every channel.
     pub brightness: f32,
     /// Warmer (positive) or cooler.
@@ -37,7 +37,7 @@ pub struct Adjustment {
 
 impl Adjustment {
     /// Reads the adjustment filters of a fill (OPACITY_MULTIPLIER is handled elsewhere).
-    pub fn from_filters(filters: &[ImageFilter]) -> Adjustment {
+    pub(super) fn from_filters(filters: &[ImageFilter]) -> Adjustment {
         let mut a = Adjustment::default();
         for f in filters.iter().filter(|f| f.visible) {
             let get = |k: &str| {
@@ -73,12 +73,12 @@ impl Adjustment {
     }
 
     /// True when applying it changes nothing.
-    pub fn is_identity(&self) -> bool {
+    pub(super) fn is_identity(&self) -> bool {
         *self == Adjustment::default()
     }
 
     /// The adjusted copy of `bm`.
-    pub fn apply(&self, bm: &Bitmap) -> Bitmap {
+    pub(super) fn apply(&self, bm: &Bitmap) -> Bitmap {
         let hue = hue_matrix(self.hue * std::f32::consts::PI);
         let mut data = bm.data.clone();
         for px in data.chunks_exact_mut(4) {

@@ -16,7 +16,7 @@ use crate::scene::flatten::{flatten, Polylines};
 
 /// A boolean operation of a COMPOUND path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BoolOp {
+pub(super) enum BoolOp {
     /// Area in either.
     Union,
     /// Area in both.
@@ -38,7 +38,7 @@ fn contours_of(path: &Path, tolerance: f32) -> Contours {
 }
 
 /// Folds `op` over `children` left to right; `None` when the result is empty.
-pub fn apply_boolean(
+pub(super) fn apply_boolean(
     op: BoolOp,
     children: &[Path],
     even_odd: bool,
@@ -73,7 +73,7 @@ pub fn apply_boolean(
 /// The regions enclosed by a network of open segments (Figma vector networks fill the faces
 /// their segments enclose, not each subpath closed on itself): the plane around the segments
 /// is cut by them, and every piece that does not reach the outside is kept.
-pub fn network_faces(path: &Path, tolerance: f32) -> Option<Path> {
+pub(super) fn network_faces(path: &Path, tolerance: f32) -> Option<Path> {
     let mut poly = Polylines::default();
     crate::scene::flatten::flatten_lines(path, &Transform::IDENTITY, tolerance, &mut poly);
     let lines: Vec<Vec<[f64; 2]>> = poly

@@ -21,7 +21,7 @@ use crate::scene::{GroupNode, NodeKind};
 const MAX_DEPTH: usize = 16;
 
 /// Builds the instance of component `id` placed by `abs`.
-pub fn build_reference(
+pub(super) fn build_reference(
     ctx: &mut Ctx,
     id: &str,
     overrides: &[Override],

@@ -17,7 +17,7 @@ use crate::scene::bitmap::decode;
 use crate::scene::{Bitmap, Transform};
 
 /// Builder state: diagnostics, the current JSON path and layer, limits, bitmaps.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub(super) assets: &'a dyn AssetResolver,
     pub(super) bitmaps: HashMap<String, Result<Arc<Bitmap>, (DiagKind, String)>>,
     pub(super) diags: Diagnostics,
@@ -49,12 +49,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Descends into a JSON field (`"shape"`, `"fills[0]"`).
-    pub fn enter(&mut self, seg: String) {
+    pub(crate) fn enter(&mut self, seg: String) {
         self.path.push(seg);
     }
 
     /// Leaves the last field entered.
-    pub fn leave(&mut self) {
+    pub(crate) fn leave(&mut self) {
         self.path.pop();
     }
 
@@ -74,14 +74,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// Records a diagnostic about `field` of the current element.
-    pub fn report(&mut self, kind: DiagKind, field: &str, message: String) {
+    pub(crate) fn report(&mut self, kind: DiagKind, field: &str, message: String) {
         let path = self.path_to(field);
         let layer = self.layers.last().cloned();
         self.diags.push(kind, layer.as_deref(), path, message);
     }
 
     /// An input error about `field` of the current element.
-    pub fn invalid(&self, field: &str, message: String) -> Error {
+    pub(crate) fn invalid(&self, field: &str, message: String) -> Error {
         Error::Invalid {
             path: self.path_to(field),
             layer_id: self.layers.last().cloned(),
@@ -90,7 +90,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Counts path segments against the limit.
-    pub fn count_segments(&mut self, n: usize) -> Result<()> {
+    pub(crate) fn count_segments(&mut self, n: usize) -> Result<()> {
         self.segments += n;
         if self.segments > self.opts.max_path_segments {
             return Err(Error::Limit(format!(
@@ -124,7 +124,7 @@ impl<'a> Ctx<'a> {
 
     /// The decoded bitmap of image `key`, decoded once per document; reports a missing or
     /// undecodable image at the current element.
-    pub fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
+    pub(crate) fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
         if !self.bitmaps.contains_key(key) {
             let decoded = match self.assets.image(key) {
                 None => Err((
@@ -152,7 +152,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The JSON of component `id` from the resolver, parsed once per scene.
-    pub fn component_json(&mut self, id: &str) -> Option<serde_json::Value> {
+    pub(crate) fn component_json(&mut self, id: &str) -> Option<serde_json::Value> {
         let assets = self.assets;
         self.components
             .entry(id.to_owned())
@@ -165,32 +165,32 @@ impl<'a> Ctx<'a> {
     }
 
     /// Components being expanded, outermost first.
-    pub fn expanding(&self) -> &[String] {
+    pub(crate) fn expanding(&self) -> &[String] {
         &self.expanding
     }
 
     /// Enters component `id`.
-    pub fn push_expanding(&mut self, id: &str) {
+    pub(crate) fn push_expanding(&mut self, id: &str) {
         self.expanding.push(id.to_owned());
     }
 
     /// Leaves the innermost component.
-    pub fn pop_expanding(&mut self) {
+    pub(crate) fn pop_expanding(&mut self) {
         self.expanding.pop();
     }
 
     /// The fonts text is drawn with.
-    pub fn font_book(&self) -> &'a crate::text::FontBook {
+    pub(crate) fn font_book(&self) -> &'a crate::text::FontBook {
         self.assets.fonts()
     }
 
     /// Id of the layer being built.
-    pub fn layer_id(&self) -> Option<String> {
+    pub(crate) fn layer_id(&self) -> Option<String> {
         self.layers.last().cloned()
     }
 
     /// Absolute transform of the layer being built (identity outside layers).
-    pub fn layer_transform(&self) -> Transform {
+    pub(crate) fn layer_transform(&self) -> Transform {
         self.transforms
             .last()
             .copied()
@@ -198,12 +198,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Render scale hint.
-    pub fn scale(&self) -> f32 {
+    pub(crate) fn scale(&self) -> f32 {
         self.opts.scale
     }
 
     /// Tolerance for flattening curves before boolean operations, in local units.
-    pub fn flatten_tolerance(&self) -> f32 {
+    pub(crate) fn flatten_tolerance(&self) -> f32 {
         0.02 / self.opts.scale.max(1e-3)
     }
 }

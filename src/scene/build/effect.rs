@@ -19,7 +19,7 @@ use crate::diag::DiagKind;
 use crate::scene::{Effect, ShadowEffect, StrokeEffect, StrokeSide};
 
 /// Resolves the visible effects of a layer, reporting those that are not rendered.
-pub fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Effect> {
+pub(super) fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Effect> {
     let mut out = Vec::new();
     for (i, e) in effects.iter().enumerate().filter(|(_, e)| e.visible) {
         ctx.enter(format!("effects[{i}]"));

@@ -20,7 +20,7 @@ use crate::error::Result;
 const KAPPA: f32 = 0.552_284_8;
 
 /// Builds the outline of a path object; `Ok(None)` when it is empty or invisible.
-pub fn build_path(ctx: &mut Ctx, p: &PathLike, even_odd: bool) -> Result<Option<Path>> {
+pub(super) fn build_path(ctx: &mut Ctx, p: &PathLike, even_odd: bool) -> Result<Option<Path>> {
     if !p.visible {
         return Ok(None);
     }
@@ -55,7 +55,7 @@ fn apply_transform(path: Path, t: &Transform) -> Option<Path> {
 }
 
 /// Converts an Octopus matrix to tiny-skia's.
-pub fn to_skia(t: &Transform) -> tiny_skia_path::Transform {
+pub(super) fn to_skia(t: &Transform) -> tiny_skia_path::Transform {
     let [a, b, c, d, e, f] = t.0.map(|v| v as f32);
     tiny_skia_path::Transform::from_row(a, b, c, d, e, f)
 }
@@ -112,7 +112,7 @@ fn concat(paths: &[Path]) -> Option<Path> {
 }
 
 /// Parses SVG path data; an empty string is an empty path.
-pub fn parse_svg_path(ctx: &mut Ctx, data: &str, field: &str) -> Result<Option<Path>> {
+pub(super) fn parse_svg_path(ctx: &mut Ctx, data: &str, field: &str) -> Result<Option<Path>> {
     let mut pb = PathBuilder::new();
     for seg in SimplifyingPathParser::from(data) {
         let seg = seg.map_err(|e| ctx.invalid(field, format!("malformed path data: {e}")))?;
@@ -141,7 +141,7 @@ pub fn parse_svg_path(ctx: &mut Ctx, data: &str, field: &str) -> Result<Option<P
 
 /// A rectangle from two corners with radii `[tl, tr, br, bl]`, scaled down like CSS when
 /// adjacent radii exceed a side.
-pub fn rectangle_path(r: &Rectangle, radii: &[f64; 4]) -> Option<Path> {
+pub(super) fn rectangle_path(r: &Rectangle, radii: &[f64; 4]) -> Option<Path> {
     let (x0, x1) = (r.x0.min(r.x1) as f32, r.x0.max(r.x1) as f32);
     let (y0, y1) = (r.y0.min(r.y1) as f32, r.y0.max(r.y1) as f32);
     let (w, h) = (x1 - x0, y1 - y0);

@@ -20,7 +20,7 @@ use octopus_schema::{Change, Override};
 use serde_json::{Map, Value};
 
 /// Applies `overrides` to `component` (a whole Octopus document); returns the problems.
-pub fn apply_overrides(component: &mut Value, overrides: &[Override]) -> Vec<String> {
+pub(super) fn apply_overrides(component: &mut Value, overrides: &[Override]) -> Vec<String> {
     let mut problems = Vec::new();
     for (oi, ov) in overrides.iter().enumerate() {
         let Some(content) = component.get_mut("content") else {

@@ -14,13 +14,13 @@ use crate::diag::DiagKind;
 use crate::scene::{Bitmap, BlendMode, GradientKind, GradientStop, Paint, PaintKind, Transform};
 
 /// Clamps a document colour to 0..1 (NaN is impossible from JSON).
-pub fn color_of(c: &Color) -> [f32; 4] {
+pub(super) fn color_of(c: &Color) -> [f32; 4] {
     [c.r, c.g, c.b, c.a].map(|v| v.clamp(0.0, 1.0) as f32)
 }
 
 /// Resolves a blend mode, reporting unknown values and PASS_THROUGH where it is invalid
 /// (on fills, strokes and effects it is not a blend function).
-pub fn resolve_blend(
+pub(super) fn resolve_blend(
     ctx: &mut Ctx,
     m: &SchemaBlend,
     field: &str,
@@ -44,7 +44,7 @@ pub fn resolve_blend(
 
 /// Resolves one fill into a paint; `None` when it draws nothing or cannot be drawn.
 /// `layer` and `parent` are the absolute transforms positioning origins refer to.
-pub fn resolve_fill(
+pub(super) fn resolve_fill(
     ctx: &mut Ctx,
     fill: &Fill,
     layer: &Transform,

@@ -26,7 +26,7 @@ const DASHED_DEFAULT: [f32; 2] = [4.0, 4.0];
 const DOTTED_DEFAULT: [f32; 2] = [1.0, 1.0];
 
 /// Builds one stroke; `Ok(None)` when it draws nothing.
-pub fn build_stroke(
+pub(super) fn build_stroke(
     ctx: &mut Ctx,
     s: &VectorStroke,
     body: Option<&Path>,

@@ -11,7 +11,7 @@ use resvg::{tiny_skia, usvg};
 use crate::scene::Bitmap;
 
 /// True when `bytes` look like SVG (XML whose root is `<svg`).
-pub fn is_svg(bytes: &[u8]) -> bool {
+pub(super) fn is_svg(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     let text = String::from_utf8_lossy(head);
     let t = text.trim_start_matches('\u{feff}').trim_start();
@@ -19,12 +19,12 @@ pub fn is_svg(bytes: &[u8]) -> bool {
 }
 
 /// True when the SVG has text, which this build does not render inside image assets.
-pub fn has_text(bytes: &[u8]) -> bool {
+pub(super) fn has_text(bytes: &[u8]) -> bool {
     bytes.windows(5).any(|w| w == b"<text")
 }
 
 /// Rasterises `bytes` at `oversample` pixels per SVG unit.
-pub fn rasterise(bytes: &[u8], oversample: f32, max_pixels: u64) -> Result<Bitmap, String> {
+pub(super) fn rasterise(bytes: &[u8], oversample: f32, max_pixels: u64) -> Result<Bitmap, String> {
     let opt = usvg::Options {
         // Only data: URLs; never the file system.
         image_href_resolver: usvg::ImageHrefResolver {

@@ -74,7 +74,7 @@ struct StyleFace {
 }
 
 /// Builds the node kind of a text layer.
-pub fn build_text(
+pub(super) fn build_text(
     ctx: &mut Ctx,
     text: &Text,
     abs: &Transform,

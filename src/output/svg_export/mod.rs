@@ -16,10 +16,12 @@ use crate::scene::Transform;
 use base64::Engine as _;
 use tiny_skia_path::{LineJoin, Path, PathSegment};
 
-use super::png::{encode_png, PngSpeed};
+mod filter;
+
+use crate::output::png::{encode_png, PngSpeed};
 use crate::scene::{
-    BlendMode, Effect, GradientKind, MaskFacet, Node, NodeKind, Paint, PaintKind, Scene,
-    ShadowEffect, ShapeNode, StrokeGeometry, StrokeSide,
+    BlendMode, GradientKind, MaskFacet, Node, NodeKind, Paint, PaintKind, Scene, ShapeNode,
+    StrokeGeometry, StrokeSide,
 };
 
 /// An exported scene.
@@ -153,7 +155,8 @@ impl Writer {
         let Some(body) = &s.body else { return };
         for p in &s.fills {
             let paint = self.paint(p, &s.transform, "fill");
-            self.path(body, &s.transform, s.even_odd, &paint, p.blend, None, out);
+            let style = PathStyle::new(&paint, p.blend, None);
+            self.path(body, &s.transform, s.even_odd, style, out);
         }
     }
 
@@ -171,7 +174,7 @@ impl Writer {
             match &st.geometry {
                 StrokeGeometry::Outline(p) => {
                     let paint = self.paint(&st.paint, t, "fill");
-                    self.path(p, t, eo, &paint, bl, clip.as_deref(), out)
+                    self.path(p, t, eo, PathStyle::new(&paint, bl, clip.as_deref()), out)
                 }
                 StrokeGeometry::Thin {
                     width,
@@ -185,7 +188,13 @@ impl Writer {
                         svg_join(*join),
                         miter_limit.max(1.0)
                     );
-                    self.path(body, t, eo, &paint, bl, clip.as_deref(), out)
+                    self.path(
+                        body,
+                        t,
+                        eo,
+                        PathStyle::new(&paint, bl, clip.as_deref()),
+                        out,
+                    )
                 }
             }
         }
@@ -196,7 +205,13 @@ impl Writer {
         if let Some(body) = &s.body {
             let paint = format!(r#"fill="{color}""#);
             let (t, eo) = (&s.transform, s.even_odd);
-            self.path(body, t, eo, &paint, BlendMode::Normal, None, out);
+            self.path(
+                body,
+                t,
+                eo,
+                PathStyle::new(&paint, BlendMode::Normal, None),
+                out,
+            );
         }
     }
 
@@ -213,17 +228,15 @@ impl Writer {
         id
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn path(
         &mut self,
         p: &Path,
         t: &Transform,
         even_odd: bool,
-        paint: &str,
-        blend: BlendMode,
-        clip: Option<&str>,
+        style: PathStyle<'_>,
         out: &mut String,
     ) {
+        let PathStyle { paint, blend, clip } = style;
         let rule = if even_odd { "evenodd" } else { "nonzero" };
         let _ = write!(
             out,
@@ -313,140 +326,6 @@ impl Writer {
             }
         }
     }
-
-    /// The filter of a node's effects, when it has any SVG can express; returns its id.
-    fn filter(&mut self, n: &Node) -> Option<String> {
-        if n.effects.is_empty() {
-            return None;
-        }
-        let mut prims = String::new();
-        let mut below = Vec::new();
-        let mut above = Vec::new();
-        for (i, e) in n.effects.iter().enumerate() {
-            match e {
-                Effect::DropShadow(s) => {
-                    below.push(format!("d{i}"));
-                    shadow(&mut prims, s, &format!("d{i}"), false);
-                }
-                Effect::InnerShadow(s) => {
-                    above.push(format!("d{i}"));
-                    shadow(&mut prims, s, &format!("d{i}"), true);
-                }
-                Effect::LayerBlur(_) => {}
-                Effect::BackgroundBlur(_) => {
-                    self.approx.insert("background blur (not written)");
-                }
-                Effect::Overlay(_) => {
-                    self.approx.insert("OVERLAY effects (not written)");
-                }
-                Effect::Stroke(_) => {
-                    self.approx.insert("STROKE effects (not written)");
-                }
-            }
-            if let Effect::DropShadow(s) | Effect::InnerShadow(s) = e {
-                if s.spread != 0.0 {
-                    self.approx.insert("shadow spread (not written)");
-                }
-            }
-        }
-        let sigma = n.effects.iter().fold(0.0f32, |acc, e| match e {
-            Effect::LayerBlur(s) => (acc * acc + s * s).sqrt(),
-            _ => acc,
-        });
-        if below.is_empty() && above.is_empty() && sigma == 0.0 {
-            return None;
-        }
-        let mut merge = String::new();
-        for id in below
-            .iter()
-            .chain(std::iter::once(&"SourceGraphic".to_string()))
-        {
-            let _ = write!(merge, r#"<feMergeNode in="{id}"/>"#);
-        }
-        for id in &above {
-            let _ = write!(merge, r#"<feMergeNode in="{id}"/>"#);
-        }
-        let _ = write!(prims, "<feMerge result=\"all\">{merge}</feMerge>");
-        if sigma > 0.0 {
-            let _ = write!(
-                prims,
-                r#"<feGaussianBlur in="all" stdDeviation="{sigma}"/>"#
-            );
-        }
-        let id = self.id("f");
-        let b = n.bounds;
-        let _ = write!(
-            self.defs,
-            r#"<filter id="{id}" filterUnits="userSpaceOnUse" x="{}" y="{}" width="{}" height="{}" color-interpolation-filters="sRGB">{prims}</filter>"#,
-            b.x0,
-            b.y0,
-            b.x1 - b.x0,
-            b.y1 - b.y0
-        );
-        Some(id)
-    }
-
-    fn css_blend(&mut self, b: BlendMode) -> &'static str {
-        use BlendMode::*;
-        match b {
-            Normal => "normal",
-            Multiply => "multiply",
-            Screen => "screen",
-            Overlay => "overlay",
-            Darken => "darken",
-            Lighten => "lighten",
-            ColorDodge => "color-dodge",
-            ColorBurn => "color-burn",
-            HardLight => "hard-light",
-            SoftLight => "soft-light",
-            Difference => "difference",
-            Exclusion => "exclusion",
-            Hue => "hue",
-            Saturation => "saturation",
-            Color => "color",
-            Luminosity => "luminosity",
-            _ => {
-                self.approx
-                    .insert("blend modes without a CSS name (written as the nearest one)");
-                match b {
-                    LinearBurn | DarkerColor => "darken",
-                    LinearDodge | LighterColor => "lighten",
-                    LinearLight | VividLight | PinLight | HardMix => "hard-light",
-                    _ => "difference",
-                }
-            }
-        }
-    }
-}
-
-/// Filter primitives of one shadow, leaving its result in `result`.
-fn shadow(out: &mut String, s: &ShadowEffect, result: &str, inner: bool) {
-    let (dx, dy) = s.offset;
-    let source = if inner {
-        let _ = write!(
-            out,
-            r#"<feComponentTransfer in="SourceAlpha" result="{result}i"><feFuncA type="table" tableValues="1 0"/></feComponentTransfer>"#
-        );
-        format!("{result}i")
-    } else {
-        "SourceAlpha".to_string()
-    };
-    let _ = write!(
-        out,
-        r#"<feOffset in="{source}" dx="{dx}" dy="{dy}" result="{result}o"/><feGaussianBlur in="{result}o" stdDeviation="{}" result="{result}b"/><feFlood flood-color="{}" flood-opacity="{}"/><feComposite in2="{result}b" operator="in" result="{result}c"/>"#,
-        s.sigma,
-        hex(&s.color),
-        s.color[3]
-    );
-    let (in2, op) = if inner {
-        ("SourceAlpha", "in")
-    } else {
-        ("SourceAlpha", "out")
-    };
-    let _ = write!(
-        out,
-        r#"<feComposite in="{result}c" in2="{in2}" operator="{op}" result="{result}"/>"#
-    );
 }
 
 fn paint_transform(p: &Paint) -> Transform {
@@ -489,6 +368,23 @@ fn path_data(p: &Path) -> String {
         };
     }
     d
+}
+
+/// How an exported path is painted.
+#[derive(Clone, Copy)]
+struct PathStyle<'a> {
+    /// The paint attributes (`fill="..."` or `stroke="..."`).
+    paint: &'a str,
+    /// Its blend mode.
+    blend: BlendMode,
+    /// A clip path id.
+    clip: Option<&'a str>,
+}
+
+impl<'a> PathStyle<'a> {
+    fn new(paint: &'a str, blend: BlendMode, clip: Option<&'a str>) -> Self {
+        PathStyle { paint, blend, clip }
+    }
 }
 
 #[cfg(test)]
