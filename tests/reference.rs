@@ -1,20 +1,46 @@
 //! Reference-image tests: every `fixtures/render/<area>/<case>.json` (and the designs in
-//! `fixtures/designs`) renders to its `.png`.
+//! `fixtures/designs`) renders to its `.png`, one test per case.
 //!
-//! Pixels are compared premultiplied with a tolerance of 2/255 on all four channels. A
-//! failure writes `target/reference-diffs/<area>-<case>.{actual,diff}.png`. Set
-//! `OCTOPUS_UPDATE_REFS=1` to regenerate the references (then look at every changed image
-//! before committing it).
+//! Tests are named `<area>::<case>` with `-` as `_` (`effects::drop_shadow`,
+//! `designs::octopus_showcase`), so `cargo test --release --test reference drop_shadow` runs
+//! one case, and one failure does not hide the others. Pixels are compared premultiplied
+//! with a tolerance of 2/255 on all four channels. A failure writes
+//! `target/reference-diffs/<area>-<case>.{actual,diff}.png`. Set `OCTOPUS_UPDATE_REFS=1` to
+//! regenerate the references (then look at every changed image before committing it). The
+//! rules for adding a case are in `fixtures/README.md`.
 
 mod support;
 
+use std::path::{Path, PathBuf};
+
+use libtest_mimic::{Arguments, Failed, Trial};
 use octopus_render::RenderConfig;
 use support::*;
 
 const TOLERANCE: u8 = 2;
 
-#[test]
-fn fixtures_match_references() {
+fn main() -> std::process::ExitCode {
+    let args = Arguments::from_args();
+    let cases = cases();
+    if cases.len() < 40 {
+        eprintln!(
+            "expected the fixture set under fixtures/, found {} cases",
+            cases.len()
+        );
+        return std::process::ExitCode::FAILURE;
+    }
+    let trials = cases
+        .into_iter()
+        .map(|case| {
+            let name = test_name(&case);
+            Trial::test(name, move || check(&case))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// Every fixture document with a reference image beside it (or to be made).
+fn cases() -> Vec<PathBuf> {
     let dir = root().join("fixtures");
     let mut cases = Vec::new();
     walk(&dir.join("render"), &mut cases);
@@ -23,70 +49,66 @@ fn fixtures_match_references() {
         p.extension().is_some_and(|e| e == "json") && !p.ends_with("octopus-manifest.json")
     });
     cases.sort();
-    assert!(
-        cases.len() >= 40,
-        "expected the fixture set, found {} cases",
-        cases.len()
-    );
-    let update = std::env::var_os("OCTOPUS_UPDATE_REFS").is_some();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let img = render_file(case, &RenderConfig::default());
-        let reference = case.with_extension("png");
-        let name = case
-            .strip_prefix(&dir)
-            .unwrap_or(case)
-            .with_extension("")
-            .to_string_lossy()
-            .replace('/', "-");
-        if update || !reference.exists() {
-            if !update {
-                failures.push(format!(
-                    "{name}: no reference image (run with OCTOPUS_UPDATE_REFS=1)"
-                ));
-                continue;
-            }
-            write_png(&reference, img.width, img.height, &straight(&img));
-            continue;
-        }
-        let (w, h, expected) = decode_png(&reference);
-        if (w, h) != (img.width, img.height) {
-            failures.push(format!(
-                "{name}: size {}x{} but reference is {w}x{h}",
-                img.width, img.height
-            ));
-            continue;
-        }
-        let diffs = pixel_diffs(&premultiply(&expected), &img.data);
-        let bad = diffs.iter().filter(|&&d| d > TOLERANCE).count();
-        if bad > 0 {
-            let out = root().join("target/reference-diffs");
-            write_png(
-                &out.join(format!("{name}.actual.png")),
-                w,
-                h,
-                &straight(&img),
-            );
-            write_diff(
-                &out.join(format!("{name}.diff.png")),
-                w,
-                h,
-                &expected,
-                &diffs,
-            );
-            let max = diffs.iter().max().copied().unwrap_or(0);
-            failures.push(format!(
-                "{name}: {bad} pixels differ by more than {TOLERANCE} (max {max}); see {}",
-                out.display()
-            ));
-        }
+    cases
+}
+
+/// `fixtures/render/effects/drop-shadow.json` -> `effects::drop_shadow`.
+fn test_name(case: &Path) -> String {
+    let area = case
+        .parent()
+        .and_then(Path::file_name)
+        .map(|s| s.to_string_lossy().replace('-', "_"))
+        .unwrap_or_default();
+    let stem = case
+        .file_stem()
+        .map(|s| s.to_string_lossy().replace('-', "_"))
+        .unwrap_or_default();
+    format!("{area}::{stem}")
+}
+
+/// Renders `case` and compares it with its reference image.
+fn check(case: &Path) -> Result<(), Failed> {
+    let img = render_file(case, &RenderConfig::default());
+    let reference = case.with_extension("png");
+    let name = test_name(case).replace("::", "-");
+    if std::env::var_os("OCTOPUS_UPDATE_REFS").is_some() {
+        write_png(&reference, img.width, img.height, &straight(&img));
+        return Ok(());
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} reference cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
+    if !reference.exists() {
+        return Err(format!(
+            "no reference image {} (run with OCTOPUS_UPDATE_REFS=1)",
+            reference.display()
+        )
+        .into());
+    }
+    let (w, h, expected) = decode_png(&reference);
+    if (w, h) != (img.width, img.height) {
+        return Err(format!(
+            "size {}x{} but the reference is {w}x{h}",
+            img.width, img.height
+        )
+        .into());
+    }
+    let diffs = pixel_diffs(&premultiply(&expected), &img.data);
+    let bad = diffs.iter().filter(|&&d| d > TOLERANCE).count();
+    if bad == 0 {
+        return Ok(());
+    }
+    let out = root().join("target/reference-diffs");
+    let actual = straight(&img);
+    write_png(&out.join(format!("{name}.actual.png")), w, h, &actual);
+    write_diff(
+        &out.join(format!("{name}.diff.png")),
+        w,
+        h,
+        &expected,
+        &diffs,
     );
-    println!("{} reference cases match", cases.len());
+    let max = diffs.iter().max().copied().unwrap_or(0);
+    Err(format!(
+        "{bad} pixels differ by more than {TOLERANCE} (max {max}); see {}/{name}.diff.png",
+        out.display()
+    )
+    .into())
 }

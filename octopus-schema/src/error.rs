@@ -155,4 +155,20 @@ mod tests {
     fn trailing_garbage_is_rejected() {
         assert!(parse_with_path::<Document>(br#"{"id":"d"} x"#).is_err());
     }
+
+    #[test]
+    fn a_top_level_non_object_says_what_it_found() {
+        for (json, found) in [
+            (&b"[]"[..], "an array"),
+            (b" \n null", "null"),
+            (b"42", "a number"),
+            (b"\"doc\"", "a string"),
+        ] {
+            let e = crate::parse_document(json).unwrap_err();
+            assert_eq!(e.path, ".");
+            let msg = e.to_string();
+            assert!(msg.contains("must be a JSON object") && msg.contains(found), "{msg}");
+        }
+        assert!(crate::parse_manifest(b"[1]").is_err());
+    }
 }

@@ -165,12 +165,8 @@ impl TryFrom<RawLayer> for Layer {
             l.shrink_to_fit();
             l
         });
-        let need = |what: &str| {
-            format!(
-                "a {} layer needs `{what}` (layer id {:?})",
-                raw.kind, raw.id
-            )
-        };
+        // The error names the layer id itself (found from the JSON path).
+        let need = |what: &str| format!("a {} layer needs `{what}`", raw.kind);
         let kind = match raw.kind {
             LayerType::Shape => LayerKind::Shape(raw.shape.ok_or_else(|| need("shape"))?),
             LayerType::Text => LayerKind::Text(raw.text.ok_or_else(|| need("text"))?),
@@ -238,14 +234,13 @@ mod tests {
     }
 
     #[test]
-    fn missing_payload_names_type_and_id() {
-        let e = serde_json::from_str::<Layer>(r#"{"id":"x1","type":"SHAPE"}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("SHAPE") && e.contains("x1") && e.contains("shape"),
-            "{e}"
-        );
+    fn missing_payload_names_type_field_and_id_once() {
+        let json = br#"{"id":"d","content":{"id":"x1","type":"SHAPE"}}"#;
+        let e = crate::parse_document(json).unwrap_err();
+        assert_eq!(e.layer_id.as_deref(), Some("x1"));
+        let msg = e.to_string();
+        assert!(msg.contains("SHAPE") && msg.contains("`shape`"), "{msg}");
+        assert_eq!(msg.matches("x1").count(), 1, "{msg}");
     }
 
     #[test]

@@ -35,10 +35,34 @@ pub use text::{
 
 /// Parses an Octopus document.
 pub fn parse_document(bytes: &[u8]) -> Result<Document, ParseError> {
+    expect_object(bytes, "document")?;
     parse_with_path(bytes)
 }
 
 /// Parses an Octopus manifest.
 pub fn parse_manifest(bytes: &[u8]) -> Result<Manifest, ParseError> {
+    expect_object(bytes, "manifest")?;
     parse_with_path(bytes)
+}
+
+/// A clear error when the top-level value is not an object (serde would speak of a
+/// "struct with 5 elements").
+fn expect_object(bytes: &[u8], what: &str) -> Result<(), ParseError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let found = match first {
+        Some(b'{') | None => return Ok(()),
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'-' | b'0'..=b'9') => "a number",
+        Some(_) => "something that is not JSON",
+    };
+    Err(ParseError {
+        path: ".".into(),
+        layer_id: None,
+        message: format!("a {what} must be a JSON object, found {found}"),
+        line: 0,
+        column: 0,
+    })
 }
