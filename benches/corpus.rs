@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use octopus_render::output::scene_to_svg;
-use octopus_render::raster::{self, RenderOptions};
-use octopus_render::scene::{build_scene, SceneOptions};
+use octopus_render::raster::{self, RasterOptions};
+use octopus_render::scene::{build_scene, BuildOptions};
 use resvg::{tiny_skia, usvg};
 
 /// `(name, path)` of every document, sorted.
@@ -62,7 +62,7 @@ fn corpus(c: &mut Criterion) {
         let Ok(doc) = octopus_schema::parse_document(&json) else {
             continue;
         };
-        let Ok(scene) = build_scene(&doc, &SceneOptions::default(), assets) else {
+        let Ok(scene) = build_scene(&doc, &BuildOptions::default(), assets) else {
             continue;
         };
         let svg = scene_to_svg(&scene).svg;
@@ -70,7 +70,7 @@ fn corpus(c: &mut Criterion) {
             eprintln!("{name}: resvg cannot read the exported SVG; skipped");
             continue;
         };
-        let opts = RenderOptions::default();
+        let opts = RasterOptions::default();
         let Ok((w, h)) = raster::checked_size(&scene, &opts) else {
             continue;
         };

@@ -14,8 +14,8 @@ mod pools;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use octopus_render::output::{encode_png, PngSpeed};
-use octopus_render::raster::{self, RenderOptions};
-use octopus_render::scene::{build_scene, SceneOptions};
+use octopus_render::raster::{self, RasterOptions};
+use octopus_render::scene::{build_scene, BuildOptions};
 use octopus_render::synth::{generate, SCENES};
 use resvg::{tiny_skia, usvg};
 
@@ -26,8 +26,8 @@ fn peer(c: &mut Criterion) {
         let doc = octopus_schema::parse_document(s.octopus.as_bytes())
             .expect("generated document parses");
         let scene =
-            build_scene(&doc, &SceneOptions::default(), &octopus_render::NoAssets).expect("scene");
-        let opts = RenderOptions::default();
+            build_scene(&doc, &BuildOptions::default(), &octopus_render::NoAssets).expect("scene");
+        let opts = RasterOptions::default();
         let tree =
             usvg::Tree::from_str(&s.svg, &usvg::Options::default()).expect("generated SVG parses");
         let mut g = c.benchmark_group(name);
@@ -36,7 +36,7 @@ fn peer(c: &mut Criterion) {
         g.bench_function("ours-parse+scene", |b| {
             b.iter(|| {
                 let d = octopus_schema::parse_document(s.octopus.as_bytes()).expect("parse");
-                build_scene(&d, &SceneOptions::default(), &octopus_render::NoAssets).expect("scene")
+                build_scene(&d, &BuildOptions::default(), &octopus_render::NoAssets).expect("scene")
             })
         });
         g.bench_function("resvg-parse", |b| {

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use octopus_render::output::{encode_png, PngSpeed};
-use octopus_render::raster::{self, RenderOptions};
-use octopus_render::scene::{build_scene, SceneOptions};
+use octopus_render::raster::{self, RasterOptions};
+use octopus_render::scene::{build_scene, BuildOptions};
 
 fn documents() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -47,11 +47,11 @@ fn stages(c: &mut Criterion) {
         let Ok(doc) = octopus_schema::parse_document(&json) else {
             continue;
         };
-        let Ok(scene) = build_scene(&doc, &SceneOptions::default(), &octopus_render::NoAssets)
+        let Ok(scene) = build_scene(&doc, &BuildOptions::default(), &octopus_render::NoAssets)
         else {
             continue;
         };
-        let opts = RenderOptions::default();
+        let opts = RasterOptions::default();
         let Ok(img) = raster::render(&scene, &opts) else {
             continue;
         };
@@ -63,7 +63,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| octopus_schema::parse_document(&json))
         });
         g.bench_function("scene", |b| {
-            b.iter(|| build_scene(&doc, &SceneOptions::default(), &octopus_render::NoAssets))
+            b.iter(|| build_scene(&doc, &BuildOptions::default(), &octopus_render::NoAssets))
         });
         g.throughput(Throughput::Elements(pixels));
         for (n, pool) in &pools {

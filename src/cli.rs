@@ -15,8 +15,8 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
 use octopus_render::{
-    render_png_owned, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, RenderConfig,
-    Result,
+    render_png_owned, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, Limits,
+    RenderConfig, Result,
 };
 
 /// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
@@ -108,7 +108,7 @@ struct RenderArgs {
     #[arg(long)]
     small: bool,
     /// Most output pixels allowed.
-    #[arg(long, default_value_t = 1 << 28)]
+    #[arg(long, default_value_t = Limits::DEFAULT.output_pixels)]
     max_pixels: u64,
     /// Anti-aliasing: `figma` counts Figma's 16 sample positions per pixel (edges as Figma
     /// exports them), `exact` measures exact areas; `auto` picks `figma` when the design's
@@ -228,7 +228,10 @@ fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
         antialias,
         scale: args.scale,
         band_height: args.band_height,
-        max_pixels: args.max_pixels,
+        limits: Limits {
+            output_pixels: args.max_pixels,
+            ..Limits::DEFAULT
+        },
         png: if args.small {
             PngSpeed::Small
         } else {

@@ -11,9 +11,10 @@ use std::time::Instant;
 use crate::assets::AssetResolver;
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::output::{write_png, PngSpeed};
-use crate::raster::{self, Antialias, Image, RenderOptions};
-use crate::scene::{build_scene, Scene, SceneOptions};
+use crate::raster::{self, Antialias, Image, RasterOptions};
+use crate::scene::{build_scene, BuildOptions, Scene};
 
 /// Settings of one render.
 #[derive(Debug, Clone)]
@@ -24,10 +25,9 @@ pub struct RenderConfig {
     pub band_height: usize,
     /// Rows per streamed chunk.
     pub chunk_rows: usize,
-    /// Most output pixels.
-    pub max_pixels: u64,
-    /// Most path segments in a document.
-    pub max_path_segments: usize,
+    /// What the render may use (document bytes, output pixels, path segments, nodes,
+    /// decoded image pixels, effect reach).
+    pub limits: Limits,
     /// PNG compression trade-off.
     pub png: PngSpeed,
     /// Give up with a limits error once this instant passes (checked after building the
@@ -39,14 +39,12 @@ pub struct RenderConfig {
 
 impl Default for RenderConfig {
     fn default() -> Self {
-        let r = RenderOptions::default();
-        let s = SceneOptions::default();
+        let r = RasterOptions::default();
         RenderConfig {
             scale: 1.0,
             band_height: r.band_height,
             chunk_rows: r.chunk_rows,
-            max_pixels: r.max_pixels,
-            max_path_segments: s.max_path_segments,
+            limits: Limits::DEFAULT,
             png: PngSpeed::default(),
             deadline: None,
             antialias: r.antialias,
@@ -55,21 +53,20 @@ impl Default for RenderConfig {
 }
 
 impl RenderConfig {
-    fn scene_options(&self) -> SceneOptions {
-        SceneOptions {
+    fn build_options(&self) -> BuildOptions {
+        BuildOptions {
             scale: self.scale,
-            max_path_segments: self.max_path_segments,
+            limits: self.limits,
             deadline: self.deadline,
-            ..SceneOptions::default()
         }
     }
 
-    fn render_options(&self) -> RenderOptions {
-        RenderOptions {
+    fn raster_options(&self) -> RasterOptions {
+        RasterOptions {
             scale: self.scale,
             band_height: self.band_height,
             chunk_rows: self.chunk_rows,
-            max_pixels: self.max_pixels,
+            max_pixels: self.limits.output_pixels,
             antialias: self.antialias,
         }
     }
@@ -88,8 +85,20 @@ pub struct Rendered {
 
 /// Parses and builds the scene of a document.
 pub fn load_scene(json: &[u8], cfg: &RenderConfig, assets: &dyn AssetResolver) -> Result<Scene> {
+    check_document_size(json.len(), &cfg.limits)?;
     let doc = octopus_schema::parse_document(json)?;
-    build_scene(&doc, &cfg.scene_options(), assets)
+    build_scene(&doc, &cfg.build_options(), assets)
+}
+
+/// A document of `len` bytes against the limit, before anything is parsed.
+pub fn check_document_size(len: usize, limits: &Limits) -> Result<()> {
+    if len > limits.document_bytes {
+        return Err(Error::Limit(format!(
+            "document is {len} bytes, over the limit of {}",
+            limits.document_bytes
+        )));
+    }
+    Ok(())
 }
 
 /// Renders a document into memory.
@@ -99,7 +108,7 @@ pub fn render_document(
     assets: &dyn AssetResolver,
 ) -> Result<(Image, Vec<Diagnostic>)> {
     let scene = load_scene(json, cfg, assets)?;
-    let image = raster::render(&scene, &cfg.render_options())?;
+    let image = raster::render(&scene, &cfg.raster_options())?;
     Ok((image, scene.diagnostics))
 }
 
@@ -124,12 +133,21 @@ pub fn render_png_owned<W: Write>(
     assets: &dyn AssetResolver,
     out: W,
 ) -> Result<Rendered> {
-    let doc = octopus_schema::parse_document(&json)?;
-    drop(json);
-    let scene = build_scene(&doc, &cfg.scene_options(), assets)?;
-    drop(doc);
+    let scene = load_scene_owned(json, cfg, assets)?;
     check_deadline(cfg)?;
     render_scene_png(&scene, cfg, out)
+}
+
+/// [`load_scene`] that frees the JSON once parsed and the document once the scene is built.
+pub fn load_scene_owned(
+    json: Vec<u8>,
+    cfg: &RenderConfig,
+    assets: &dyn AssetResolver,
+) -> Result<Scene> {
+    check_document_size(json.len(), &cfg.limits)?;
+    let doc = octopus_schema::parse_document(&json)?;
+    drop(json);
+    build_scene(&doc, &cfg.build_options(), assets)
 }
 
 /// A limits error once `cfg.deadline` has passed.
@@ -144,7 +162,7 @@ fn check_deadline(cfg: &RenderConfig) -> Result<()> {
 
 /// Renders a built scene straight to PNG on `out`, streaming.
 pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> Result<Rendered> {
-    let opts = cfg.render_options();
+    let opts = cfg.raster_options();
     let (width, height) = raster::checked_size(scene, &opts)?;
     write_png(out, width, height, cfg.png, |png| {
         raster::render_streamed(scene, &opts, |_, rows| {

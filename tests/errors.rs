@@ -137,7 +137,10 @@ fn pixel_limit_trips() {
         render_document(json.as_bytes(), &RenderConfig::default(), support::assets()).unwrap_err();
     assert_eq!(e.blame(), Blame::Limits, "{e}");
     let small = RenderConfig {
-        max_pixels: 99,
+        limits: octopus_render::Limits {
+            output_pixels: 99,
+            ..Default::default()
+        },
         ..RenderConfig::default()
     };
     let e = render_document(
@@ -157,7 +160,10 @@ fn path_segment_limit_trips() {
         r#"{{"id":"p","type":"SHAPE","shape":{{"path":{{"type":"PATH","geometry":"M0,0{geometry}"}}}}}}"#
     ));
     let cfg = RenderConfig {
-        max_path_segments: 100,
+        limits: octopus_render::Limits {
+            path_segments: 100,
+            ..Default::default()
+        },
         ..RenderConfig::default()
     };
     let e = render_document(json.as_bytes(), &cfg, support::assets()).unwrap_err();

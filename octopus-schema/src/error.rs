@@ -167,7 +167,10 @@ mod tests {
             let e = crate::parse_document(json).unwrap_err();
             assert_eq!(e.path, ".");
             let msg = e.to_string();
-            assert!(msg.contains("must be a JSON object") && msg.contains(found), "{msg}");
+            assert!(
+                msg.contains("must be a JSON object") && msg.contains(found),
+                "{msg}"
+            );
         }
         assert!(crate::parse_manifest(b"[1]").is_err());
     }

@@ -1,6 +1,6 @@
 //! Rasterisation: the scene to premultiplied RGBA8 pixels, in parallel bands.
 //!
-//! Input: a [`Scene`] and [`RenderOptions`]. Output: rows of pixels, either a whole
+//! Input: a [`Scene`] and [`RasterOptions`]. Output: rows of pixels, either a whole
 //! [`Image`] or streamed chunk by chunk to a sink (so a huge frame never sits in memory).
 //! Guarantees: the scene is prepared once (edges, paints) and read by all bands; the output
 //! is byte-identical for any thread count and band height; the pixel limit is checked
@@ -24,7 +24,7 @@ use prepare::{prepare, PreparedScene};
 
 /// How to render.
 #[derive(Debug, Clone)]
-pub struct RenderOptions {
+pub struct RasterOptions {
     /// Output pixels per design pixel.
     pub scale: f32,
     /// Rows per band; 0 picks one from the scene (any value gives the same bytes: smaller
@@ -58,13 +58,13 @@ impl Antialias {
     }
 }
 
-impl Default for RenderOptions {
+impl Default for RasterOptions {
     fn default() -> Self {
-        RenderOptions {
+        RasterOptions {
             scale: 1.0,
             band_height: 0,
             chunk_rows: 512,
-            max_pixels: 1 << 28,
+            max_pixels: crate::limits::Limits::DEFAULT.output_pixels,
             antialias: Antialias::Exact,
         }
     }
@@ -82,7 +82,7 @@ pub struct Image {
 }
 
 /// Checks the output size against the options; returns `(width, height)`.
-pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
+pub fn checked_size(scene: &Scene, opts: &RasterOptions) -> Result<(u32, u32)> {
     if !(opts.scale.is_finite() && opts.scale > 0.0) {
         return Err(Error::Limit(format!(
             "scale must be a positive number, got {}",
@@ -103,7 +103,7 @@ pub fn checked_size(scene: &Scene, opts: &RenderOptions) -> Result<(u32, u32)> {
 }
 
 /// Renders the whole image into memory.
-pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
+pub fn render(scene: &Scene, opts: &RasterOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
     let prep = prepared(scene, opts);
     let mut data = vec![0u8; width as usize * height as usize * 4];
@@ -121,7 +121,7 @@ pub fn render(scene: &Scene, opts: &RenderOptions) -> Result<Image> {
 /// reused, so memory stays at one chunk whatever the height.
 pub fn render_streamed(
     scene: &Scene,
-    opts: &RenderOptions,
+    opts: &RasterOptions,
     mut sink: impl FnMut(u32, &[u8]) -> Result<()>,
 ) -> Result<(u32, u32)> {
     let (width, height) = checked_size(scene, opts)?;
@@ -142,7 +142,7 @@ pub fn render_streamed(
 }
 
 /// The scene prepared for `opts`, with the backdrops of its background-blur layers.
-fn prepared(scene: &Scene, opts: &RenderOptions) -> PreparedScene {
+fn prepared(scene: &Scene, opts: &RasterOptions) -> PreparedScene {
     let mut prep = prepare(scene, opts.scale, opts.antialias.pattern());
     prep.backdrops = std::sync::Arc::new(backdrop::compute_backdrops(&prep));
     prep

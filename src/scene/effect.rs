@@ -55,6 +55,18 @@ pub struct StrokeEffect {
 }
 
 impl Effect {
+    /// How far from a pixel the effect reads to compute it, in design pixels: what its cost
+    /// grows with (a background blur paints only inside the layer, but reads this far).
+    pub fn extent(&self) -> f32 {
+        match self {
+            Effect::InnerShadow(s) => {
+                s.offset.0.abs().max(s.offset.1.abs()) + 3.0 * s.sigma + s.spread.abs()
+            }
+            Effect::BackgroundBlur(sigma) => 3.0 * sigma,
+            other => other.reach(),
+        }
+    }
+
     /// How far outside the layer this effect can paint, in design pixels.
     pub fn reach(&self) -> f32 {
         match self {

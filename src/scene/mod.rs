@@ -21,7 +21,7 @@ pub mod tree;
 
 pub use bitmap::{decode as decode_bitmap, Bitmap};
 pub use bounds::Bounds;
-pub use build::{build_scene, SceneOptions};
+pub use build::{build_scene, BuildOptions};
 pub use effect::{Effect, ShadowEffect, StrokeEffect};
 /// The affine transform of the tree: `[a, b, c, d, tx, ty]`, the document's own type.
 pub use octopus_schema::Transform;

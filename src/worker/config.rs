@@ -12,6 +12,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 
 use super::error::ConfigError;
+use crate::limits::Limits;
 
 /// Which pool of workers this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -28,12 +29,8 @@ pub enum Tier {
 pub struct Budget {
     /// Wall-clock time for fetch, render and upload.
     pub time: Duration,
-    /// Largest document JSON, bytes (a proxy for the scene's memory).
-    pub max_document_bytes: usize,
-    /// Most output pixels.
-    pub max_pixels: u64,
-    /// Most path segments.
-    pub max_path_segments: usize,
+    /// What one render may use; the document bytes are a proxy for the scene's memory.
+    pub limits: Limits,
     /// Render threads.
     pub threads: usize,
 }
@@ -47,16 +44,22 @@ impl Tier {
         match self {
             Tier::Normal => Budget {
                 time: Duration::from_secs(20),
-                max_document_bytes: 16 << 20,
-                max_pixels: 64 << 20,
-                max_path_segments: 2_000_000,
+                limits: Limits {
+                    document_bytes: 16 << 20,
+                    output_pixels: 64 << 20,
+                    path_segments: 2_000_000,
+                    ..Limits::DEFAULT
+                },
                 threads: 1,
             },
             Tier::Fallback => Budget {
                 time: Duration::from_secs(300),
-                max_document_bytes: 100 << 20,
-                max_pixels: 1 << 28,
-                max_path_segments: 20_000_000,
+                limits: Limits {
+                    document_bytes: 100 << 20,
+                    output_pixels: 1 << 28,
+                    path_segments: 20_000_000,
+                    ..Limits::DEFAULT
+                },
                 threads: 2,
             },
         }

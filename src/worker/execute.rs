@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use crate::assets::candidates;
 use crate::error::Blame;
-use crate::render::{render_png_owned, RenderConfig, Rendered};
+use crate::render::{check_document_size, render_png_owned, RenderConfig, Rendered};
 use crate::text::FontBook;
 use crate::MemoryAssets;
 
@@ -71,15 +71,10 @@ async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
         Ok(b) => b,
         Err(e) => return Err(storage_failure(ctx, "reading the document", e)),
     };
-    if json.len() > ctx.budget.max_document_bytes {
-        return Err(Failure::new(
-            Blame::Limits,
-            format!(
-                "document is {} bytes, over this tier's {}",
-                json.len(),
-                ctx.budget.max_document_bytes
-            ),
-        ));
+    // Checked again by the render; here it saves fetching the images of a job that
+    // cannot run on this tier.
+    if let Err(e) = check_document_size(json.len(), &ctx.budget.limits) {
+        return Err(Failure::new(e.blame(), e.to_string()));
     }
     let mut assets = MemoryAssets::new();
     assets.set_fonts(Arc::clone(&ctx.fonts));
@@ -156,8 +151,7 @@ async fn render_on_pool(
 ) -> Result<(Vec<u8>, Rendered), Failure> {
     let cfg = RenderConfig {
         scale: job.scale,
-        max_pixels: ctx.budget.max_pixels,
-        max_path_segments: ctx.budget.max_path_segments,
+        limits: ctx.budget.limits,
         deadline: Some(deadline),
         antialias: job.antialias,
         ..RenderConfig::default()

@@ -390,11 +390,11 @@ impl<'a> PathStyle<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::{build_scene, SceneOptions};
+    use crate::scene::{build_scene, BuildOptions};
 
     fn export(json: &str) -> SvgExport {
         let doc = octopus_schema::parse_document(json.as_bytes()).unwrap();
-        let scene = build_scene(&doc, &SceneOptions::default(), &crate::NoAssets).unwrap();
+        let scene = build_scene(&doc, &BuildOptions::default(), &crate::NoAssets).unwrap();
         scene_to_svg(&scene)
     }
 

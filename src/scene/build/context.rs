@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::SceneOptions;
+use super::BuildOptions;
 use crate::assets::AssetResolver;
 use crate::diag::{DiagKind, Diagnostics};
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ pub(crate) struct Ctx<'a> {
     pub(super) transforms: Vec<Transform>,
     pub(super) path: Vec<String>,
     pub(super) layers: Vec<String>,
-    pub(super) opts: SceneOptions,
+    pub(super) opts: BuildOptions,
     pub(super) segments: usize,
     pub(super) nodes: usize,
     pub(super) components: HashMap<String, Option<serde_json::Value>>,
@@ -32,7 +32,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(super) fn new(opts: SceneOptions, assets: &'a dyn AssetResolver) -> Self {
+    pub(super) fn new(opts: BuildOptions, assets: &'a dyn AssetResolver) -> Self {
         Ctx {
             assets,
             bitmaps: HashMap::new(),
@@ -89,13 +89,23 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A limits error about `field` of the current element.
+    pub(crate) fn over_limit(&self, field: &str, message: String) -> Error {
+        let layer = self
+            .layers
+            .last()
+            .map(|id| format!(", layer id {id:?}"))
+            .unwrap_or_default();
+        Error::Limit(format!("{message} (at {}{layer})", self.path_to(field)))
+    }
+
     /// Counts path segments against the limit.
     pub(crate) fn count_segments(&mut self, n: usize) -> Result<()> {
         self.segments += n;
-        if self.segments > self.opts.max_path_segments {
+        if self.segments > self.opts.limits.path_segments {
             return Err(Error::Limit(format!(
                 "more than {} path segments (at {})",
-                self.opts.max_path_segments,
+                self.opts.limits.path_segments,
                 self.path_to("")
             )));
         }
@@ -106,7 +116,7 @@ impl<'a> Ctx<'a> {
     /// when the design draws it up to twice its intrinsic size).
     fn decode_image(&mut self, key: &str, bytes: &[u8]) -> Result<Bitmap, String> {
         if !super::svg_image::is_svg(bytes) {
-            return decode(bytes, self.opts.max_image_pixels);
+            return decode(bytes, self.opts.limits.image_pixels);
         }
         if super::svg_image::has_text(bytes) {
             self.report(
@@ -118,7 +128,7 @@ impl<'a> Ctx<'a> {
         super::svg_image::rasterise(
             bytes,
             2.0 * self.opts.scale.max(1.0),
-            self.opts.max_image_pixels,
+            self.opts.limits.image_pixels,
         )
     }
 

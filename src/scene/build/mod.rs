@@ -1,6 +1,6 @@
 //! Builds the normalised tree from a parsed document.
 //!
-//! Input: [`Document`] and [`SceneOptions`]. Output: [`Scene`]. Guarantees: one pass over the
+//! Input: [`Document`] and [`BuildOptions`]. Output: [`Scene`]. Guarantees: one pass over the
 //! layers; every layer, fill, stroke or effect that cannot be represented leaves a
 //! diagnostic with its layer id and JSON path; malformed values that make the document
 //! meaningless (bad path data, non-positive dimensions) are input errors with the same
@@ -29,6 +29,7 @@ use octopus_schema::{Document, Layer, LayerKind};
 use crate::assets::AssetResolver;
 use crate::diag::DiagKind;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::scene::{BlendMode, Bounds, GroupNode, Node, NodeKind, Scene, Transform};
 use context::Ctx;
 use effect::resolve_effects;
@@ -38,27 +39,22 @@ use shape::build_shape;
 
 /// Options of scene building.
 #[derive(Debug, Clone)]
-pub struct SceneOptions {
+pub struct BuildOptions {
     /// The render scale the geometry should be precise enough for.
     pub scale: f32,
-    /// Most path segments a document may have (hostile-input guard).
-    pub max_path_segments: usize,
-    /// Most nodes a document may have.
-    pub max_nodes: usize,
-    /// Most pixels one bitmap may have.
-    pub max_image_pixels: u64,
+    /// Path segments, nodes, decoded image pixels and effect reach are checked against
+    /// these while building.
+    pub limits: Limits,
     /// Give up with a limits error once this instant passes (checked every 256 layers), so
     /// a job over its time budget stops building instead of holding a render thread.
     pub deadline: Option<std::time::Instant>,
 }
 
-impl Default for SceneOptions {
+impl Default for BuildOptions {
     fn default() -> Self {
-        SceneOptions {
+        BuildOptions {
             scale: 1.0,
-            max_path_segments: 20_000_000,
-            max_nodes: 2_000_000,
-            max_image_pixels: 100_000_000,
+            limits: Limits::DEFAULT,
             deadline: None,
         }
     }
@@ -67,7 +63,7 @@ impl Default for SceneOptions {
 /// Builds the render tree of `doc`.
 pub fn build_scene(
     doc: &Document,
-    opts: &SceneOptions,
+    opts: &BuildOptions,
     assets: &dyn AssetResolver,
 ) -> Result<Scene> {
     let mut ctx = Ctx::new(opts.clone(), assets);
@@ -127,10 +123,10 @@ pub(crate) fn build_layer(
         return Ok(None);
     }
     ctx.nodes += 1;
-    if ctx.nodes > ctx.opts.max_nodes {
+    if ctx.nodes > ctx.opts.limits.nodes {
         return Err(Error::Limit(format!(
             "more than {} layers",
-            ctx.opts.max_nodes
+            ctx.opts.limits.nodes
         )));
     }
     if ctx.nodes % 256 == 0
@@ -165,6 +161,7 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     ctx.transforms.push(abs);
     let effects = resolve_effects(ctx, &layer.effects);
     ctx.transforms.pop();
+    check_effect_extent(ctx, &effects)?;
     let kind = match &layer.kind {
         LayerKind::Shape(shape) => {
             ctx.enter("shape".into());
@@ -251,6 +248,20 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
         kind,
         effects,
     }))
+}
+
+/// Effects whose extent at the render scale is over the limit fail the render (their cost
+/// grows with the extent), rather than take the time and memory of a huge blur.
+fn check_effect_extent(ctx: &Ctx, effects: &[crate::scene::Effect]) -> Result<()> {
+    let extent = effects.iter().map(|e| e.extent()).fold(0.0f32, f32::max) * ctx.scale();
+    let limit = ctx.opts.limits.effect_reach;
+    if extent.is_finite() && extent <= limit as f32 {
+        return Ok(());
+    }
+    Err(ctx.over_limit(
+        "effects",
+        format!("the effects reach {extent:.0} output pixels, over the limit of {limit}"),
+    ))
 }
 
 pub(super) fn build_children(

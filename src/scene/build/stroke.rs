@@ -231,7 +231,7 @@ fn dash_of(ctx: &mut Ctx, s: &VectorStroke) -> Option<StrokeDash> {
 
 #[cfg(test)]
 mod tests {
-    use crate::scene::{build_scene, NodeKind, SceneOptions, StrokeGeometry};
+    use crate::scene::{build_scene, BuildOptions, NodeKind, StrokeGeometry};
 
     /// The geometry of the one stroke of a one-shape document.
     fn geometry(path: &str, stroke: &str, scale: f32) -> StrokeGeometry {
@@ -242,9 +242,9 @@ mod tests {
               "fill":{{"type":"COLOR","color":{{"r":0,"g":0,"b":0,"a":1}}}}{stroke}}}]}}}}}}"##
         );
         let doc = octopus_schema::parse_document(json.as_bytes()).expect("document");
-        let opts = SceneOptions {
+        let opts = BuildOptions {
             scale,
-            ..SceneOptions::default()
+            ..BuildOptions::default()
         };
         let scene = build_scene(&doc, &opts, &crate::NoAssets).expect("scene");
         match &scene.nodes[0].kind {
