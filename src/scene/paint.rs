@@ -117,7 +117,7 @@ pub enum PaintKind {
     },
 }
 
-/// Gradient geometry in gradient space (see the digest §5.2).
+/// Gradient geometry in gradient space (docs/rendering.md §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GradientKind {
     /// `t = x`.

@@ -110,7 +110,7 @@ pub enum VAlign {
     Bottom,
 }
 
-/// First-baseline rule (digest §11.2).
+/// First-baseline rule (docs/rendering.md §10.2).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Baseline {
     /// Line boxes from the frame top, glyphs centred in each.

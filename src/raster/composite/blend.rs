@@ -5,7 +5,7 @@
 //! `co = cs·(1−αb) + cb·(1−αs) + αs·αb·B(Cb, Cs)`, `αo = αs + αb − αs·αb`. Guarantees: every mode
 //! of the Octopus spec, the separable ones per channel and HUE / SATURATION / COLOR /
 //! LUMINOSITY / DARKER_COLOR / LIGHTER_COLOR on the whole colour; SOFT_LIGHT is the
-//! Photoshop variant the reference uses (digest §10); no NaN for any input.
+//! Photoshop variant the reference uses (docs/rendering.md §9); no NaN for any input.
 
 use crate::scene::BlendMode;
 

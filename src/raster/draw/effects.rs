@@ -58,7 +58,7 @@ pub(super) fn draw_with_effects(
             }
             over_all(&mut s, &layer);
             for i in &fx.inners {
-                inner(sc, i, &layer, &body, ext, &mut s, ext);
+                draw_inner_effect(sc, i, &layer, &body, ext, &mut s, ext);
             }
         }
         blur(&mut full, ext.width(), ext.height(), 4, radii);
@@ -183,7 +183,7 @@ fn draw_content(
         region,
     );
     for i in &fx.inners {
-        inner(sc, i, layer, body, ext, target, region);
+        draw_inner_effect(sc, i, layer, body, ext, target, region);
     }
     if is_shape {
         draw_plain(sc, n, 1.0, ShapeParts::StrokesOnly, target, region);
@@ -275,7 +275,7 @@ fn paint_colour(
 }
 
 /// Paints one effect of the inner slot (above fills, below strokes).
-fn inner(
+fn draw_inner_effect(
     sc: &mut Scratch,
     e: &InnerEffect,
     layer: &[u8],
@@ -287,7 +287,7 @@ fn inner(
     match e {
         InnerEffect::Shadow(s) => inner_shadow(s, layer, body, ext, target, region),
         InnerEffect::Overlay(p) => {
-            // The overlay covers the layer where its body is (digest §7: clipped by the body).
+            // The overlay covers the layer where its body is (docs/rendering.md §6: clipped by the body).
             let w = ext.width();
             let mut cov = sc.mask();
             cov.clear();

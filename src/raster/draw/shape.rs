@@ -1,8 +1,8 @@
 //! Drawing one shape onto a surface.
 //!
 //! Input: a prepared shape, its layer opacity and blend mode, a destination surface and the
-//! region (inside the surface) to draw. Output: the destination updated per digest §7.4 and
-//! §8: fills composited among themselves, then onto the backdrop with the layer's mode (or
+//! region (inside the surface) to draw. Output: the destination updated per
+//! `docs/rendering.md` §6: fills composited among themselves, then onto the backdrop with the layer's mode (or
 //! each onto the backdrop for PASS_THROUGH shapes); strokes above the fills, INSIDE ones only
 //! inside the body and OUTSIDE ones only outside it, via
 //! `lerp(underlay, overlay, body)`; the layer opacity last. Guarantee: each pixel's value
@@ -79,7 +79,7 @@ pub(super) fn draw_shape(
             blend: mode,
             opacity,
         };
-        general(sc, s, &parts, look, dst, region);
+        composite_per_pixel(sc, s, &parts, look, dst, region);
     }
     sc.give_mask(body);
     covs.into_iter().for_each(|c| sc.give_mask(c));
@@ -269,7 +269,7 @@ struct PartCoverage<'a> {
 }
 
 /// The full per-pixel formula: several fills, strokes, pass-through.
-fn general(
+fn composite_per_pixel(
     sc: &mut Scratch,
     s: &DeviceShape,
     parts: &PartCoverage<'_>,

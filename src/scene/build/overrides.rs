@@ -8,7 +8,7 @@
 //! handed to that reference as an override of its own, so nested instances work the same.
 //!
 //! Semantics (the spec leaves them open; these follow the reference renderer's editing
-//! rules, digest §12): `target` is the path of layer ids from the component down, each id
+//! rules, docs/rendering.md §11): `target` is the path of layer ids from the component down, each id
 //! searched below the previous one. Subjects: LAYER, SHAPE and TEXT take PROPERTY_CHANGE
 //! (the values' fields replace the layer's, its `shape`'s or its `text`'s); FILL, STROKE and
 //! EFFECT address `fills`/`strokes`/`effects[index]` with PROPERTY_CHANGE (merge), REPLACE

@@ -144,7 +144,7 @@ fn origin_base(ctx: &mut Ctx, origin: &Origin, layer: &Transform, parent: &Trans
 }
 
 /// FILL (cover) and FIT (contain) keep the bitmap's aspect ratio inside the positioned box
-/// by scaling the unit square about its centre (digest §5.3); STRETCH and TILE use it as is.
+/// by scaling the unit square about its centre (docs/rendering.md §3.3); STRETCH and TILE use it as is.
 fn layout_transform(t: &Transform, layout: &Layout, bitmap: &Bitmap) -> Transform {
     let [a, b, c, d, _, _] = t.0;
     let (w, h) = ((a * a + b * b).sqrt(), (c * c + d * d).sqrt());

@@ -8,7 +8,7 @@
 //! stroked or stored here); otherwise the body is stroked geometrically by tiny-skia's
 //! stroker with the document's width, caps, joins, miter limit and dashes. INSIDE and
 //! OUTSIDE strokes are built twice as wide and centred: the renderer keeps only the inside
-//! or outside half by masking with the body (§6 of the digest), which is also what Figma's
+//! or outside half by masking with the body (docs/rendering.md §4), which is also what Figma's
 //! 2t-wide outlines for those positions require.
 
 use octopus_schema::{LineCap, LineJoin, StrokePosition, StrokeStyle, Transform, VectorStroke};
