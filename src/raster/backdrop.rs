@@ -5,7 +5,6 @@
 //! before any band, in paint order (a later backdrop sees the earlier layers' blurs), so
 //! every band reads the same pixels; each backdrop covers only the layer's pixel bounds.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::raster::composite::surface::Surface;
@@ -13,20 +12,8 @@ use crate::raster::draw::draw_nodes;
 use crate::raster::draw::scratch::Scratch;
 use crate::raster::effects::blur::support;
 use crate::raster::effects::shrunk::blur_rgba_crop;
-use crate::raster::prepare::{outset, DeviceKind, DeviceNode, PreparedScene};
+use crate::raster::prepare::{outset, Backdrop, Backdrops, DeviceKind, DeviceNode, PreparedScene};
 use crate::raster::rect::IRect;
-
-/// Blurred backdrops keyed by the address of their (prepared, immovable) node.
-pub(super) type Backdrops = HashMap<usize, Arc<Backdrop>>;
-
-/// What lies behind a background-blur layer, blurred, over the layer's pixel bounds.
-#[derive(Debug, Clone)]
-pub(super) struct Backdrop {
-    /// Covered rectangle.
-    pub rect: IRect,
-    /// Premultiplied RGBA8.
-    pub data: Vec<u8>,
-}
 
 /// Renders, for every background-blur layer in paint order, what lies behind it (the scene
 /// drawn up to that layer) over its bounds grown by the blur reach, blurs it and keeps its

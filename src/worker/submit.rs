@@ -87,15 +87,34 @@ pub fn run(args: SubmitArgs) -> ExitCode {
     }
 }
 
-async fn publish(args: &SubmitArgs, body: &[u8]) -> Result<(), String> {
+async fn publish(args: &SubmitArgs, body: &[u8]) -> Result<(), SubmitError> {
     let conn = Connection::connect(&args.amqp_url, ConnectionProperties::default())
         .await
-        .map_err(|e| format!("cannot connect to the broker: {e}"))?;
-    let ch = conn.create_channel().await.map_err(|e| e.to_string())?;
-    ch.confirm_select(ConfirmSelectOptions::default())
-        .await
-        .map_err(|e| e.to_string())?;
-    let result = publish_confirmed(&ch, &args.queue, body, &BasicProperties::default(), &[]).await;
-    let _ = conn.close(200, "submitted".into()).await;
-    result.map_err(|e| format!("{e} (start a worker first: it declares the queues)"))
+        .map_err(SubmitError::Connect)?;
+    let sent = async {
+        let ch = conn.create_channel().await?;
+        ch.confirm_select(ConfirmSelectOptions::default()).await?;
+        publish_confirmed(&ch, &args.queue, body, &BasicProperties::default(), &[])
+            .await
+            .map_err(SubmitError::Publish)
+    };
+    let result = sent.await;
+    if let Err(e) = conn.close(200, "submitted".into()).await {
+        tracing::debug!(error = %e, "closing the connection after submitting");
+    }
+    result
+}
+
+/// Why a job could not be submitted.
+#[derive(Debug, thiserror::Error)]
+enum SubmitError {
+    /// The broker is not reachable.
+    #[error("cannot connect to the broker: {0}")]
+    Connect(lapin::Error),
+    /// The channel failed.
+    #[error("{0}")]
+    Channel(#[from] lapin::Error),
+    /// The broker did not take the message.
+    #[error("{0} (start a worker first: it declares the queues)")]
+    Publish(super::error::PublishError),
 }

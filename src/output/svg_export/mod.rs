@@ -390,11 +390,12 @@ impl<'a> PathStyle<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scene::{build_scene, BuildOptions};
+    use crate::render::load_scene;
+    use crate::RenderConfig;
 
     fn export(json: &str) -> SvgExport {
-        let doc = octopus_schema::parse_document(json.as_bytes()).unwrap();
-        let scene = build_scene(&doc, &BuildOptions::default(), &crate::NoAssets).unwrap();
+        let scene =
+            load_scene(json.as_bytes(), &RenderConfig::default(), &crate::NoAssets).unwrap();
         scene_to_svg(&scene)
     }
 

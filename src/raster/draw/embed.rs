@@ -89,7 +89,7 @@ pub(super) fn draw_embed(
     } = *parts;
     let mut body = sc.mask();
     sc.raster.fill(&mask.body, mask.even_odd, region, &mut body);
-    let mut over_buf = sc.backdrop(dst, region, isolated);
+    let mut over_buf = sc.group_buffer(dst, region, isolated);
     let mut over = Surface {
         data: &mut over_buf,
         rect: region,

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use crate::raster::backdrop::Backdrops;
 use crate::raster::composite::blend::ColorF;
 use crate::raster::composite::surface::Surface;
+use crate::raster::prepare::Backdrops;
 use crate::raster::rect::IRect;
 use crate::raster::scan::coverage::Rasterizer;
 
@@ -66,7 +66,12 @@ impl Scratch {
     }
 
     /// The buffer a group draws on: transparent when isolated, else a copy of `dst`.
-    pub(crate) fn backdrop(&mut self, dst: &Surface<'_>, rect: IRect, isolated: bool) -> Vec<u8> {
+    pub(crate) fn group_buffer(
+        &mut self,
+        dst: &Surface<'_>,
+        rect: IRect,
+        isolated: bool,
+    ) -> Vec<u8> {
         if isolated {
             self.pixels(rect)
         } else {

@@ -6,9 +6,9 @@
 //! because every contribution composites with plain source-over; effect parameters are in
 //! output pixels, unrotated.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::raster::backdrop::Backdrops;
 use crate::raster::composite::blend::ColorF;
 use crate::raster::composite::paint::DevicePaint;
 use crate::raster::effects::blur::support;
@@ -210,4 +210,16 @@ impl PreparedScene {
         }
         self.nodes.iter().map(walk).max().unwrap_or(0)
     }
+}
+
+/// Blurred backdrops (computed by `raster::backdrop` once the scene is prepared), keyed by the address of their (prepared, immovable) node.
+pub(crate) type Backdrops = HashMap<usize, Arc<Backdrop>>;
+
+/// What lies behind a background-blur layer, blurred, over the layer's pixel bounds.
+#[derive(Debug, Clone)]
+pub(crate) struct Backdrop {
+    /// Covered rectangle.
+    pub(crate) rect: IRect,
+    /// Premultiplied RGBA8.
+    pub(crate) data: Vec<u8>,
 }
