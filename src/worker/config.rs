@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
+use super::cgroup::CgroupLimits;
 use super::error::ConfigError;
 use crate::limits::Limits;
 
@@ -33,6 +34,9 @@ pub struct Budget {
     pub limits: Limits,
     /// Render threads.
     pub threads: usize,
+    /// Memory one job may use, in bytes: the pod's limit (its cgroup's `memory.max`) less
+    /// headroom for the process itself, else the tier's nominal size.
+    pub memory_bytes: u64,
 }
 
 impl Tier {
@@ -51,6 +55,7 @@ impl Tier {
                     ..Limits::DEFAULT
                 },
                 threads: 1,
+                memory_bytes: 500 << 20,
             },
             Tier::Fallback => Budget {
                 time: Duration::from_secs(300),
@@ -61,6 +66,7 @@ impl Tier {
                     ..Limits::DEFAULT
                 },
                 threads: 2,
+                memory_bytes: 2 << 30,
             },
         }
     }
@@ -103,9 +109,14 @@ pub struct WorkerConfig {
     /// Override the tier's time budget, seconds.
     #[arg(long, env = "JOB_TIMEOUT_SECONDS")]
     pub job_timeout_seconds: Option<f64>,
-    /// Override the tier's render threads.
+    /// Override the render threads (default: the tier's, at most the pod's CPU quota
+    /// rounded up).
     #[arg(long, env = "RENDER_THREADS")]
     pub render_threads: Option<usize>,
+    /// Override the memory budget, MiB (default: the pod's memory limit less 15%, else the
+    /// tier's nominal size).
+    #[arg(long, env = "MEMORY_BUDGET_MB")]
+    pub memory_budget_mb: Option<u64>,
     /// Font directories, searched before the system's (colon-separated in the environment).
     #[arg(long = "fonts", env = "FONT_DIRS", value_delimiter = ':')]
     pub fonts: Vec<PathBuf>,
@@ -159,17 +170,34 @@ impl WorkerConfig {
         if self.render_threads == Some(0) {
             return Err(ConfigError::new("RENDER_THREADS", "must be at least 1"));
         }
+        if self.memory_budget_mb == Some(0) {
+            return Err(ConfigError::new("MEMORY_BUDGET_MB", "must be at least 1"));
+        }
         Ok(())
     }
 
     /// The budget in force: the tier's, with the overrides applied.
-    pub fn budget(&self) -> Budget {
+    /// The budget in force: the tier's, fitted to the pod's cgroup limits, with the explicit
+    /// overrides applied last.
+    pub fn budget(&self, pod: &CgroupLimits) -> Budget {
         let mut b = self.tier.budget();
+        if let Some(cpus) = pod.cpus {
+            // More render threads than the quota only adds throttling.
+            b.threads = b.threads.min((cpus.ceil() as usize).max(1));
+        }
+        if let Some(mem) = pod.memory {
+            // The process itself (runtime, fonts, buffers of the broker client) needs room
+            // beside the job.
+            b.memory_bytes = mem / 100 * 85;
+        }
         if let Some(t) = self.job_timeout_seconds {
             b.time = Duration::from_secs_f64(t);
         }
         if let Some(n) = self.render_threads {
             b.threads = n;
+        }
+        if let Some(mb) = self.memory_budget_mb {
+            b.memory_bytes = mb << 20;
         }
         b
     }
@@ -202,5 +230,41 @@ impl WorkerConfig {
         } else {
             format!("{}?heartbeat=10", self.amqp_url)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        cfg: WorkerConfig,
+    }
+
+    fn config(args: &[&str]) -> WorkerConfig {
+        Cli::parse_from(std::iter::once("worker").chain(args.iter().copied())).cfg
+    }
+
+    #[test]
+    fn the_budget_fits_the_pod_and_explicit_settings_win() {
+        let small_pod = CgroupLimits {
+            cpus: Some(0.5),
+            memory: Some(500 << 20),
+            source: "v2",
+        };
+        let b = config(&["--tier", "fallback"]).budget(&small_pod);
+        assert_eq!(b.threads, 1, "two threads on half a CPU only throttle");
+        assert_eq!(b.memory_bytes, (500u64 << 20) / 100 * 85);
+        let b = config(&["--tier", "fallback"]).budget(&CgroupLimits::default());
+        assert_eq!(
+            (b.threads, b.memory_bytes),
+            (2, 2 << 30),
+            "no cgroup: the tier's"
+        );
+        let b = config(&["--render-threads", "3", "--memory-budget-mb", "100"]).budget(&small_pod);
+        assert_eq!((b.threads, b.memory_bytes), (3, 100 << 20));
     }
 }

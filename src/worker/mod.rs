@@ -19,6 +19,7 @@
 //!   ([`runtime`]). Jobs in flight on the lost connection are redelivered by the broker;
 //!   heartbeats (10 s) detect a half-open connection.
 
+pub mod cgroup;
 pub mod config;
 pub mod error;
 pub mod execute;

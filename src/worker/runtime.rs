@@ -6,12 +6,14 @@
 //! 30 s, reset after a session that lasted a minute) until a stop signal; a configuration
 //! the operator must fix ends the process with status 2.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use super::cgroup::read_limits;
 use super::config::{Budget, WorkerConfig};
 use super::error::SessionError;
 use super::execute::JobContext;
@@ -27,8 +29,26 @@ pub fn run(cfg: WorkerConfig) -> ExitCode {
         tracing::error!(error = %e, "invalid configuration");
         return ExitCode::from(2);
     }
+    let pod = read_limits(Path::new("/sys/fs/cgroup"));
+    let budget = cfg.budget(&pod);
+    // The reactor only waits on the broker and storage; one thread suffices on a pod of one
+    // CPU or less, and a second keeps the metrics endpoint answering during a busy fetch.
+    let runtime_threads = if pod.cpus.is_some_and(|c| c <= 1.0) {
+        1
+    } else {
+        2
+    };
+    tracing::info!(
+        cgroup = pod.source,
+        pod_cpus = ?pod.cpus,
+        pod_memory_bytes = ?pod.memory,
+        render_threads = budget.threads,
+        runtime_threads,
+        memory_budget_bytes = budget.memory_bytes,
+        "budget sized from the pod's limits (explicit settings win)"
+    );
     let rt = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(runtime_threads)
         .enable_all()
         .build()
     {
@@ -38,7 +58,7 @@ pub fn run(cfg: WorkerConfig) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    rt.block_on(serve(cfg))
+    rt.block_on(serve(cfg, budget))
 }
 
 fn init_logging() {
@@ -54,8 +74,7 @@ fn init_logging() {
         .try_init();
 }
 
-async fn serve(cfg: WorkerConfig) -> ExitCode {
-    let budget = cfg.budget();
+async fn serve(cfg: WorkerConfig, budget: Budget) -> ExitCode {
     tracing::info!(
         amqp_url = %cfg.redacted_url(), queue = cfg.queue(), fallback_queue = %cfg.fallback_queue,
         dead_letter_queue = %cfg.dead_letter_queue, tier = ?cfg.tier, concurrency = cfg.concurrency,
