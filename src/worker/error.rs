@@ -75,6 +75,9 @@ pub enum PublishError {
     /// The broker refused the message.
     #[error("publish to {0:?}: the broker refused it")]
     Refused(String),
+    /// No confirm arrived in time; the message may or may not be stored.
+    #[error("publish to {0:?}: no confirm within the timeout")]
+    Timeout(String),
     /// The channel is not in confirm mode, so success cannot be known.
     #[error("publish to {0:?}: publisher confirms are off on this channel")]
     Unconfirmed(String),

@@ -48,7 +48,7 @@ pub struct KindLabel {
 /// Label of a broker operation.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OpLabel {
-    /// ack or nack.
+    /// ack, nack or reject.
     pub op: String,
 }
 
@@ -69,7 +69,7 @@ pub struct Telemetry {
     pub retries: Counter,
     /// Storage failures by kind.
     pub storage_errors: Family<KindLabel, Counter>,
-    /// Acks and nacks the broker did not take (the job is redelivered).
+    /// Acks, nacks and rejects the broker did not take (the job is redelivered).
     pub settle_failures: Family<OpLabel, Counter>,
     /// Connected and consuming.
     pub ready: AtomicBool,
@@ -124,7 +124,7 @@ impl Telemetry {
         );
         registry.register(
             "settle_failures",
-            "Acks and nacks the broker did not take, by operation",
+            "Acks, nacks and rejects the broker did not take, by operation",
             settle_failures.clone(),
         );
         Telemetry {
@@ -159,7 +159,7 @@ impl Telemetry {
             .observe(seconds);
     }
 
-    /// Counts an ack or nack the broker did not take (`op` is `ack` or `nack`).
+    /// Counts an ack, nack or reject the broker did not take.
     pub fn settle_failure(&self, op: &'static str) {
         self.settle_failures
             .get_or_create(&OpLabel { op: op.to_owned() })

@@ -136,14 +136,47 @@ pub fn value_text(v: &AMQPValue) -> String {
     }
 }
 
-/// How many times the broker delivered this message before (quorum queues count).
+/// How many times the broker delivered this message before: the larger of quorum queues'
+/// `x-delivery-count` and, on RabbitMQ 4.x, `x-acquired-count` (which also counts the
+/// returns that `x-delivery-count` leaves out).
 pub fn delivery_count(props: &BasicProperties) -> u32 {
-    props
-        .headers()
-        .as_ref()
-        .and_then(|h| h.inner().get("x-delivery-count").map(value_text))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+    let header = |name: &str| {
+        props
+            .headers()
+            .as_ref()
+            .and_then(|h| h.inner().get(name).map(value_text))
+            .and_then(|s| s.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
+    header("x-delivery-count").max(header("x-acquired-count"))
+}
+
+/// How long a publish may wait for the broker's confirm before it counts as failed.
+pub const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The properties of a forwarded message: the original's (message id, correlation id,
+/// reply-to, timestamp, priority, ...) with persistence and JSON content type ensured and
+/// `extra` added to its headers.
+pub fn forwarded_properties(
+    original: &BasicProperties,
+    extra: &[(&str, String)],
+) -> BasicProperties {
+    let mut headers = original.headers().clone().unwrap_or_default();
+    for (k, v) in extra {
+        headers.insert(
+            ShortString::from(*k),
+            AMQPValue::LongString(LongString::from(v.as_str())),
+        );
+    }
+    let content_type = original
+        .content_type()
+        .clone()
+        .unwrap_or_else(|| "application/json".into());
+    original
+        .clone()
+        .with_delivery_mode(2)
+        .with_content_type(content_type)
+        .with_headers(headers)
 }
 
 /// Publishes `body` to `queue` (default exchange), persistent and mandatory, with the
@@ -155,17 +188,7 @@ pub async fn publish_confirmed(
     original: &BasicProperties,
     extra: &[(&str, String)],
 ) -> Result<(), PublishError> {
-    let mut headers = original.headers().clone().unwrap_or_default();
-    for (k, v) in extra {
-        headers.insert(
-            ShortString::from(*k),
-            AMQPValue::LongString(LongString::from(v.as_str())),
-        );
-    }
-    let props = BasicProperties::default()
-        .with_delivery_mode(2)
-        .with_content_type("application/json".into())
-        .with_headers(headers);
+    let props = forwarded_properties(original, extra);
     let opts = BasicPublishOptions {
         mandatory: true,
         ..BasicPublishOptions::default()
@@ -174,16 +197,70 @@ pub async fn publish_confirmed(
         queue: queue.to_owned(),
         source,
     };
-    let confirm = ch
+    let pending = ch
         .basic_publish("".into(), queue.into(), opts, body, props)
         .await
-        .map_err(channel)?
+        .map_err(channel)?;
+    let confirm = tokio::time::timeout(CONFIRM_TIMEOUT, pending)
         .await
+        .map_err(|_| PublishError::Timeout(queue.to_owned()))?
         .map_err(channel)?;
     match confirm {
         Confirmation::Ack(None) => Ok(()),
         Confirmation::Ack(Some(_)) => Err(PublishError::Unroutable(queue.to_owned())),
         Confirmation::Nack(_) => Err(PublishError::Refused(queue.to_owned())),
         Confirmation::NotRequested => Err(PublishError::Unconfirmed(queue.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_headers(pairs: &[(&str, AMQPValue)]) -> BasicProperties {
+        let mut h = FieldTable::default();
+        for (k, v) in pairs {
+            h.insert(ShortString::from(*k), v.clone());
+        }
+        BasicProperties::default().with_headers(h)
+    }
+
+    #[test]
+    fn delivery_count_reads_both_counters() {
+        assert_eq!(delivery_count(&BasicProperties::default()), 0);
+        let p = with_headers(&[("x-delivery-count", AMQPValue::LongLongInt(2))]);
+        assert_eq!(delivery_count(&p), 2);
+        let p = with_headers(&[
+            ("x-delivery-count", AMQPValue::LongLongInt(1)),
+            ("x-acquired-count", AMQPValue::LongLongInt(3)),
+        ]);
+        assert_eq!(
+            delivery_count(&p),
+            3,
+            "4.x: nacks count only in x-acquired-count"
+        );
+    }
+
+    #[test]
+    fn forwarding_keeps_the_message_properties() {
+        let original = with_headers(&[("trace", AMQPValue::LongString("t-1".into()))])
+            .with_message_id("m-1".into())
+            .with_correlation_id("c-1".into())
+            .with_reply_to("results".into())
+            .with_priority(3);
+        let p = forwarded_properties(&original, &[("x-octopus-reason", "too big".into())]);
+        assert_eq!(p.message_id().as_ref().map(|s| s.as_str()), Some("m-1"));
+        assert_eq!(p.correlation_id().as_ref().map(|s| s.as_str()), Some("c-1"));
+        assert_eq!(p.reply_to().as_ref().map(|s| s.as_str()), Some("results"));
+        assert_eq!(*p.priority(), Some(3));
+        assert_eq!(*p.delivery_mode(), Some(2));
+        assert_eq!(
+            p.content_type().as_ref().map(|s| s.as_str()),
+            Some("application/json")
+        );
+        let headers = p.headers().clone().unwrap_or_default();
+        let text = |k: &str| headers.inner().get(k).map(value_text);
+        assert_eq!(text("trace").as_deref(), Some("t-1"));
+        assert_eq!(text("x-octopus-reason").as_deref(), Some("too big"));
     }
 }

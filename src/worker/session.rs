@@ -23,7 +23,7 @@ use super::error::SessionError;
 use super::execute::JobContext;
 use super::outcome::Outcome;
 use super::queue::{delivery_count, Topology, TopologyError};
-use super::settle::{nack_requeue, settle, Settlement};
+use super::settle::{give_back, settle, GiveBack, Settlement};
 use super::shutdown::{drain, run_or_yield};
 
 /// One connection: declare, consume, process until stopped or the broker fails.
@@ -131,7 +131,7 @@ async fn handle(
     let Some((id, result)) = run_or_yield(&ctx, &d, started, stop.clone()).await else {
         // Stopping, and this job's budget runs past the grace period: back to the queue now
         // rather than when the pod is killed.
-        let outcome = if nack_requeue(&d, &ctx, "-").await {
+        let outcome = if give_back(&d, &ctx, "-", GiveBack::Attempted).await {
             Outcome::Requeued
         } else {
             Outcome::SettleFailed

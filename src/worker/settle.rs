@@ -3,14 +3,15 @@
 //! Input: a delivery, how its job ended, the attempt and the stop flag. Output: the
 //! [`Outcome`] for metrics and logs. Guarantees: a message is acked only after its output
 //! is stored, or after it was published, with a broker confirm, to the fallback or
-//! dead-letter queue; a publish that fails requeues the message instead; every ack and nack
-//! result is checked: an error or `Ok(false)` (the channel closed under us, or the delivery
+//! dead-letter queue; a publish that fails requeues the message instead; a failed or
+//! abandoned attempt goes back with `basic.reject`, which counts towards the delivery limit
+//! on every RabbitMQ version; every ack, nack and reject result is checked: an error or `Ok(false)` (the channel closed under us, or the delivery
 //! was already settled) is logged, counted in `settle_failures`, and the outcome is
 //! [`Outcome::SettleFailed`], never `done`: the broker redelivers such a job, and the
 //! deterministic output is overwritten with the same bytes.
 
 use lapin::message::Delivery;
-use lapin::options::{BasicAckOptions, BasicNackOptions};
+use lapin::options::{BasicAckOptions, BasicNackOptions, BasicRejectOptions};
 use lapin::Channel;
 use tokio::sync::watch;
 
@@ -66,7 +67,7 @@ pub async fn settle(
                 _ = tokio::time::sleep(after) => {}
                 _ = stop.changed() => {}
             }
-            if nack_requeue(job.delivery, ctx, job.id).await {
+            if give_back(job.delivery, ctx, job.id, GiveBack::Attempted).await {
                 Outcome::Retried
             } else {
                 Outcome::SettleFailed
@@ -92,12 +93,14 @@ async fn forward(
         ("x-octopus-reason", failure.reason.clone()),
         ("x-octopus-outcome", outcome.as_str().to_owned()),
         ("x-octopus-tier", tier.to_owned()),
+        ("x-octopus-from-queue", d.routing_key.as_str().to_owned()),
+        ("x-octopus-attempt", job.attempt.to_string()),
     ];
     match publish_confirmed(job.publisher, queue, &d.data, &d.properties, &extra).await {
         Ok(()) => ack(job, outcome).await,
         Err(e) => {
             tracing::error!(job_id = %job.id, error = %e, "could not forward the job; requeueing it");
-            if nack_requeue(d, job.ctx, job.id).await {
+            if give_back(d, job.ctx, job.id, GiveBack::Attempted).await {
                 Outcome::Requeued
             } else {
                 Outcome::SettleFailed
@@ -123,23 +126,44 @@ async fn ack(job: &Settlement<'_>, outcome: Outcome) -> Outcome {
     }
 }
 
+/// How a delivery goes back to its queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiveBack {
+    /// The attempt failed or was abandoned: `basic.reject`, which every RabbitMQ version
+    /// counts towards the delivery limit (4.x does not count a `basic.nack`), so a job that
+    /// keeps coming back ends in the dead-letter queue.
+    Attempted,
+    /// The job never started (it arrived after the consumer was cancelled): `basic.nack`,
+    /// which RabbitMQ 4.x does not count.
+    NotStarted,
+}
+
 /// Returns the delivery to its queue; false (logged and counted) when the broker did not
-/// take the nack; the message then returns when the channel closes.
-pub async fn nack_requeue(d: &Delivery, ctx: &JobContext, id: &str) -> bool {
-    let opts = BasicNackOptions {
-        requeue: true,
-        multiple: false,
+/// take it; the message then returns when the channel closes.
+pub async fn give_back(d: &Delivery, ctx: &JobContext, id: &str, how: GiveBack) -> bool {
+    let (op, sent) = match how {
+        GiveBack::Attempted => (
+            "reject",
+            d.reject(BasicRejectOptions { requeue: true }).await,
+        ),
+        GiveBack::NotStarted => {
+            let opts = BasicNackOptions {
+                requeue: true,
+                multiple: false,
+            };
+            ("nack", d.nack(opts).await)
+        }
     };
-    match d.nack(opts).await {
+    match sent {
         Ok(true) => true,
         Ok(false) => {
-            tracing::error!(job_id = %id, "nack not sent: the channel is closed or the delivery was already settled");
-            ctx.telemetry.settle_failure("nack");
+            tracing::error!(job_id = %id, op, "not sent: the channel is closed or the delivery was already settled");
+            ctx.telemetry.settle_failure(op);
             false
         }
         Err(e) => {
-            tracing::error!(job_id = %id, error = %e, "nack failed; the message returns when the channel closes");
-            ctx.telemetry.settle_failure("nack");
+            tracing::error!(job_id = %id, op, error = %e, "failed; the message returns when the channel closes");
+            ctx.telemetry.settle_failure(op);
             false
         }
     }

@@ -20,7 +20,7 @@ use super::config::WorkerConfig;
 use super::execute::{execute_job, JobContext};
 use super::metrics::Telemetry;
 use super::policy::Failure;
-use super::settle::nack_requeue;
+use super::settle::{give_back, GiveBack};
 
 /// Waits for SIGTERM or SIGINT, then turns readiness off and sets the stop flag.
 pub async fn wait_for_signal(stop: watch::Sender<bool>, t: Arc<Telemetry>) {
@@ -68,7 +68,7 @@ pub async fn drain(
         tokio::select! {
             next = consumer.next(), if intake_open => match next {
                 // Sent before the cancel reached the broker: give it straight back.
-                Some(Ok(d)) => { nack_requeue(&d, ctx, "-").await; }
+                Some(Ok(d)) => { give_back(&d, ctx, "-", GiveBack::NotStarted).await; }
                 _ => intake_open = false,
             },
             joined = tasks.join_next() => if joined.is_none() { break },
