@@ -68,6 +68,7 @@ impl RenderConfig {
             chunk_rows: self.chunk_rows,
             max_pixels: self.limits.output_pixels,
             antialias: self.antialias,
+            deadline: self.deadline,
         }
     }
 }

@@ -311,3 +311,39 @@ fn a_passed_deadline_stops_the_render_with_a_limits_error() {
         octopus_render::render_png(json.as_bytes(), &cfg, support::assets(), &mut png).unwrap_err();
     assert_eq!(e.blame(), Blame::Limits);
 }
+
+#[test]
+fn a_deadline_passing_during_the_raster_stops_it_and_one_not_reached_changes_nothing() {
+    use octopus_render::raster::{self, RasterOptions};
+    let layers: Vec<String> = (0..200)
+        .map(|i| format!(r#"{{"id":"s{i}","type":"SHAPE","effects":[{{"type":"DROP_SHADOW","basis":"BODY","shadow":{{"offset":{{"x":2,"y":2}},"blur":6,"choke":0,"color":{{"r":0,"g":0,"b":0,"a":0.5}}}}}}],"shape":{{"path":{{"type":"PATH","geometry":"M{x},{y}h30v30z"}},"fills":[{{"type":"COLOR","color":{{"r":1,"g":0,"b":0,"a":1}}}}]}}}}"#, x = (i * 7) % 300, y = (i * 13) % 300))
+        .collect();
+    let json = format!(
+        r#"{{"id":"d","dimensions":{{"width":400,"height":400}},"content":{{"id":"root","type":"GROUP","layers":[{}]}}}}"#,
+        layers.join(",")
+    );
+    let scene = octopus_render::render::load_scene(
+        json.as_bytes(),
+        &RenderConfig::default(),
+        support::assets(),
+    )
+    .expect("scene");
+    let passed = RasterOptions {
+        deadline: Some(std::time::Instant::now()),
+        ..RasterOptions::default()
+    };
+    let e = raster::render(&scene, &passed).unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits, "{e}");
+    assert!(e.to_string().contains("time budget"), "{e}");
+    let plain = raster::render(&scene, &RasterOptions::default()).expect("render");
+    let later = RasterOptions {
+        deadline: Some(std::time::Instant::now() + std::time::Duration::from_secs(3600)),
+        band_height: 16,
+        ..RasterOptions::default()
+    };
+    let timed = raster::render(&scene, &later).expect("render");
+    assert!(
+        plain.data == timed.data,
+        "a deadline not reached changes no byte"
+    );
+}

@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::raster::cancel::Cancel;
 use crate::raster::composite::surface::Surface;
 use crate::raster::draw::draw_nodes;
 use crate::raster::draw::scratch::Scratch;
@@ -18,7 +19,7 @@ use crate::raster::rect::IRect;
 /// Renders, for every background-blur layer in paint order, what lies behind it (the scene
 /// drawn up to that layer) over its bounds grown by the blur reach, blurs it and keeps its
 /// bounds. Done once per render, so every band sees the same backdrop.
-pub(super) fn compute_backdrops(prep: &PreparedScene) -> Backdrops {
+pub(super) fn compute_backdrops(prep: &PreparedScene, cancel: &Arc<Cancel>) -> Backdrops {
     let mut targets = Vec::new();
     fn collect<'a>(n: &'a DeviceNode, out: &mut Vec<&'a DeviceNode>) {
         if n.effects.as_ref().is_some_and(|fx| fx.background.is_some()) {
@@ -42,7 +43,11 @@ pub(super) fn compute_backdrops(prep: &PreparedScene) -> Backdrops {
         if ext.is_empty() || ext.width() * ext.height() > 1 << 28 {
             continue;
         }
+        if cancel.check() {
+            break;
+        }
         let mut sc = Scratch::default();
+        sc.cancel = Some(Arc::clone(cancel));
         sc.raster.pattern = prep.pattern;
         // Values are shared: cloning the map copies pointers, not pixels.
         sc.backdrops = Some(Arc::new(done.clone()));

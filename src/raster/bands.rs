@@ -7,10 +7,11 @@
 //! value depends only on the scene and that pixel's coordinates, the bytes are identical for
 //! any thread count and band height.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
+use crate::raster::cancel::Cancel;
 use crate::raster::composite::surface::Surface;
 use crate::raster::draw::draw_nodes;
 use crate::raster::draw::scratch::Scratch;
@@ -27,6 +28,7 @@ pub(super) fn render_rows(
     y0: u32,
     chunk: &mut [u8],
     zeroed: bool,
+    cancel: &Arc<Cancel>,
 ) {
     let row_bytes = prep.width as usize * 4;
     if row_bytes == 0 {
@@ -38,8 +40,13 @@ pub(super) fn render_rows(
         .par_chunks_mut(band_bytes)
         .enumerate()
         .for_each(|(i, band)| {
+            // A cancelled render starts no more bands (the caller reports the cancellation).
+            if cancel.check() {
+                return;
+            }
             let mut sc = take_scratch(pool);
             sc.backdrops = Some(prep.backdrops.clone());
+            sc.cancel = Some(Arc::clone(cancel));
             let top = y0 as i32 + (i * band_height.max(1)) as i32;
             if !zeroed {
                 band.fill(0);
@@ -75,6 +82,7 @@ fn take_scratch(pool: &ScratchPool) -> Scratch {
 
 fn give_scratch(pool: &ScratchPool, mut sc: Scratch) {
     sc.backdrops = None;
+    sc.cancel = None;
     if sc.retained_bytes() > KEEP_BYTES {
         return;
     }

@@ -8,6 +8,7 @@
 
 mod backdrop;
 mod bands;
+mod cancel;
 mod composite;
 mod draw;
 mod effects;
@@ -17,9 +18,12 @@ mod scan;
 
 pub use rect::IRect;
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::scene::Scene;
 use bands::band_height;
+use cancel::Cancel;
 use prepare::{prepare, PreparedScene};
 
 /// How to render.
@@ -36,6 +40,9 @@ pub struct RasterOptions {
     pub max_pixels: u64,
     /// How edge pixels are anti-aliased.
     pub antialias: Antialias,
+    /// Stop with a limits error once this instant passes (polled between bands and every
+    /// few nodes), so an abandoned render frees its thread promptly.
+    pub deadline: Option<std::time::Instant>,
 }
 
 /// How edge pixels are anti-aliased.
@@ -66,6 +73,7 @@ impl Default for RasterOptions {
             chunk_rows: 512,
             max_pixels: crate::limits::Limits::DEFAULT.output_pixels,
             antialias: Antialias::Exact,
+            deadline: None,
         }
     }
 }
@@ -105,11 +113,13 @@ pub fn checked_size(scene: &Scene, opts: &RasterOptions) -> Result<(u32, u32)> {
 /// Renders the whole image into memory.
 pub fn render(scene: &Scene, opts: &RasterOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
-    let prep = prepared(scene, opts);
+    let cancel = Arc::new(Cancel::new(opts.deadline));
+    let prep = prepared(scene, opts, &cancel)?;
     let mut data = vec![0u8; width as usize * height as usize * 4];
     let pool = bands::shared_pool();
     let band = band_height(&prep, opts.band_height);
-    bands::render_rows(&prep, pool, band, 0, &mut data, true);
+    bands::render_rows(&prep, pool, band, 0, &mut data, true, &cancel);
+    cancelled(&cancel)?;
     Ok(Image {
         width,
         height,
@@ -125,7 +135,8 @@ pub fn render_streamed(
     mut sink: impl FnMut(u32, &[u8]) -> Result<()>,
 ) -> Result<(u32, u32)> {
     let (width, height) = checked_size(scene, opts)?;
-    let prep = prepared(scene, opts);
+    let cancel = Arc::new(Cancel::new(opts.deadline));
+    let prep = prepared(scene, opts, &cancel)?;
     let band = band_height(&prep, opts.band_height);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
     let mut buf = Vec::new();
@@ -134,7 +145,8 @@ pub fn render_streamed(
     while y < height {
         let rows = (chunk_rows as u32).min(height - y);
         buf.resize(rows as usize * width as usize * 4, 0);
-        bands::render_rows(&prep, pool, band, y, &mut buf, false);
+        bands::render_rows(&prep, pool, band, y, &mut buf, false, &cancel);
+        cancelled(&cancel)?;
         sink(y, &buf)?;
         y += rows;
     }
@@ -142,8 +154,17 @@ pub fn render_streamed(
 }
 
 /// The scene prepared for `opts`, with the backdrops of its background-blur layers.
-fn prepared(scene: &Scene, opts: &RasterOptions) -> PreparedScene {
+fn prepared(scene: &Scene, opts: &RasterOptions, cancel: &Arc<Cancel>) -> Result<PreparedScene> {
     let mut prep = prepare(scene, opts.scale, opts.antialias.pattern());
-    prep.backdrops = std::sync::Arc::new(backdrop::compute_backdrops(&prep));
-    prep
+    prep.backdrops = Arc::new(backdrop::compute_backdrops(&prep, cancel));
+    cancelled(cancel)?;
+    Ok(prep)
+}
+
+/// The limits error of a render whose deadline passed.
+fn cancelled(cancel: &Cancel) -> Result<()> {
+    if cancel.is_cancelled() {
+        return Err(Error::Limit("the render ran past its time budget".into()));
+    }
+    Ok(())
 }

@@ -39,7 +39,7 @@ pub(super) fn draw_nodes(
 
 /// Draws one node onto `dst` within `clip`.
 pub(super) fn draw_node(sc: &mut Scratch, n: &DeviceNode, dst: &mut Surface<'_>, clip: IRect) {
-    if sc.stopped {
+    if sc.should_stop() {
         return;
     }
     if sc.stop_at != 0 && sc.stop_at == n as *const DeviceNode as usize {

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::raster::cancel::{Cancel, CHECK_EVERY};
 use crate::raster::composite::blend::ColorF;
 use crate::raster::composite::surface::Surface;
 use crate::raster::prepare::Backdrops;
@@ -28,9 +29,30 @@ pub(crate) struct Scratch {
     pub stop_at: usize,
     /// Set once `stop_at` was reached.
     pub stopped: bool,
+    /// The render's deadline, polled every few nodes.
+    pub cancel: Option<Arc<Cancel>>,
+    /// Nodes drawn since the clock was last read.
+    pub ticks: u32,
 }
 
 impl Scratch {
+    /// True when drawing should stop: the background-blur layer being rendered up to was
+    /// reached, or the render's deadline passed (the clock read every few nodes).
+    pub(crate) fn should_stop(&mut self) -> bool {
+        if self.stopped {
+            return true;
+        }
+        let Some(cancel) = &self.cancel else {
+            return false;
+        };
+        self.ticks += 1;
+        if self.ticks >= CHECK_EVERY {
+            self.ticks = 0;
+            return cancel.check();
+        }
+        cancel.is_cancelled()
+    }
+
     /// Bytes held by the pooled buffers.
     pub(crate) fn retained_bytes(&self) -> usize {
         self.pixels.iter().map(Vec::capacity).sum::<usize>()
