@@ -116,6 +116,10 @@ struct RenderArgs {
     /// Figma, else `exact`.
     #[arg(long, value_enum, default_value_t = AaArg::Auto)]
     antialias: AaArg,
+    /// Give up on a document after this many seconds (exit code 4), as a worker does at
+    /// the end of its time budget.
+    #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
+    timeout: Option<f64>,
     /// Do not print diagnostics.
     #[arg(short, long)]
     quiet: bool,
@@ -237,7 +241,18 @@ fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
         } else {
             PngSpeed::Fast
         },
+        deadline: args
+            .timeout
+            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s)),
         ..RenderConfig::default()
+    }
+}
+
+/// `--timeout`: a positive, finite number of seconds.
+fn positive_seconds(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
     }
 }
 

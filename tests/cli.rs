@@ -154,3 +154,29 @@ fn antialiasing_follows_the_manifest_origin() {
     let forced = pixels_of(&doc, "aa-forced.png", &["--antialias", "exact"]);
     assert_eq!(forced, exact, "an explicit mode wins over the manifest");
 }
+
+#[test]
+fn a_timeout_exits_4_and_writes_no_file() {
+    let out = tmp("timeout.png");
+    let _ = std::fs::remove_file(&out);
+    // A microsecond: parsing alone takes longer, so the deadline has passed by the first check.
+    let run = bin()
+        .args(["render", "fixtures/designs/octopus-showcase.json", "-o"])
+        .arg(&out)
+        .args(["--timeout", "0.000001"])
+        .current_dir(root())
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(4));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("time budget"), "{err}");
+    assert!(!out.exists(), "a timed-out render leaves no file");
+    let bad = bin()
+        .args(["render", "fixtures/designs/octopus-showcase.json", "-o"])
+        .arg(&out)
+        .args(["--timeout", "-1"])
+        .current_dir(root())
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+}
