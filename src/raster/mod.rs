@@ -4,7 +4,13 @@
 //! [`Image`] or streamed chunk by chunk to a sink (so a huge frame never sits in memory).
 //! Guarantees: the scene is prepared once (edges, paints) and read by all bands; the output
 //! is byte-identical for any thread count and band height; the pixel limit is checked
-//! before any large allocation.
+//! before any large allocation; a render past its deadline stops within a node and fails
+//! with a limits error.
+//!
+//! The stages, in the order a render runs them: `prepare` (the tree in output pixels),
+//! `backdrop` (the background-blur pre-pass), `bands` (the band planner), `draw` (per
+//! band, node by node), which uses `scan` (coverage), `composite` (pixels and paints)
+//! and `effects` (blurs and morphology).
 
 mod backdrop;
 mod bands;

@@ -8,7 +8,7 @@
 //! represent was reported as a diagnostic while building it; building does no I/O.
 //!
 //! The tree's types ([`tree`], [`paint`], [`effect`], [`bounds`], [`bitmap`]) never depend on
-//! the builder ([`build`]); [`flatten`] turns its curves into polylines for the rasteriser
+//! the builder (`build`); [`flatten`] turns its curves into polylines for the rasteriser
 //! and the boolean operations.
 
 pub mod bitmap;

@@ -1,7 +1,7 @@
 //! Drawing prepared nodes: the dispatch from a node to its kind's drawing.
 //!
 //! Input: prepared nodes, a destination surface and a clip region inside it. Output: the
-//! destination updated per the compositing model of `docs/rendering.md` (§ groups and
+//! destination updated per `docs/rendering.md` §6-§8 (shapes, groups,
 //! masks). Guarantees: nodes outside the clip are skipped (band culling); offscreen
 //! buffers cover only `clip ∩ node.rect`; pass-through groups without opacity or mask, and
 //! isolated groups whose content is plain source-over, draw straight onto the destination,
