@@ -59,7 +59,7 @@ fn table() -> &'static Mutex<Table> {
 }
 
 impl UnknownName {
-    /// The name of `s` (cut to [`MAX_LEN`] bytes).
+    /// The name of `s` (cut to `MAX_LEN` = 64 bytes).
     pub fn new(s: &str) -> UnknownName {
         let mut end = s.len().min(MAX_LEN);
         while !s.is_char_boundary(end) {
