@@ -9,30 +9,18 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Failed;
 use octopus_render::{render_document, Blame, RenderConfig};
 use support::*;
 
 fn main() -> std::process::ExitCode {
-    let args = Arguments::from_args();
     let mut cases = Vec::new();
     walk(&root().join("fixtures/invalid"), &mut cases);
     cases.retain(|p| p.extension().is_some_and(|e| e == "json"));
     cases.sort();
-    if cases.len() < 8 {
-        eprintln!(
-            "expected the invalid-document fixtures, found {}",
-            cases.len()
-        );
-        return std::process::ExitCode::FAILURE;
-    }
-    let trials = cases
-        .into_iter()
-        .map(|case| Trial::test(test_name(&case), move || check(&case)))
-        .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    run_cases("the invalid-document fixtures", cases, 8, test_name, check)
 }
 
 /// `fixtures/invalid/input/zero-width.json` -> `invalid::input::zero_width`.
@@ -59,7 +47,7 @@ fn expected_blame(case: &Path) -> Result<Blame, Failed> {
     }
 }
 
-fn check(case: &PathBuf) -> Result<(), Failed> {
+fn check(case: &Path) -> Result<(), Failed> {
     let want = expected_blame(case)?;
     let json = std::fs::read(case).map_err(|e| format!("{}: {e}", case.display()))?;
     let expect_file = case.with_extension("expect");

@@ -13,30 +13,20 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::Failed;
 use octopus_render::RenderConfig;
 use support::*;
 
 const TOLERANCE: u8 = 2;
 
 fn main() -> std::process::ExitCode {
-    let args = Arguments::from_args();
-    let cases = cases();
-    if cases.len() < 40 {
-        eprintln!(
-            "expected the fixture set under fixtures/, found {} cases",
-            cases.len()
-        );
-        return std::process::ExitCode::FAILURE;
-    }
-    let trials = cases
-        .into_iter()
-        .map(|case| {
-            let name = test_name(&case);
-            Trial::test(name, move || check(&case))
-        })
-        .collect();
-    libtest_mimic::run(&args, trials).exit_code()
+    run_cases(
+        "the fixture set under fixtures/",
+        cases(),
+        40,
+        test_name,
+        check,
+    )
 }
 
 /// Every fixture document with a reference image beside it (or to be made).

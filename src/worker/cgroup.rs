@@ -23,17 +23,11 @@ pub struct CgroupLimits {
 /// Reads the limits under `root` (normally `/sys/fs/cgroup`), v2 first, then v1.
 pub fn read_limits(root: &Path) -> CgroupLimits {
     let read = |rel: &str| std::fs::read_to_string(root.join(rel)).ok();
-    if let (Some(cpu), mem) = (read("cpu.max"), read("memory.max")) {
+    let (cpu, mem) = (read("cpu.max"), read("memory.max"));
+    if cpu.is_some() || mem.is_some() {
         return CgroupLimits {
-            cpus: parse_cpu_max(&cpu),
+            cpus: cpu.as_deref().and_then(parse_cpu_max),
             memory: mem.as_deref().and_then(parse_memory_max),
-            source: "v2",
-        };
-    }
-    if let Some(mem) = read("memory.max") {
-        return CgroupLimits {
-            cpus: None,
-            memory: parse_memory_max(&mem),
             source: "v2",
         };
     }

@@ -199,3 +199,25 @@ pub(crate) fn write_png(path: &Path, w: u32, h: u32, straight: &[u8]) {
     let mut wr = enc.write_header().expect("png header");
     wr.write_image_data(straight).expect("png data");
 }
+
+/// Runs `check` on every case as its own test named by `name` (libtest-mimic, so the usual
+/// filters and flags apply); fails at once when fewer than `min` cases were found (a moved
+/// fixture folder must not pass as "nothing to test").
+pub(crate) fn run_cases(
+    what: &str,
+    cases: Vec<PathBuf>,
+    min: usize,
+    name: fn(&Path) -> String,
+    check: fn(&Path) -> Result<(), libtest_mimic::Failed>,
+) -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
+    if cases.len() < min {
+        eprintln!("expected {what}, found {} cases", cases.len());
+        return std::process::ExitCode::FAILURE;
+    }
+    let trials = cases
+        .into_iter()
+        .map(|case| libtest_mimic::Trial::test(name(&case), move || check(&case)))
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
