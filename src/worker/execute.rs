@@ -49,8 +49,13 @@ pub struct JobContext {
     pub grace: std::time::Duration,
 }
 
-/// Runs one job; returns its id (when the message had one) and how it ended.
-pub async fn execute_job(ctx: &JobContext, body: &[u8]) -> (Option<String>, Result<(), Failure>) {
+/// Runs one job; returns its id (when the message had one) and how it ended. `vanished`:
+/// an earlier delivery of this message was never settled (see [`after_vanished`]).
+pub async fn execute_job(
+    ctx: &JobContext,
+    body: &[u8],
+    vanished: bool,
+) -> (Option<String>, Result<(), Failure>) {
     let job = match parse_job(body) {
         Ok(j) => j,
         Err(e) => {
@@ -60,8 +65,45 @@ pub async fn execute_job(ctx: &JobContext, body: &[u8]) -> (Option<String>, Resu
             )
         }
     };
-    let result = run(ctx, &job).await;
+    let result = if vanished {
+        match after_vanished(ctx, &job).await {
+            Some(settled) => settled,
+            None => run(ctx, &job).await,
+        }
+    } else {
+        run(ctx, &job).await
+    };
     (Some(job.id), result)
+}
+
+/// A delivery whose earlier attempt was never settled: its worker died (killed out of
+/// memory, evicted, crashed) or lost the broker. If that attempt stored the output, the
+/// job is done (`Some(Ok)`): rendering is deterministic, so the stored bytes are the ones
+/// this attempt would write. Otherwise a normal-tier worker escalates it without trying:
+/// it cannot tell a job that killed a worker from one that merely lost its connection,
+/// and another try of a job that kills workers would cost a pod. The fallback tier tries
+/// again (`None`), up to the delivery limit.
+async fn after_vanished(ctx: &JobContext, job: &Job) -> Option<Result<(), Failure>> {
+    let deadline = Instant::now() + ctx.budget.time;
+    match ctx.storage.exists(&job.output_url(), deadline).await {
+        Ok(true) => {
+            tracing::info!(job_id = %job.id, "output already stored by an earlier attempt");
+            return Some(Ok(()));
+        }
+        Ok(false) => {}
+        // Unknown: treat as not stored; the render overwrites with the same bytes.
+        Err(e) => {
+            tracing::warn!(job_id = %job.id, error = %e, "cannot tell whether the output exists")
+        }
+    }
+    match ctx.tier {
+        Tier::Normal => Some(Err(Failure::new(
+            Blame::Limits,
+            "an earlier delivery ended without a result (the worker was killed, out of memory \
+             or evicted, or lost the broker)",
+        ))),
+        Tier::Fallback => None,
+    }
 }
 
 async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {

@@ -16,8 +16,12 @@
 //!   returned to the queue at once ([`shutdown`]);
 //! - broker loss: the session ends, readiness turns 503, and the worker reconnects with
 //!   exponential backoff (1 s to 30 s), declaring the queues and prefetch again
-//!   ([`runtime`]). Jobs in flight on the lost connection are redelivered by the broker;
-//!   heartbeats (10 s) detect a half-open connection.
+//!   ([`runtime`]), after the jobs that were running finish and store their outputs;
+//!   heartbeats (10 s) detect a half-open connection;
+//! - a redelivered job (its worker died or lost the broker) is acked if its output is
+//!   stored, and otherwise escalated from the normal tier without another try there
+//!   ([`execute`]); every give-back publishes the job again with its attempt count, so
+//!   every path that returns a job counts towards the delivery limit ([`settle`]).
 
 pub mod cgroup;
 pub mod config;

@@ -52,6 +52,14 @@ pub enum TopologyError {
 }
 
 impl Topology {
+    /// The queue the workers of `tier` consume.
+    pub fn queue_of(&self, tier: super::config::Tier) -> &str {
+        match tier {
+            super::config::Tier::Normal => &self.render,
+            super::config::Tier::Fallback => &self.fallback,
+        }
+    }
+
     /// The arguments of a work queue (render or fallback).
     pub fn work_args(&self) -> FieldTable {
         let mut t = quorum();
@@ -140,28 +148,59 @@ pub fn value_text(v: &AMQPValue) -> String {
 /// `x-delivery-count` and, on RabbitMQ 4.x, `x-acquired-count` (which also counts the
 /// returns that `x-delivery-count` leaves out).
 pub fn delivery_count(props: &BasicProperties) -> u32 {
-    let header = |name: &str| {
-        props
-            .headers()
-            .as_ref()
-            .and_then(|h| h.inner().get(name).map(value_text))
-            .and_then(|s| s.parse::<u32>().ok())
-            .unwrap_or(0)
-    };
-    header("x-delivery-count").max(header("x-acquired-count"))
+    header_u32(props, "x-delivery-count").max(header_u32(props, "x-acquired-count"))
+}
+
+/// The header in which workers count the times they gave a message back by publishing it
+/// again (a shutdown, a retry after a transient failure): the broker's delivery count
+/// starts afresh on the new message, so the worker carries the count itself.
+pub const RETURNS_HEADER: &str = "x-octopus-returns";
+
+/// How many times workers gave this message back (see [`RETURNS_HEADER`]).
+pub fn returns(props: &BasicProperties) -> u32 {
+    header_u32(props, RETURNS_HEADER)
+}
+
+/// This delivery's attempt, from 1: earlier deliveries the broker counted plus the times
+/// workers gave the job back by publishing it again.
+pub fn attempt(props: &BasicProperties) -> u32 {
+    delivery_count(props)
+        .saturating_add(returns(props))
+        .saturating_add(1)
+}
+
+fn header_u32(props: &BasicProperties, name: &str) -> u32 {
+    props
+        .headers()
+        .as_ref()
+        .and_then(|h| h.inner().get(name).map(value_text))
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(0)
 }
 
 /// How long a publish may wait for the broker's confirm before it counts as failed.
 pub const CONFIRM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// Headers the broker sets on each delivery.
+const BROKER_COUNTERS: [&str; 2] = ["x-delivery-count", "x-acquired-count"];
+
 /// The properties of a forwarded message: the original's (message id, correlation id,
-/// reply-to, timestamp, priority, ...) with persistence and JSON content type ensured and
-/// `extra` added to its headers.
+/// reply-to, timestamp, priority, ...) with persistence and JSON content type ensured, the
+/// broker's delivery counters removed and `extra` added to its headers.
 pub fn forwarded_properties(
     original: &BasicProperties,
     extra: &[(&str, String)],
 ) -> BasicProperties {
-    let mut headers = original.headers().clone().unwrap_or_default();
+    let mut headers = FieldTable::default();
+    if let Some(h) = original.headers() {
+        // The broker's counters belong to the delivery, not the message: carried over they
+        // would make the new message look redelivered.
+        for (k, v) in h.inner() {
+            if !BROKER_COUNTERS.contains(&k.as_str()) {
+                headers.insert(k.clone(), v.clone());
+            }
+        }
+    }
     for (k, v) in extra {
         headers.insert(
             ShortString::from(*k),
@@ -242,12 +281,26 @@ mod tests {
     }
 
     #[test]
+    fn attempts_add_broker_deliveries_and_worker_returns() {
+        assert_eq!(attempt(&BasicProperties::default()), 1);
+        let p = with_headers(&[
+            ("x-delivery-count", AMQPValue::LongLongInt(1)),
+            (RETURNS_HEADER, AMQPValue::LongString("2".into())),
+        ]);
+        assert_eq!(returns(&p), 2);
+        assert_eq!(attempt(&p), 4);
+    }
+
+    #[test]
     fn forwarding_keeps_the_message_properties() {
-        let original = with_headers(&[("trace", AMQPValue::LongString("t-1".into()))])
-            .with_message_id("m-1".into())
-            .with_correlation_id("c-1".into())
-            .with_reply_to("results".into())
-            .with_priority(3);
+        let original = with_headers(&[
+            ("trace", AMQPValue::LongString("t-1".into())),
+            ("x-delivery-count", AMQPValue::LongLongInt(2)),
+        ])
+        .with_message_id("m-1".into())
+        .with_correlation_id("c-1".into())
+        .with_reply_to("results".into())
+        .with_priority(3);
         let p = forwarded_properties(&original, &[("x-octopus-reason", "too big".into())]);
         assert_eq!(p.message_id().as_ref().map(|s| s.as_str()), Some("m-1"));
         assert_eq!(p.correlation_id().as_ref().map(|s| s.as_str()), Some("c-1"));
@@ -262,5 +315,10 @@ mod tests {
         let text = |k: &str| headers.inner().get(k).map(value_text);
         assert_eq!(text("trace").as_deref(), Some("t-1"));
         assert_eq!(text("x-octopus-reason").as_deref(), Some("too big"));
+        assert_eq!(
+            text("x-delivery-count"),
+            None,
+            "a new message, not a redelivery"
+        );
     }
 }

@@ -4,8 +4,9 @@
 //! a clean stop, or the [`SessionError`] that ended the session. Guarantees: one select loop
 //! takes deliveries, finished jobs and the stop signal; jobs run concurrently up to the
 //! prefetch, each settled exactly once (see `settle.rs`); on stop, intake closes and
-//! running jobs get the grace period (see `shutdown.rs`); closing the channel returns every
-//! unsettled message to its queue at once.
+//! running jobs get the grace period (see `shutdown.rs`); when the broker is lost, running
+//! jobs finish and store their outputs before the worker reconnects; closing the channel
+//! returns every unsettled message to its queue at once.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,7 +23,7 @@ use super::config::WorkerConfig;
 use super::error::SessionError;
 use super::execute::JobContext;
 use super::outcome::Outcome;
-use super::queue::{delivery_count, Topology, TopologyError};
+use super::queue::{attempt, delivery_count, Topology, TopologyError};
 use super::settle::{give_back, settle, GiveBack, Settlement};
 use super::shutdown::{drain, run_or_yield};
 
@@ -65,7 +66,9 @@ pub async fn session(
     };
     ctx.telemetry.set_ready(false);
     if end.is_ok() {
-        drain(cfg, ctx, &ch, consumer, &mut tasks).await;
+        drain(cfg, ctx, &ch, &publisher, &topo, consumer, &mut tasks).await;
+    } else {
+        finish_orphans(ctx, &mut tasks).await;
     }
     tasks.abort_all();
     // Closing returns every unacked message to its queue at once; a close that fails means
@@ -77,6 +80,25 @@ pub async fn session(
         tracing::debug!(error = %e, "connection already closed");
     }
     end
+}
+
+/// The broker went away under running jobs: let them finish within their budget before
+/// reconnecting, so their outputs are stored (their acks cannot be sent; the redelivered
+/// messages find the outputs and are acked without another render, see `execute.rs`), and
+/// no new job starts beside them.
+async fn finish_orphans(ctx: &JobContext, tasks: &mut JoinSet<()>) {
+    if tasks.is_empty() {
+        return;
+    }
+    tracing::warn!(
+        running = tasks.len(),
+        "broker lost; letting running jobs finish"
+    );
+    let limit = ctx.budget.time + std::time::Duration::from_secs(2);
+    let all = async { while tasks.join_next().await.is_some() {} };
+    if tokio::time::timeout(limit, all).await.is_err() {
+        tracing::warn!(left = tasks.len(), "running jobs did not finish");
+    }
 }
 
 /// Declares the queues and prefetch, opens a confirming publisher channel, starts consuming.
@@ -127,11 +149,22 @@ async fn handle(
     let t = &ctx.telemetry;
     t.in_progress.inc();
     let started = Instant::now();
-    let attempt = delivery_count(&d.properties) + 1;
-    let Some((id, result)) = run_or_yield(&ctx, &d, started, stop.clone()).await else {
+    let attempt = attempt(&d.properties);
+    // The broker delivered this message before and nobody settled it: the worker that
+    // held it was killed (out of memory, evicted) or lost its connection.
+    let vanished = d.redelivered || delivery_count(&d.properties) > 0;
+    let mut job = Settlement {
+        delivery: &d,
+        publisher: &publisher,
+        topology: &topo,
+        ctx: &ctx,
+        id: "-",
+        attempt,
+    };
+    let Some((id, result)) = run_or_yield(&ctx, &d, vanished, started, stop.clone()).await else {
         // Stopping, and this job's budget runs past the grace period: back to the queue now
         // rather than when the pod is killed.
-        let outcome = if give_back(&d, &ctx, "-", GiveBack::Attempted).await {
+        let outcome = if give_back(&job, GiveBack::Attempted).await {
             Outcome::Requeued
         } else {
             Outcome::SettleFailed
@@ -145,14 +178,7 @@ async fn handle(
         return;
     };
     let id = id.unwrap_or_else(|| "-".into());
-    let job = Settlement {
-        delivery: &d,
-        publisher: &publisher,
-        topology: &topo,
-        ctx: &ctx,
-        id: &id,
-        attempt,
-    };
+    job.id = &id;
     let outcome = settle(&job, result, stop).await;
     t.outcome(outcome);
     t.job_seconds.observe(started.elapsed().as_secs_f64());

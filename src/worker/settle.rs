@@ -4,8 +4,8 @@
 //! [`Outcome`] for metrics and logs. Guarantees: a message is acked only after its output
 //! is stored, or after it was published, with a broker confirm, to the fallback or
 //! dead-letter queue; a publish that fails requeues the message instead; a failed or
-//! abandoned attempt goes back with `basic.reject`, which counts towards the delivery limit
-//! on every RabbitMQ version; every ack, nack and reject result is checked: an error or `Ok(false)` (the channel closed under us, or the delivery
+//! abandoned attempt goes back as a new message that counts the attempt (see
+//! [`give_back`]), so every give-back counts towards the delivery limit; every ack, nack and reject result is checked: an error or `Ok(false)` (the channel closed under us, or the delivery
 //! was already settled) is logged, counted in `settle_failures`, and the outcome is
 //! [`Outcome::SettleFailed`], never `done`: the broker redelivers such a job, and the
 //! deterministic output is overwritten with the same bytes.
@@ -19,7 +19,7 @@ use super::config::Tier;
 use super::execute::JobContext;
 use super::outcome::Outcome;
 use super::policy::{decide, Action, Failure};
-use super::queue::{publish_confirmed, Topology};
+use super::queue::{publish_confirmed, Topology, RETURNS_HEADER};
 
 /// A delivery being settled, with what settling it needs.
 pub struct Settlement<'a> {
@@ -67,7 +67,7 @@ pub async fn settle(
                 _ = tokio::time::sleep(after) => {}
                 _ = stop.changed() => {}
             }
-            if give_back(job.delivery, ctx, job.id, GiveBack::Attempted).await {
+            if give_back(job, GiveBack::Attempted).await {
                 Outcome::Retried
             } else {
                 Outcome::SettleFailed
@@ -95,12 +95,18 @@ async fn forward(
         ("x-octopus-tier", tier.to_owned()),
         ("x-octopus-from-queue", d.routing_key.as_str().to_owned()),
         ("x-octopus-attempt", job.attempt.to_string()),
+        // The next queue counts its own attempts.
+        (RETURNS_HEADER, "0".to_owned()),
     ];
     match publish_confirmed(job.publisher, queue, &d.data, &d.properties, &extra).await {
-        Ok(()) => ack(job, outcome).await,
+        Ok(()) => {
+            #[cfg(feature = "fault-injection")]
+            super::fault::after_forward(job.id);
+            ack(job, outcome).await
+        }
         Err(e) => {
             tracing::error!(job_id = %job.id, error = %e, "could not forward the job; requeueing it");
-            if give_back(d, job.ctx, job.id, GiveBack::Attempted).await {
+            if give_back(job, GiveBack::Attempted).await {
                 Outcome::Requeued
             } else {
                 Outcome::SettleFailed
@@ -129,18 +135,35 @@ async fn ack(job: &Settlement<'_>, outcome: Outcome) -> Outcome {
 /// How a delivery goes back to its queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GiveBack {
-    /// The attempt failed or was abandoned: `basic.reject`, which every RabbitMQ version
-    /// counts towards the delivery limit (4.x does not count a `basic.nack`), so a job that
-    /// keeps coming back ends in the dead-letter queue.
+    /// The attempt failed or was abandoned: it counts towards the delivery limit.
     Attempted,
-    /// The job never started (it arrived after the consumer was cancelled): `basic.nack`,
-    /// which RabbitMQ 4.x does not count.
+    /// The job never started (it arrived after the consumer was cancelled): not counted.
     NotStarted,
 }
 
 /// Returns the delivery to its queue; false (logged and counted) when the broker did not
-/// take it; the message then returns when the channel closes.
-pub async fn give_back(d: &Delivery, ctx: &JobContext, id: &str, how: GiveBack) -> bool {
+/// take it (the message then returns when the channel closes).
+///
+/// The job is published again to the queue it came from, carrying its attempt count in
+/// [`RETURNS_HEADER`], and the delivery is then acked. A plain requeue would mark the
+/// message redelivered, which is how a worker recognises a job whose earlier attempt
+/// vanished (a killed worker), and RabbitMQ 4.x does not count a `basic.nack` towards the
+/// delivery limit. When that publish fails the delivery is rejected instead, which every
+/// version counts.
+pub async fn give_back(job: &Settlement<'_>, how: GiveBack) -> bool {
+    let d = job.delivery;
+    let counted = match how {
+        GiveBack::Attempted => job.attempt,
+        GiveBack::NotStarted => job.attempt.saturating_sub(1),
+    };
+    let extra = [(RETURNS_HEADER, counted.to_string())];
+    let queue = job.topology.queue_of(job.ctx.tier);
+    match publish_confirmed(job.publisher, queue, &d.data, &d.properties, &extra).await {
+        Ok(()) => return ack(job, Outcome::Requeued).await == Outcome::Requeued,
+        Err(e) => {
+            tracing::warn!(job_id = %job.id, error = %e, "could not publish the job again; rejecting it instead");
+        }
+    }
     let (op, sent) = match how {
         GiveBack::Attempted => (
             "reject",
@@ -157,13 +180,13 @@ pub async fn give_back(d: &Delivery, ctx: &JobContext, id: &str, how: GiveBack) 
     match sent {
         Ok(true) => true,
         Ok(false) => {
-            tracing::error!(job_id = %id, op, "not sent: the channel is closed or the delivery was already settled");
-            ctx.telemetry.settle_failure(op);
+            tracing::error!(job_id = %job.id, op, "not sent: the channel is closed or the delivery was already settled");
+            job.ctx.telemetry.settle_failure(op);
             false
         }
         Err(e) => {
-            tracing::error!(job_id = %id, op, error = %e, "failed; the message returns when the channel closes");
-            ctx.telemetry.settle_failure(op);
+            tracing::error!(job_id = %job.id, op, error = %e, "failed; the message returns when the channel closes");
+            job.ctx.telemetry.settle_failure(op);
             false
         }
     }

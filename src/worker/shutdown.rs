@@ -20,7 +20,8 @@ use super::config::WorkerConfig;
 use super::execute::{execute_job, JobContext};
 use super::metrics::Telemetry;
 use super::policy::Failure;
-use super::settle::{give_back, GiveBack};
+use super::queue::{attempt, Topology};
+use super::settle::{give_back, GiveBack, Settlement};
 
 /// Waits for SIGTERM or SIGINT, then turns readiness off and sets the stop flag.
 pub async fn wait_for_signal(stop: watch::Sender<bool>, t: Arc<Telemetry>) {
@@ -51,6 +52,8 @@ pub async fn drain(
     cfg: &WorkerConfig,
     ctx: &JobContext,
     ch: &Channel,
+    publisher: &Channel,
+    topology: &Topology,
     mut consumer: lapin::Consumer,
     tasks: &mut JoinSet<()>,
 ) {
@@ -68,7 +71,17 @@ pub async fn drain(
         tokio::select! {
             next = consumer.next(), if intake_open => match next {
                 // Sent before the cancel reached the broker: give it straight back.
-                Some(Ok(d)) => { give_back(&d, ctx, "-", GiveBack::NotStarted).await; }
+                Some(Ok(d)) => {
+                    let job = Settlement {
+                        delivery: &d,
+                        publisher,
+                        topology,
+                        ctx,
+                        id: "-",
+                        attempt: attempt(&d.properties),
+                    };
+                    give_back(&job, GiveBack::NotStarted).await;
+                }
                 _ => intake_open = false,
             },
             joined = tasks.join_next() => if joined.is_none() { break },
@@ -85,11 +98,12 @@ pub async fn drain(
 pub async fn run_or_yield(
     ctx: &JobContext,
     d: &Delivery,
+    vanished: bool,
     started: Instant,
     mut stop: watch::Receiver<bool>,
 ) -> Option<(Option<String>, Result<(), Failure>)> {
     let deadline = started + ctx.budget.time;
-    let work = execute_job(ctx, &d.data);
+    let work = execute_job(ctx, &d.data, vanished);
     tokio::pin!(work);
     let mut stopping = *stop.borrow();
     loop {

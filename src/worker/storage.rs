@@ -69,6 +69,17 @@ impl Storage {
         Ok(bytes.to_vec())
     }
 
+    /// True when the object exists (a HEAD request: nothing is downloaded).
+    pub async fn exists(&self, url: &Url, deadline: Instant) -> Result<bool, StorageError> {
+        let (store, path) = self.locate(url)?;
+        let head = async { store.head(&path).await.map_err(|e| classify(url, e)) };
+        match within(deadline, url, head).await? {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Writes a whole object (atomically: readers see the old or the new bytes).
     pub async fn put(
         &self,
@@ -192,7 +203,9 @@ mod tests {
         let url = Url::from_file_path(dir.join("a.bin")).expect("url");
         s.put(&url, vec![1, 2, 3], deadline).await.expect("put");
         assert_eq!(s.get(&url, deadline).await.expect("get"), vec![1, 2, 3]);
+        assert!(s.exists(&url, deadline).await.expect("head"));
         let missing = Url::from_file_path(dir.join("nope.bin")).expect("url");
+        assert!(!s.exists(&missing, deadline).await.expect("head"));
         let e = s.get(&missing, deadline).await.expect_err("missing");
         assert!(e.is_not_found(), "{e:?}");
         let _ = std::fs::remove_dir_all(&dir);

@@ -338,3 +338,29 @@ pub(crate) fn outputs(dir: &Path) -> Vec<String> {
     v.sort();
     v
 }
+
+/// Ready and unacknowledged messages of every queue, from `rabbitmqctl` (the AMQP passive
+/// declare reports only ready ones).
+pub(crate) fn queue_counts() -> std::collections::HashMap<String, (u32, u32)> {
+    let out = std::process::Command::new("rabbitmqctl")
+        .args([
+            "list_queues",
+            "-q",
+            "--no-table-headers",
+            "name",
+            "messages_ready",
+            "messages_unacknowledged",
+        ])
+        .output()
+        .expect("rabbitmqctl runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            let name = f.next()?.to_owned();
+            let ready = f.next()?.parse().ok()?;
+            let unacked = f.next()?.parse().ok()?;
+            Some((name, (ready, unacked)))
+        })
+        .collect()
+}

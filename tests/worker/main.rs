@@ -65,8 +65,16 @@ async fn fifty_jobs_survive_five_kill_9s() {
         ("CONCURRENCY", "2".to_owned()),
         ("DELIVERY_LIMIT", "20".to_owned()),
     ];
-    let mut workers = vec![spawn_worker(&q, &dir, &env), spawn_worker(&q, &dir, &env)];
-    for w in &workers {
+    let mut workers = [spawn_worker(&q, &dir, &env), spawn_worker(&q, &dir, &env)];
+    // Jobs a killed normal worker held go to the fallback tier on their redelivery.
+    let fallback_env = [
+        env[0].clone(),
+        env[1].clone(),
+        env[2].clone(),
+        ("TIER", "fallback".to_owned()),
+    ];
+    let mut fallback = spawn_worker(&q, &dir, &fallback_env);
+    for w in workers.iter().chain([&fallback]) {
         w.wait_ready(Duration::from_secs(20));
     }
     for id in &ids {
@@ -102,17 +110,24 @@ async fn fifty_jobs_survive_five_kill_9s() {
     for n in &want {
         assert_eq!(std::fs::read(out.join(n)).expect("output"), first, "{n}");
     }
-    for w in &mut workers {
+    let (_, m) = http_get(fallback.port, "/metrics").expect("metrics");
+    let escalated = m
+        .lines()
+        .find(|l| l.starts_with("octopus_render_jobs_total{outcome=\"done\"}"))
+        .unwrap_or("none");
+    println!("rendered by the fallback tier after a kill: {escalated}");
+    for w in workers.iter_mut().chain([&mut fallback]) {
         w.signal("TERM");
         assert_eq!(w.wait_exit(Duration::from_secs(10)), Some(0));
     }
     assert_eq!(broker.ready(&q.render).await, 0, "render queue empty");
+    assert_eq!(broker.ready(&q.fallback).await, 0, "fallback queue empty");
     assert_eq!(broker.ready(&q.dead).await, 0, "nothing dead-lettered");
     broker.delete(&q).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_job_that_kills_every_worker_ends_in_the_dead_letter_queue() {
+async fn a_job_that_kills_a_normal_worker_moves_to_fallback_then_dead_letters() {
     let _serial = SERIAL.lock().await;
     let dir = temp_dir("poison");
     let (q, broker) = (Queues::new("poison"), Broker::connect().await);
@@ -122,6 +137,7 @@ async fn a_job_that_kills_every_worker_ends_in_the_dead_letter_queue() {
         ("OCTOPUS_FAULTS", "abort:poison".to_owned()),
         ("DELIVERY_LIMIT", "3".to_owned()),
     ];
+    let fallback_env = [env[0].clone(), env[1].clone(), ("TIER", "fallback".into())];
     broker_declares(&q, &dir, &env).await;
     broker.publish(&q.render, &job("poison", &doc, &out)).await;
     for i in 0..10 {
@@ -129,28 +145,36 @@ async fn a_job_that_kills_every_worker_ends_in_the_dead_letter_queue() {
             .publish(&q.render, &job(&format!("good-{i}"), &doc, &out))
             .await;
     }
-    // A supervisor as Kubernetes would be: restart the worker whenever it dies.
-    let mut w = spawn_worker(&q, &dir, &env);
-    let mut restarts = 0;
+    // Supervisors as Kubernetes would be: restart each worker whenever it dies.
+    let mut normal = spawn_worker(&q, &dir, &env);
+    let mut fallback = spawn_worker(&q, &dir, &fallback_env);
+    let (mut normal_deaths, mut fallback_deaths) = (0, 0);
     let deadline = Instant::now() + Duration::from_secs(90);
-    while Instant::now() < deadline && outputs(&out).len() < 10 {
-        if let Some(code) = w.wait_exit(Duration::from_millis(100)) {
-            assert_ne!(code, 2, "the worker refused to start:\n{}", w.log_text());
-            restarts += 1;
-            w = spawn_worker(&q, &dir, &env);
+    let mut dead = Vec::new();
+    while Instant::now() < deadline && (outputs(&out).len() < 10 || dead.is_empty()) {
+        if let Some(code) = normal.wait_exit(Duration::from_millis(50)) {
+            assert_ne!(code, 2, "refused to start:\n{}", normal.log_text());
+            normal_deaths += 1;
+            normal = spawn_worker(&q, &dir, &env);
+        }
+        if let Some(code) = fallback.wait_exit(Duration::from_millis(50)) {
+            assert_ne!(code, 2, "refused to start:\n{}", fallback.log_text());
+            fallback_deaths += 1;
+            fallback = spawn_worker(&q, &dir, &fallback_env);
+        }
+        if dead.is_empty() {
+            dead = broker.drain(&q.dead, 1, Duration::from_millis(10)).await;
         }
     }
+    assert_eq!(outputs(&out).len(), 10, "good jobs: {:?}", outputs(&out));
     assert_eq!(
-        outputs(&out).len(),
-        10,
-        "good jobs done: {:?}",
-        outputs(&out)
+        normal_deaths, 1,
+        "the job that killed a normal worker went to the fallback tier on its redelivery"
     );
     assert!(
-        restarts >= 3,
-        "the poison job killed the worker {restarts} times"
+        fallback_deaths >= 2,
+        "the fallback tier tried it again: {fallback_deaths} deaths"
     );
-    let dead = broker.drain(&q.dead, 1, Duration::from_secs(20)).await;
     assert_eq!(dead.len(), 1);
     assert!(dead[0].0.contains("\"poison\""));
     assert!(
@@ -158,6 +182,63 @@ async fn a_job_that_kills_every_worker_ends_in_the_dead_letter_queue() {
         "x-death says why: {}",
         dead[0].1
     );
+    assert!(
+        dead[0].1.contains("ended without a result"),
+        "the escalation reason travels with it: {}",
+        dead[0].1
+    );
+    broker.delete(&q).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_the_escalation_confirm_and_the_ack_leaves_one_output() {
+    let _serial = SERIAL.lock().await;
+    let dir = temp_dir("confirm-crash");
+    let (q, broker) = (Queues::new("confirm-crash"), Broker::connect().await);
+    let out = dir.join("out");
+    let doc = design(&dir);
+    // Over the normal budget (1 s), so it escalates; the worker dies after the confirm.
+    let faults = "sleep-2:heavy,abort-after-forward:heavy".to_owned();
+    let mut normal = spawn_worker(
+        &q,
+        &dir,
+        &[
+            ("OCTOPUS_FAULTS", faults),
+            ("JOB_TIMEOUT_SECONDS", "1".to_owned()),
+        ],
+    );
+    normal.wait_ready(Duration::from_secs(20));
+    broker.publish(&q.render, &job("heavy", &doc, &out)).await;
+    assert!(
+        normal.wait_exit(Duration::from_secs(20)).is_some(),
+        "the fault killed the worker"
+    );
+    assert!(
+        eventually(Duration::from_secs(10), || queue_counts().get(&q.fallback)
+            == Some(&(1, 0)))
+        .await,
+        "the escalation was confirmed before the crash"
+    );
+    // The original is redelivered to a normal worker (no fault now) and a fallback worker
+    // takes the escalated copy.
+    let normal = spawn_worker(&q, &dir, &[("JOB_TIMEOUT_SECONDS", "1".to_owned())]);
+    let fallback = spawn_worker(&q, &dir, &[("TIER", "fallback".to_owned())]);
+    normal.wait_ready(Duration::from_secs(20));
+    fallback.wait_ready(Duration::from_secs(20));
+    assert!(
+        eventually(Duration::from_secs(30), || {
+            let counts = queue_counts();
+            outputs(&out) == ["heavy.png"]
+                && counts.get(&q.render) == Some(&(0, 0))
+                && counts.get(&q.fallback) == Some(&(0, 0))
+        })
+        .await,
+        "outputs {:?}\nnormal:\n{}\nfallback:\n{}",
+        outputs(&out),
+        normal.log_text(),
+        fallback.log_text()
+    );
+    assert_eq!(broker.ready(&q.dead).await, 0, "nothing dead-lettered");
     broker.delete(&q).await;
 }
 
