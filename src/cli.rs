@@ -60,10 +60,15 @@ enum Command {
     /// Consume render jobs from RabbitMQ (see README: "Running a worker").
     #[cfg(feature = "worker")]
     Worker(octopus_render::worker::WorkerConfig),
+    /// Predict what documents cost (and with --measure, render them and compare), or fit
+    /// the cost model to such measurements (--fit).
+    Cost(crate::cost_cmd::CostArgs),
     /// Publish one render job to the queue (confirmed by the broker).
     #[cfg(feature = "worker")]
     Submit(octopus_render::worker::submit::SubmitArgs),
-    /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and DIR/NAME.svg.
+    /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and
+    /// DIR/NAME.svg, or a budget outlier (worldmap-300k, canvas-20k, blur-stack,
+    /// backdrop-stack, images, deep-nesting, blur-1e7) as DIR/NAME.json and its bitmaps.
     #[cfg(feature = "bench-scenes")]
     Synth {
         /// Scene name.
@@ -138,6 +143,7 @@ pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Command::Render(args) => args,
+        Command::Cost(args) => return crate::cost_cmd::run(&args),
         #[cfg(feature = "bench-scenes")]
         Command::Synth { name, output } => return synth(&name, &output),
         #[cfg(feature = "worker")]
@@ -182,19 +188,35 @@ pub(crate) fn run() -> ExitCode {
 /// Writes a generated scene in both formats.
 #[cfg(feature = "bench-scenes")]
 fn synth(name: &str, dir: &Path) -> ExitCode {
+    let write = |file: &str, bytes: &[u8]| {
+        let path = dir.join(file);
+        fs::create_dir_all(dir)
+            .and_then(|()| fs::write(&path, bytes))
+            .map_err(|e| Error::io(&path, e))
+    };
+    if let Some(o) = octopus_render::synth::outlier(name) {
+        let written = write(&format!("{name}.json"), o.octopus.as_bytes()).and_then(|()| {
+            o.images
+                .iter()
+                .try_for_each(|(key, png)| write(&format!("{key}.png"), png))
+        });
+        return match written {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let Some(scene) = octopus_render::synth::generate(name) else {
         eprintln!(
-            "error: unknown scene {name:?}; known: {}",
-            octopus_render::synth::SCENES.join(", ")
+            "error: unknown scene {name:?}; known: {}, {}",
+            octopus_render::synth::SCENES.join(", "),
+            octopus_render::synth::OUTLIERS.join(", ")
         );
         return ExitCode::from(2);
     };
-    let write = |ext: &str, text: &str| {
-        let path = dir.join(format!("{name}.{ext}"));
-        fs::create_dir_all(dir)
-            .and_then(|()| fs::write(&path, text))
-            .map_err(|e| Error::io(&path, e))
-    };
+    let write = |ext: &str, text: &str| write(&format!("{name}.{ext}"), text.as_bytes());
     match write("json", &scene.octopus).and_then(|()| write("svg", &scene.svg)) {
         Ok(()) => {
             eprintln!(
@@ -213,7 +235,8 @@ fn synth(name: &str, dir: &Path) -> ExitCode {
     }
 }
 
-fn exit_code(blame: Blame) -> ExitCode {
+/// The exit code of a failure with `blame`.
+pub(crate) fn exit_code(blame: Blame) -> ExitCode {
     ExitCode::from(match blame {
         Blame::Io | Blame::Internal => 1,
         Blame::Input => 3,
@@ -285,6 +308,19 @@ fn manifest_beside(doc: &Path) -> Beside {
     }
 }
 
+/// The bitmaps, fonts and components of `doc`: bitmaps from `assets` (default: the
+/// document's folder), components from the manifest beside it.
+pub(crate) fn dir_assets(doc: &Path, assets: Option<&Path>, fonts: &Arc<FontBook>) -> impl AssetResolver {
+    let dir = assets
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
+    DirAssets {
+        dir,
+        fonts: Arc::clone(fonts),
+        components: manifest_beside(doc).components,
+    }
+}
+
 /// Renders `doc` to `out` through a temporary file; `origin` is the design tool named by the
 /// manifest being rendered, if any (else the manifest beside the document is read).
 fn render_one(
@@ -298,17 +334,9 @@ fn render_one(
     let tmp = temp_name(out);
     let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut writer = BufWriter::new(file);
-    let dir = args
-        .assets
-        .clone()
-        .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
     let beside = manifest_beside(doc);
     let config = config(args, origin.or(beside.origin.as_deref()));
-    let assets = DirAssets {
-        dir,
-        fonts: Arc::clone(fonts),
-        components: beside.components,
-    };
+    let assets = dir_assets(doc, args.assets.as_deref(), fonts);
     let rendered = render_png_owned(json, &config, &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;
         Ok(r)

@@ -46,6 +46,15 @@ pub enum Error {
     /// A configured limit was exceeded.
     #[error("limit exceeded: {0}")]
     Limit(String),
+    /// The render will not fit its time or memory budget (predicted), or did not (stopped
+    /// while running).
+    #[error("over budget: {message}")]
+    Budget {
+        /// Which budget, and whether predicted or measured.
+        kind: BudgetKind,
+        /// The figures.
+        message: String,
+    },
     /// Reading or writing a file failed.
     #[error("{}: {source}", .path.display())]
     Io {
@@ -71,7 +80,7 @@ impl Error {
         match self {
             Error::Parse(_) | Error::Invalid { .. } => Blame::Input,
             Error::Unsupported(_) => Blame::Unsupported,
-            Error::Limit(_) => Blame::Limits,
+            Error::Limit(_) | Error::Budget { .. } => Blame::Limits,
             Error::Io { .. } => Blame::Io,
             Error::Internal(_) => Blame::Internal,
         }
@@ -82,6 +91,51 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+/// Which budget a render is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetKind {
+    /// The cost model predicts more time than is left.
+    PredictedTime,
+    /// The cost model predicts more memory than the budget.
+    PredictedMemory,
+    /// The render ran past its deadline.
+    Deadline,
+    /// The process's memory went over the budget while rendering.
+    Memory,
+}
+
+impl BudgetKind {
+    /// The metric label (`predicted_time`, `predicted_memory`, `deadline`, `memory`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetKind::PredictedTime => "predicted_time",
+            BudgetKind::PredictedMemory => "predicted_memory",
+            BudgetKind::Deadline => "deadline",
+            BudgetKind::Memory => "memory",
+        }
+    }
+}
+
+impl Error {
+    /// An over-budget error of `kind`.
+    pub fn budget(kind: BudgetKind, message: impl Into<String>) -> Self {
+        Error::Budget {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The metric label of a limits failure: the budget kind, or `limit` for a cap
+    /// (document size, pixels, segments, ...); `None` for other blames.
+    pub fn limit_label(&self) -> Option<&'static str> {
+        match self {
+            Error::Budget { kind, .. } => Some(kind.as_str()),
+            Error::Limit(_) => Some("limit"),
+            _ => None,
         }
     }
 }

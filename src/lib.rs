@@ -7,11 +7,13 @@
 //! does with a failed job; features not rendered exactly leave [`Diagnostic`]s.
 
 pub mod assets;
+pub mod cost;
 pub mod diag;
 pub mod error;
 pub mod fontdirs;
 pub mod limits;
 pub mod output;
+pub mod procfs;
 pub mod raster;
 pub mod render;
 pub mod scene;
@@ -23,7 +25,7 @@ pub mod worker;
 
 pub use assets::{AssetResolver, MemoryAssets, NoAssets};
 pub use diag::{DiagKind, Diagnostic};
-pub use error::{Blame, Error, Result};
+pub use error::{Blame, BudgetKind, Error, Result};
 pub use limits::Limits;
 pub use raster::Antialias;
 pub use render::{render_document, render_png, render_png_owned, RenderConfig, Rendered};

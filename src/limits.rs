@@ -2,7 +2,7 @@
 //!
 //! Input: nothing (defaults), or a tier's figures from the worker, or `--max-pixels` from the
 //! CLI. Output: [`Limits`], read by the parser's caller (document bytes), the scene builder
-//! (path segments, nodes, decoded image pixels, effect reach) and the rasteriser (output
+//! (path segments, nodes, decoded image pixels per image and in all, effect reach) and the rasteriser (output
 //! pixels). Guarantee: every check happens before the allocation it protects, and a document
 //! over any limit fails with [`crate::Error::Limit`] (blame `Limits`: the worker escalates it
 //! to a bigger tier) naming the limit and where it was exceeded.
@@ -18,8 +18,12 @@ pub struct Limits {
     pub path_segments: usize,
     /// Most layers in the whole document (component instances included).
     pub nodes: usize,
-    /// Most pixels of one decoded bitmap (or rasterised SVG image).
+    /// Most pixels of one decoded bitmap (or rasterised SVG image); a larger one is skipped
+    /// with a diagnostic.
     pub image_pixels: u64,
+    /// Most pixels of all the bitmaps one render decodes (4 bytes each, held for the whole
+    /// render), checked from each image's header before it is decoded.
+    pub decoded_pixels: u64,
     /// How far one layer's effects may reach beyond it, in output pixels (a blur or shadow
     /// wider than this is over the limit: its cost grows with the reach).
     pub effect_reach: u32,
@@ -34,6 +38,7 @@ impl Limits {
         path_segments: 20_000_000,
         nodes: 2_000_000,
         image_pixels: 100_000_000,
+        decoded_pixels: 500_000_000,
         effect_reach: 4096,
     };
 }

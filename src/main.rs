@@ -6,6 +6,7 @@
 //! path and layer id of the problem.
 
 mod cli;
+mod cost_cmd;
 
 use mimalloc::MiMalloc;
 

@@ -9,11 +9,12 @@ use std::io::Write;
 use std::time::Instant;
 
 use crate::assets::AssetResolver;
+use crate::cost::{self, CostBudget, CostFeatures, Prediction};
 use crate::diag::Diagnostic;
-use crate::error::{Error, Result};
+use crate::error::{BudgetKind, Error, Result};
 use crate::limits::Limits;
 use crate::output::{write_png, PngSpeed};
-use crate::raster::{self, Antialias, Image, RasterOptions};
+use crate::raster::{self, Antialias, Image, MemoryGuard, RasterOptions};
 use crate::scene::{build_scene, BuildOptions, Scene};
 
 /// Settings of one render.
@@ -35,6 +36,10 @@ pub struct RenderConfig {
     pub deadline: Option<Instant>,
     /// How edge pixels are anti-aliased (exact area, or Figma's 16 samples).
     pub antialias: Antialias,
+    /// The CPU and memory this render may use: when set, the render is predicted from its
+    /// scene first and refused (a limits error) if it will not fit, and the process's memory
+    /// is guarded while it runs.
+    pub cost: Option<CostBudget>,
 }
 
 impl Default for RenderConfig {
@@ -48,6 +53,7 @@ impl Default for RenderConfig {
             png: PngSpeed::default(),
             deadline: None,
             antialias: r.antialias,
+            cost: None,
         }
     }
 }
@@ -69,6 +75,10 @@ impl RenderConfig {
             max_pixels: self.limits.output_pixels,
             antialias: self.antialias,
             deadline: self.deadline,
+            memory: self.cost.map(|c| MemoryGuard {
+                limit: c.memory_bytes,
+                probe: c.probe,
+            }),
         }
     }
 }
@@ -82,6 +92,10 @@ pub struct Rendered {
     pub height: u32,
     /// Everything not rendered exactly.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the scene's cost was read as.
+    pub features: CostFeatures,
+    /// The prediction checked against [`RenderConfig::cost`], when one was set.
+    pub prediction: Option<Prediction>,
 }
 
 /// Parses and builds the scene of a document.
@@ -109,6 +123,14 @@ pub fn render_document(
     assets: &dyn AssetResolver,
 ) -> Result<(Image, Vec<Diagnostic>)> {
     let scene = load_scene(json, cfg, assets)?;
+    if let Some(budget) = &cfg.cost {
+        cost::check(
+            &cost::features(&scene, cfg.scale),
+            budget,
+            cfg.deadline,
+            cfg.chunk_rows,
+        )?;
+    }
     let image = raster::render(&scene, &cfg.raster_options())?;
     Ok((image, scene.diagnostics))
 }
@@ -155,7 +177,10 @@ pub fn load_scene_owned(
 fn check_deadline(cfg: &RenderConfig) -> Result<()> {
     match cfg.deadline {
         Some(d) if Instant::now() >= d => {
-            Err(Error::Limit("the render ran past its time budget".into()))
+            Err(Error::budget(
+                BudgetKind::Deadline,
+                "the render ran past its time budget",
+            ))
         }
         _ => Ok(()),
     }
@@ -165,6 +190,16 @@ fn check_deadline(cfg: &RenderConfig) -> Result<()> {
 pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> Result<Rendered> {
     let opts = cfg.raster_options();
     let (width, height) = raster::checked_size(scene, &opts)?;
+    let features = cost::features(scene, cfg.scale);
+    let prediction = match &cfg.cost {
+        Some(budget) => Some(cost::check(
+            &features,
+            budget,
+            cfg.deadline,
+            cfg.chunk_rows,
+        )?),
+        None => None,
+    };
     write_png(out, width, height, cfg.png, |png| {
         raster::render_streamed(scene, &opts, |_, rows| {
             check_deadline(cfg)?;
@@ -176,5 +211,7 @@ pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> 
         width,
         height,
         diagnostics: scene.diagnostics.clone(),
+        features,
+        prediction,
     })
 }

@@ -52,7 +52,12 @@ pub(super) fn compute_backdrops(prep: &PreparedScene, cancel: &Arc<Cancel>) -> B
         // Values are shared: cloning the map copies pointers, not pixels.
         sc.backdrops = Some(Arc::new(done.clone()));
         sc.stop_at = node as *const DeviceNode as usize;
-        let mut data = vec![0u8; ext.width() * ext.height() * 4];
+        let bytes = ext.width() * ext.height() * 4;
+        // Kept until the render ends: asked for before it is taken.
+        if !cancel.can_allocate(bytes) {
+            break;
+        }
+        let mut data = vec![0u8; bytes];
         draw_nodes(
             &mut sc,
             &prep.nodes,

@@ -22,14 +22,15 @@ mod prepare;
 mod rect;
 mod scan;
 
+pub use cancel::MemoryGuard;
 pub use rect::IRect;
 
 use std::sync::Arc;
 
-use crate::error::{Error, Result};
+use crate::error::{BudgetKind, Error, Result};
 use crate::scene::Scene;
 use bands::band_height;
-use cancel::Cancel;
+use cancel::{Cancel, Stop};
 use prepare::{prepare, PreparedScene};
 
 /// How to render.
@@ -49,6 +50,10 @@ pub struct RasterOptions {
     /// Stop with a limits error once this instant passes (polled between bands and every
     /// few nodes), so an abandoned render frees its thread promptly.
     pub deadline: Option<std::time::Instant>,
+    /// Stop with a limits error once the process's resident memory passes the guard's
+    /// limit (polled with the deadline, and asked before the large buffers: the whole
+    /// frame, the backdrops), so a job is stopped before its pod's limit, not by the kernel.
+    pub memory: Option<MemoryGuard>,
 }
 
 /// How edge pixels are anti-aliased.
@@ -80,6 +85,7 @@ impl Default for RasterOptions {
             max_pixels: crate::limits::Limits::DEFAULT.output_pixels,
             antialias: Antialias::Exact,
             deadline: None,
+            memory: None,
         }
     }
 }
@@ -119,9 +125,13 @@ pub fn checked_size(scene: &Scene, opts: &RasterOptions) -> Result<(u32, u32)> {
 /// Renders the whole image into memory.
 pub fn render(scene: &Scene, opts: &RasterOptions) -> Result<Image> {
     let (width, height) = checked_size(scene, opts)?;
-    let cancel = Arc::new(Cancel::new(opts.deadline));
+    let cancel = Arc::new(Cancel::new(opts.deadline, opts.memory));
     let prep = prepared(scene, opts, &cancel)?;
-    let mut data = vec![0u8; width as usize * height as usize * 4];
+    let bytes = width as usize * height as usize * 4;
+    if !cancel.can_allocate(bytes) {
+        cancelled(&cancel)?;
+    }
+    let mut data = vec![0u8; bytes];
     let pool = bands::shared_pool();
     let band = band_height(&prep, opts.band_height);
     bands::render_rows(&prep, pool, band, 0, &mut data, true, &cancel);
@@ -141,7 +151,7 @@ pub fn render_streamed(
     mut sink: impl FnMut(u32, &[u8]) -> Result<()>,
 ) -> Result<(u32, u32)> {
     let (width, height) = checked_size(scene, opts)?;
-    let cancel = Arc::new(Cancel::new(opts.deadline));
+    let cancel = Arc::new(Cancel::new(opts.deadline, opts.memory));
     let prep = prepared(scene, opts, &cancel)?;
     let band = band_height(&prep, opts.band_height);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
@@ -167,10 +177,21 @@ fn prepared(scene: &Scene, opts: &RasterOptions, cancel: &Arc<Cancel>) -> Result
     Ok(prep)
 }
 
-/// The limits error of a render whose deadline passed.
+/// The limits error of a render whose deadline passed or whose memory ran out.
 fn cancelled(cancel: &Cancel) -> Result<()> {
-    if cancel.is_cancelled() {
-        return Err(Error::Limit("the render ran past its time budget".into()));
+    match cancel.reason() {
+        None => Ok(()),
+        Some(Stop::Deadline) => Err(Error::budget(
+            BudgetKind::Deadline,
+            "the render ran past its time budget",
+        )),
+        Some(Stop::Memory(used)) => Err(Error::budget(
+            BudgetKind::Memory,
+            format!(
+            "the render would take the process to {} MB, over the memory budget of {} MB",
+                used >> 20,
+                cancel.memory_limit().unwrap_or(0) >> 20
+            ),
+        )),
     }
-    Ok(())
 }

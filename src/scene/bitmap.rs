@@ -32,6 +32,15 @@ impl Bitmap {
     }
 }
 
+/// Width and height from the image's header, without decoding; `None` when unreadable.
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 /// Decodes `bytes`, refusing images of more than `max_pixels` pixels.
 pub fn decode(bytes: &[u8], max_pixels: u64) -> Result<Bitmap, String> {
     let reader = image::ImageReader::new(Cursor::new(bytes))

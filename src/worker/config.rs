@@ -37,13 +37,47 @@ pub struct Budget {
     /// Memory one job may use, in bytes: the pod's limit (its cgroup's `memory.max`) less
     /// headroom for the process itself, else the tier's nominal size.
     pub memory_bytes: u64,
+    /// CPUs the pod may use (its cgroup quota, else the tier's nominal size): a render's
+    /// predicted CPU time over these is its wall time.
+    pub cpus: f64,
+    /// Multiplies the cost model's CPU terms: above 1 on hardware slower than the machine
+    /// the model was fitted on.
+    pub cost_scale: f64,
+}
+
+impl Budget {
+    /// What the render checks its prediction against and guards while it runs.
+    pub fn cost_budget(&self) -> crate::cost::CostBudget {
+        let m = crate::cost::CostModel::FITTED;
+        let k = self.cost_scale;
+        crate::cost::CostBudget {
+            model: crate::cost::CostModel {
+                fixed: m.fixed * k,
+                frame_px: m.frame_px * k,
+                paint_px: m.paint_px * k,
+                shaded_px: m.shaded_px * k,
+                layer_px: m.layer_px * k,
+                effect_px: m.effect_px * k,
+                backdrop_px: m.backdrop_px * k,
+                segment: m.segment * k,
+                node: m.node * k,
+                image_px: m.image_px * k,
+                ..m
+            },
+            cpus: self.cpus.min(self.threads as f64),
+            threads: self.threads,
+            memory_bytes: self.memory_bytes,
+            probe: crate::procfs::resident_bytes,
+        }
+    }
 }
 
 impl Tier {
-    /// The budget of the tier. Memory: the output is streamed in 512-row chunks, so the
-    /// pixel cap bounds CPU time more than memory; the scene's memory grows with the
-    /// document, about 15 times its JSON size in the worst measured case (`worldmap`: 70 MB
-    /// of JSON, 1.0 GB peak), so the document caps keep each tier inside its pod's memory.
+    /// The budget of the tier. The caps are sanity bounds; what decides whether a job fits
+    /// is the cost model's prediction against time and memory (see `crate::cost`). The
+    /// document cap bounds the parse, which runs before any prediction: the parse peaks at
+    /// about 3.4 times the JSON (`worldmap`), so 16 MB fits a normal pod and 256 MB (a
+    /// world map of 300,000 paths) a fallback one.
     pub fn budget(self) -> Budget {
         match self {
             Tier::Normal => Budget {
@@ -52,21 +86,28 @@ impl Tier {
                     document_bytes: 16 << 20,
                     output_pixels: 64 << 20,
                     path_segments: 2_000_000,
+                    image_pixels: 40_000_000,
+                    decoded_pixels: 40_000_000,
                     ..Limits::DEFAULT
                 },
                 threads: 1,
                 memory_bytes: 500 << 20,
+                cpus: 0.5,
+                cost_scale: 1.0,
             },
             Tier::Fallback => Budget {
                 time: Duration::from_secs(300),
                 limits: Limits {
-                    document_bytes: 100 << 20,
-                    output_pixels: 1 << 28,
+                    document_bytes: 256 << 20,
+                    output_pixels: 1 << 29,
                     path_segments: 20_000_000,
+                    decoded_pixels: 250_000_000,
                     ..Limits::DEFAULT
                 },
                 threads: 2,
                 memory_bytes: 2 << 30,
+                cpus: 2.0,
+                cost_scale: 1.0,
             },
         }
     }
@@ -117,6 +158,10 @@ pub struct WorkerConfig {
     /// tier's nominal size).
     #[arg(long, env = "MEMORY_BUDGET_MB")]
     pub memory_budget_mb: Option<u64>,
+    /// Multiply the cost model's predicted CPU time: above 1 on nodes slower than the
+    /// machine the model was fitted on (see README, "Budgets").
+    #[arg(long, env = "COST_SCALE", default_value_t = 1.0)]
+    pub cost_scale: f64,
     /// Font directories, searched before the system's (colon-separated in the environment).
     #[arg(long = "fonts", env = "FONT_DIRS", value_delimiter = ':')]
     pub fonts: Vec<PathBuf>,
@@ -170,13 +215,15 @@ impl WorkerConfig {
         if self.render_threads == Some(0) {
             return Err(ConfigError::new("RENDER_THREADS", "must be at least 1"));
         }
+        if !(self.cost_scale.is_finite() && self.cost_scale > 0.0) {
+            return Err(ConfigError::new("COST_SCALE", "must be a positive number"));
+        }
         if self.memory_budget_mb == Some(0) {
             return Err(ConfigError::new("MEMORY_BUDGET_MB", "must be at least 1"));
         }
         Ok(())
     }
 
-    /// The budget in force: the tier's, with the overrides applied.
     /// The budget in force: the tier's, fitted to the pod's cgroup limits, with the explicit
     /// overrides applied last.
     pub fn budget(&self, pod: &CgroupLimits) -> Budget {
@@ -184,7 +231,9 @@ impl WorkerConfig {
         if let Some(cpus) = pod.cpus {
             // More render threads than the quota only adds throttling.
             b.threads = b.threads.min((cpus.ceil() as usize).max(1));
+            b.cpus = cpus;
         }
+        b.cost_scale = self.cost_scale;
         if let Some(mem) = pod.memory {
             // The process itself (runtime, fonts, buffers of the broker client) needs room
             // beside the job.

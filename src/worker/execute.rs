@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use crate::assets::candidates;
 use crate::error::Blame;
+use crate::procfs;
 use crate::render::{check_document_size, render_png_owned, RenderConfig, Rendered};
 use crate::text::FontBook;
 use crate::MemoryAssets;
@@ -97,8 +98,8 @@ async fn after_vanished(ctx: &JobContext, job: &Job) -> Option<Result<(), Failur
         }
     }
     match ctx.tier {
-        Tier::Normal => Some(Err(Failure::new(
-            Blame::Limits,
+        Tier::Normal => Some(Err(Failure::limits(
+            "vanished",
             "an earlier delivery ended without a result (the worker was killed, out of memory \
              or evicted, or lost the broker)",
         ))),
@@ -116,7 +117,7 @@ async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
     // Checked again by the render; here it saves fetching the images of a job that
     // cannot run on this tier.
     if let Err(e) = check_document_size(json.len(), &ctx.budget.limits) {
-        return Err(Failure::new(e.blame(), e.to_string()));
+        return Err(Failure::of(&e));
     }
     let mut assets = MemoryAssets::new();
     assets.set_fonts(Arc::clone(&ctx.fonts));
@@ -136,12 +137,23 @@ async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
     ctx.telemetry
         .stage(Stage::Fetch, t0.elapsed().as_secs_f64());
     let t1 = Instant::now();
-    let (png, rendered) = render_on_pool(ctx, job, json, assets, deadline).await?;
+    procfs::reset_peak();
+    let cpu0 = procfs::cpu_seconds();
+    let (png, rendered) = match render_on_pool(ctx, job, json, assets, deadline).await {
+        Ok(r) => r,
+        Err(f) => {
+            if matches!(f.label, "deadline" | "memory") {
+                ctx.telemetry.budget_abort(f.label);
+            }
+            return Err(f);
+        }
+    };
     for d in &rendered.diagnostics {
         tracing::warn!(job_id = %job.id, diagnostic = %d, "render diagnostic");
     }
     ctx.telemetry
         .stage(Stage::Render, t1.elapsed().as_secs_f64());
+    record_cost(ctx, job, &rendered, cpu0);
     let t2 = Instant::now();
     if let Err(e) = ctx.storage.put(&job.output_url(), png, deadline).await {
         return Err(storage_failure(ctx, "writing the output", e));
@@ -149,6 +161,26 @@ async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
     ctx.telemetry
         .stage(Stage::Upload, t2.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Records the render's predicted and actual cost and the process's peak memory.
+fn record_cost(ctx: &JobContext, job: &Job, rendered: &Rendered, cpu0: Option<f64>) {
+    let actual = cpu0.zip(procfs::cpu_seconds()).map(|(a, b)| b - a);
+    let peak = procfs::peak_resident_bytes();
+    if let Some(p) = peak {
+        ctx.telemetry.peak_memory.observe(p as f64);
+    }
+    if let (Some(pred), Some(actual)) = (rendered.prediction, actual) {
+        ctx.telemetry.cost(pred.cpu_seconds, actual);
+        tracing::info!(
+            job_id = %job.id,
+            predicted_cpu_seconds = pred.cpu_seconds,
+            actual_cpu_seconds = actual,
+            predicted_raster_mb = pred.raster_bytes / 1_048_576.0,
+            peak_memory_mb = peak.map(|p| p >> 20),
+            "render cost"
+        );
+    }
 }
 
 /// A storage error as a failure: permanent ones (403, 404, bad location) blame the input,
@@ -196,6 +228,7 @@ async fn render_on_pool(
         limits: ctx.budget.limits,
         deadline: Some(deadline),
         antialias: job.antialias,
+        cost: Some(ctx.budget.cost_budget()),
         ..RenderConfig::default()
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -214,8 +247,8 @@ async fn render_on_pool(
     let left = deadline.saturating_duration_since(Instant::now());
     let joined = tokio::time::timeout(left + std::time::Duration::from_secs(1), rx).await;
     match joined {
-        Err(_) => Err(Failure::new(
-            Blame::Limits,
+        Err(_) => Err(Failure::limits(
+            "deadline",
             format!("render took longer than this tier's {:?}", ctx.budget.time),
         )),
         Ok(Err(_)) => Err(Failure::new(Blame::Internal, "render thread vanished")),
@@ -223,7 +256,7 @@ async fn render_on_pool(
             Blame::Internal,
             format!("render panicked: {}", panic_text(&panic)),
         )),
-        Ok(Ok(Ok(result))) => result.map_err(|e| Failure::new(e.blame(), e.to_string())),
+        Ok(Ok(Ok(result))) => result.map_err(|e| Failure::of(&e)),
     }
 }
 

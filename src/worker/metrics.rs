@@ -52,6 +52,13 @@ pub struct OpLabel {
     pub op: String,
 }
 
+/// Label of why a job escalated or a render was stopped.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabel {
+    /// predicted_time, predicted_memory, deadline, memory, limit, vanished.
+    pub reason: String,
+}
+
 /// Every metric of the worker, and its readiness.
 pub struct Telemetry {
     registry: Registry,
@@ -63,8 +70,18 @@ pub struct Telemetry {
     pub stage_seconds: Family<StageLabel, Histogram>,
     /// Jobs being processed now.
     pub in_progress: Gauge,
-    /// Jobs handed to the fallback tier.
-    pub escalations: Counter,
+    /// Jobs handed to the fallback tier, by reason.
+    pub escalations: Family<ReasonLabel, Counter>,
+    /// Renders stopped while running (deadline or memory), by reason.
+    pub budget_aborts: Family<ReasonLabel, Counter>,
+    /// CPU seconds the cost model predicted for rendered jobs.
+    pub predicted_cpu: Histogram,
+    /// CPU seconds rendered jobs took (the process's, during the render).
+    pub actual_cpu: Histogram,
+    /// Actual over predicted CPU seconds per rendered job.
+    pub cost_ratio: Histogram,
+    /// Peak resident memory of the process during each job, in bytes.
+    pub peak_memory: Histogram,
     /// Jobs returned to the queue for another attempt.
     pub retries: Counter,
     /// Storage failures by kind.
@@ -91,7 +108,12 @@ impl Telemetry {
             Histogram::new(exponential_buckets(0.001, 2.0, 20))
         });
         let in_progress = Gauge::default();
-        let escalations = Counter::default();
+        let escalations = Family::<ReasonLabel, Counter>::default();
+        let budget_aborts = Family::<ReasonLabel, Counter>::default();
+        let predicted_cpu = Histogram::new(exponential_buckets(0.001, 2.0, 20));
+        let actual_cpu = Histogram::new(exponential_buckets(0.001, 2.0, 20));
+        let cost_ratio = Histogram::new(exponential_buckets(1.0 / 16.0, 2.0, 9));
+        let peak_memory = Histogram::new(exponential_buckets(16.0 * 1_048_576.0, 2.0, 9));
         let retries = Counter::default();
         let storage_errors = Family::<KindLabel, Counter>::default();
         let settle_failures = Family::<OpLabel, Counter>::default();
@@ -109,8 +131,33 @@ impl Telemetry {
         );
         registry.register(
             "escalations",
-            "Jobs escalated to the fallback tier",
+            "Jobs escalated to the fallback tier, by reason",
             escalations.clone(),
+        );
+        registry.register(
+            "budget_aborts",
+            "Renders stopped at their deadline or memory budget",
+            budget_aborts.clone(),
+        );
+        registry.register(
+            "predicted_cpu_seconds",
+            "CPU seconds the cost model predicted per rendered job",
+            predicted_cpu.clone(),
+        );
+        registry.register(
+            "actual_cpu_seconds",
+            "CPU seconds per rendered job",
+            actual_cpu.clone(),
+        );
+        registry.register(
+            "cost_ratio",
+            "Actual over predicted CPU seconds per rendered job",
+            cost_ratio.clone(),
+        );
+        registry.register(
+            "peak_memory_bytes",
+            "Peak resident memory of the process during each job",
+            peak_memory.clone(),
         );
         registry.register(
             "retries",
@@ -134,6 +181,11 @@ impl Telemetry {
             stage_seconds,
             in_progress,
             escalations,
+            budget_aborts,
+            predicted_cpu,
+            actual_cpu,
+            cost_ratio,
+            peak_memory,
             retries,
             storage_errors,
             settle_failures,
@@ -157,6 +209,31 @@ impl Telemetry {
                 stage: stage.as_str().to_owned(),
             })
             .observe(seconds);
+    }
+
+    /// Counts an escalation for `reason`.
+    pub fn escalation(&self, reason: &'static str) {
+        let label = ReasonLabel {
+            reason: reason.to_owned(),
+        };
+        self.escalations.get_or_create(&label).inc();
+    }
+
+    /// Counts a render stopped at its deadline or memory budget.
+    pub fn budget_abort(&self, reason: &'static str) {
+        let label = ReasonLabel {
+            reason: reason.to_owned(),
+        };
+        self.budget_aborts.get_or_create(&label).inc();
+    }
+
+    /// Records a rendered job's predicted and actual CPU seconds.
+    pub fn cost(&self, predicted: f64, actual: f64) {
+        self.predicted_cpu.observe(predicted);
+        self.actual_cpu.observe(actual);
+        if predicted > 0.0 {
+            self.cost_ratio.observe(actual / predicted);
+        }
     }
 
     /// Counts an ack, nack or reject the broker did not take.
@@ -226,13 +303,17 @@ mod tests {
         t.outcome(Outcome::Done);
         t.stage(Stage::Render, 0.2);
         t.storage_error("transient");
-        t.escalations.inc();
+        t.escalation("predicted_time");
+        t.budget_abort("memory");
+        t.cost(0.5, 1.0);
         let text = t.text();
         for name in [
             "octopus_render_jobs_total{outcome=\"done\"} 1",
             "octopus_render_stage_duration_seconds_count{stage=\"render\"} 1",
             "octopus_render_storage_errors_total{kind=\"transient\"} 1",
-            "octopus_render_escalations_total 1",
+            "octopus_render_escalations_total{reason=\"predicted_time\"} 1",
+            "octopus_render_budget_aborts_total{reason=\"memory\"} 1",
+            "octopus_render_cost_ratio_count 1",
             "octopus_render_jobs_in_progress 0",
         ] {
             assert!(text.contains(name), "{name} missing from\n{text}");

@@ -28,14 +28,42 @@ pub struct Failure {
     pub blame: Blame,
     /// What went wrong, for the dead-letter header and the logs.
     pub reason: String,
+    /// For limits failures, which limit (a metric label: `predicted_time`,
+    /// `predicted_memory`, `deadline`, `memory`, `limit`, `vanished`); else the blame's.
+    pub label: &'static str,
 }
 
 impl Failure {
     /// A failure with `blame` and `reason`.
     pub fn new(blame: Blame, reason: impl Into<String>) -> Self {
+        let label = match blame {
+            Blame::Input => "input",
+            Blame::Unsupported => "unsupported",
+            Blame::Limits => "limit",
+            Blame::Io => "io",
+            Blame::Internal => "internal",
+        };
         Failure {
             blame,
             reason: reason.into(),
+            label,
+        }
+    }
+
+    /// The failure of a render error, labelled by the limit it passed.
+    pub fn of(e: &crate::Error) -> Self {
+        let mut f = Failure::new(e.blame(), e.to_string());
+        if let Some(label) = e.limit_label() {
+            f.label = label;
+        }
+        f
+    }
+
+    /// A limits failure with its own label.
+    pub fn limits(label: &'static str, reason: impl Into<String>) -> Self {
+        Failure {
+            label,
+            ..Failure::new(Blame::Limits, reason)
         }
     }
 }

@@ -51,7 +51,7 @@ pub async fn settle(
     match decide(failure.blame, job.attempt, ctx.tier, ctx.delivery_limit) {
         Action::Escalate => {
             tracing::info!(job_id = %job.id, reason = %failure.reason, "escalating to the fallback tier");
-            ctx.telemetry.escalations.inc();
+            ctx.telemetry.escalation(failure.label);
             let queue = &job.topology.fallback;
             forward(job, queue, &failure, Outcome::Escalated).await
         }

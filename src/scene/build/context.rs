@@ -29,6 +29,11 @@ pub(crate) struct Ctx<'a> {
     pub(super) nodes: usize,
     pub(super) components: HashMap<String, Option<serde_json::Value>>,
     pub(super) expanding: Vec<String>,
+    /// Pixels of the bitmaps decoded so far.
+    pub(super) decoded_pixels: u64,
+    /// A limit passed where the builder could not return it at once (a bitmap lookup):
+    /// the build fails with it when the tree is done.
+    pub(super) over_budget: Option<Error>,
 }
 
 impl<'a> Ctx<'a> {
@@ -43,6 +48,8 @@ impl<'a> Ctx<'a> {
             opts,
             segments: 0,
             nodes: 0,
+            decoded_pixels: 0,
+            over_budget: None,
             components: HashMap::new(),
             expanding: Vec::new(),
         }
@@ -116,7 +123,25 @@ impl<'a> Ctx<'a> {
     /// when the design draws it up to twice its intrinsic size).
     fn decode_image(&mut self, key: &str, bytes: &[u8]) -> Result<Bitmap, String> {
         if !super::svg_image::is_svg(bytes) {
-            return decode(bytes, self.opts.limits.image_pixels);
+            // The header tells the size before a pixel is allocated.
+            if let Some((w, h)) = crate::scene::bitmap::dimensions(bytes) {
+                let total = self.decoded_pixels + w as u64 * h as u64;
+                if total > self.opts.limits.decoded_pixels {
+                    let e = self.over_limit(
+                        "image.ref",
+                        format!(
+                            "decoding image {key:?} ({w} x {h}) would take the document's \
+                             bitmaps to {total} pixels, over the limit of {}",
+                            self.opts.limits.decoded_pixels
+                        ),
+                    );
+                    self.over_budget.get_or_insert(e);
+                    return Err("over the document's limit of decoded pixels".into());
+                }
+            }
+            let b = decode(bytes, self.opts.limits.image_pixels)?;
+            self.decoded_pixels += b.width as u64 * b.height as u64;
+            return Ok(b);
         }
         if super::svg_image::has_text(bytes) {
             self.report(

@@ -83,6 +83,9 @@ pub fn build_scene(
         ctx.leave();
         nodes.extend(node?);
     }
+    if let Some(e) = ctx.over_budget.take() {
+        return Err(e);
+    }
     let frame = match &doc.dimensions {
         Some(d) => {
             if !(d.width > 0.0 && d.height > 0.0 && d.width.is_finite() && d.height.is_finite()) {

@@ -1,10 +1,15 @@
 //! Deterministic synthetic designs for benchmarks: the same scene as Octopus JSON and as SVG.
 //!
-//! Input: a scene name (`typical`, `worldmap`, `big`). Output: a [`SynthScene`] holding an
+//! Input: a scene name (`typical`, `worldmap`, `big`; the budgets' outliers are in
+//! [`outliers`]). Output: a [`SynthScene`] holding an
 //! Octopus document and an SVG of identical content (rounded rectangles, ellipses, bezier
 //! blobs, strokes, linear gradients, group opacity), so a peer renderer (resvg) can draw the
 //! same thing. Guarantee: the output depends only on the name (a fixed-seed generator), so
 //! figures from different runs and machines compare like for like.
+
+mod outliers;
+
+pub use outliers::{outlier, Outlier, OUTLIERS};
 
 use std::fmt::Write as _;
 

@@ -1,0 +1,210 @@
+//! What a render will cost, read off the scene before anything is rasterised.
+//!
+//! Input: a built [`Scene`] and the output scale. Output: [`CostFeatures`], the quantities
+//! the render's time and memory grow with, in output pixels. Guarantees: one walk over the
+//! tree, linear in its size (background blurs included: each one's re-render of the scene
+//! below it is estimated from a running total, not by walking the tree again), no
+//! allocation beyond the walk's stack and a set of bitmap addresses.
+
+use std::collections::HashSet;
+
+use crate::scene::{Bounds, Effect, Node, NodeKind, PaintKind, Scene, ShapeNode, StrokeGeometry};
+
+/// The rows of a band when no effect asks for more (see `raster/bands.rs`).
+const MIN_BAND: f64 = 128.0;
+/// The most rows of a band.
+const MAX_BAND: f64 = 512.0;
+
+/// The quantities a render's cost grows with (areas in output pixels).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CostFeatures {
+    /// Width of the output.
+    pub width: f64,
+    /// Height of the output.
+    pub height: f64,
+    /// Pixels painted by fills and strokes (each paint counts its area inside the frame).
+    pub paint_px: f64,
+    /// Of those, pixels painted with gradients or bitmaps (computed per pixel, not copied).
+    pub shaded_px: f64,
+    /// Pixels of isolated layers (groups with opacity, blending or masks, effect layers):
+    /// each is drawn into its own buffer and composited.
+    pub layer_px: f64,
+    /// Pixels blurred or dilated by effects (shadows, layer blurs, effect strokes), each
+    /// counted with the rows its bands re-render around them.
+    pub effect_px: f64,
+    /// Pixels of the scene re-rendered under background blurs, plus their blurred areas.
+    pub backdrop_px: f64,
+    /// Pixels of the backdrops kept for the whole render (memory, not time).
+    pub backdrop_store_px: f64,
+    /// Pixels of the largest backdrop (rendered, blurred and cropped in turn).
+    pub backdrop_max_px: f64,
+    /// Path segments to scan (verbs of every outline).
+    pub segments: f64,
+    /// Pixels of the decoded bitmaps (each bitmap once).
+    pub image_px: f64,
+    /// Layers in the tree.
+    pub nodes: f64,
+    /// The rows of a band (from the widest effect margin).
+    pub band_rows: f64,
+    /// The widest effect margin, in output pixels.
+    pub max_margin: f64,
+    /// The deepest nesting of isolated layers (each level holds a buffer per band).
+    pub depth: f64,
+}
+
+impl CostFeatures {
+    /// Pixels of the output.
+    pub fn frame_px(&self) -> f64 {
+        self.width * self.height
+    }
+}
+
+/// Reads the cost features of `scene` rendered at `scale`.
+pub fn features(scene: &Scene, scale: f32) -> CostFeatures {
+    let s = scale as f64;
+    let frame = scene.frame;
+    let mut w = Walk {
+        frame,
+        s2: s * s,
+        s,
+        frame_area: (area(&frame)).max(1.0),
+        f: CostFeatures {
+            width: ((frame.x1 - frame.x0) * s).ceil().max(1.0),
+            height: ((frame.y1 - frame.y0) * s).ceil().max(1.0),
+            ..CostFeatures::default()
+        },
+        bitmaps: HashSet::new(),
+        painted: 0.0,
+        effects: Vec::new(),
+    };
+    // The band height depends on the widest margin, so effects are costed after the walk.
+    w.nodes(&scene.nodes, 1);
+    w.f.band_rows = (w.f.max_margin * 4.0).clamp(MIN_BAND, MAX_BAND);
+    for (px, margin, rows) in std::mem::take(&mut w.effects) {
+        // Each band renders the effect's layer over its own rows plus the margin above and
+        // below (at most the layer's height).
+        let extra = (2.0 * margin).min(rows) / w.f.band_rows;
+        w.f.effect_px += px * (1.0 + extra);
+    }
+    w.f
+}
+
+struct Walk {
+    frame: Bounds,
+    s: f64,
+    s2: f64,
+    frame_area: f64,
+    f: CostFeatures,
+    bitmaps: HashSet<usize>,
+    /// Pixels painted so far in drawing order (what a background blur re-renders).
+    painted: f64,
+    /// Effects as (pixels, margin, rows of the layer), costed once the band height is known.
+    effects: Vec<(f64, f64, f64)>,
+}
+
+fn area(b: &Bounds) -> f64 {
+    if b.is_empty() {
+        0.0
+    } else {
+        (b.x1 - b.x0) * (b.y1 - b.y0)
+    }
+}
+
+impl Walk {
+    /// Output pixels of `b` inside the frame.
+    fn px(&self, b: &Bounds) -> f64 {
+        area(&b.intersect(&self.frame)) * self.s2
+    }
+
+    fn nodes(&mut self, nodes: &[Node], depth: usize) {
+        for n in nodes {
+            self.node(n, depth);
+        }
+    }
+
+    fn node(&mut self, n: &Node, depth: usize) {
+        self.f.nodes += 1.0;
+        self.f.depth = self.f.depth.max(depth as f64);
+        let layer = self.px(&n.bounds);
+        for e in &n.effects {
+            self.effect(e, n, layer);
+        }
+        let isolated = n.opacity < 1.0 || !n.effects.is_empty();
+        match &n.kind {
+            NodeKind::Shape(shape) => self.shape(shape),
+            NodeKind::Group(g) => {
+                if isolated || g.isolated || g.mask.is_some() {
+                    self.f.layer_px += layer;
+                }
+                if let Some(m) = &g.mask {
+                    self.node(&m.node, depth + 1);
+                }
+                self.nodes(&g.children, depth + 1);
+            }
+            NodeKind::Embed(e) => {
+                self.f.layer_px += layer;
+                self.shape(&e.mask);
+                self.nodes(&e.children, depth + 1);
+            }
+        }
+    }
+
+    fn effect(&mut self, e: &Effect, n: &Node, layer: f64) {
+        let margin = e.extent() as f64 * self.s;
+        match e {
+            Effect::BackgroundBlur(_) => {
+                let region = self.px(&n.bounds.outset(e.extent() as f64));
+                // The scene below, re-rendered over the region: the paint so far, spread
+                // evenly over the frame.
+                let below = self.painted * (region / (self.frame_area * self.s2)).min(1.0);
+                self.f.backdrop_px += region + below;
+                self.f.backdrop_store_px += region;
+                self.f.backdrop_max_px = self.f.backdrop_max_px.max(region);
+            }
+            Effect::Overlay(_) => self.f.paint_px += layer,
+            _ => {
+                let rows = (n.bounds.y1 - n.bounds.y0).max(0.0) * self.s;
+                self.effects.push((layer, margin, rows));
+            }
+        }
+        if margin.is_finite() {
+            self.f.max_margin = self.f.max_margin.max(margin);
+        }
+    }
+
+    fn shape(&mut self, s: &ShapeNode) {
+        let fill_px = self.px(&s.object_bounds);
+        let stroke_px = self.px(&s.stroke_bounds);
+        if let Some(body) = &s.body {
+            self.f.segments += body.verbs().len() as f64;
+        }
+        let mut painted = fill_px * s.fills.len() as f64;
+        for p in &s.fills {
+            self.paint(&p.kind, fill_px);
+        }
+        for st in &s.strokes {
+            painted += stroke_px;
+            self.paint(&st.paint.kind, stroke_px);
+            match &st.geometry {
+                StrokeGeometry::Outline(p) => self.f.segments += p.verbs().len() as f64,
+                StrokeGeometry::Thin { .. } => {
+                    self.f.segments += s.body.as_ref().map_or(0, |b| b.verbs().len()) as f64
+                }
+            }
+        }
+        self.f.paint_px += painted;
+        self.painted += painted;
+    }
+
+    fn paint(&mut self, p: &PaintKind, px: f64) {
+        if !matches!(p, PaintKind::Solid(_)) {
+            self.f.shaded_px += px;
+        }
+        if let PaintKind::Image { bitmap, .. } = p {
+            // Each bitmap once, however many layers share it.
+            if self.bitmaps.insert(std::sync::Arc::as_ptr(bitmap) as usize) {
+                self.f.image_px += bitmap.width as f64 * bitmap.height as f64;
+            }
+        }
+    }
+}
