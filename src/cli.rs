@@ -310,7 +310,11 @@ fn manifest_beside(doc: &Path) -> Beside {
 
 /// The bitmaps, fonts and components of `doc`: bitmaps from `assets` (default: the
 /// document's folder), components from the manifest beside it.
-pub(crate) fn dir_assets(doc: &Path, assets: Option<&Path>, fonts: &Arc<FontBook>) -> impl AssetResolver {
+pub(crate) fn dir_assets(
+    doc: &Path,
+    assets: Option<&Path>,
+    fonts: &Arc<FontBook>,
+) -> impl AssetResolver {
     let dir = assets
         .map(Path::to_path_buf)
         .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());

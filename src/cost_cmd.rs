@@ -149,7 +149,11 @@ fn fit(path: &Path) -> Result<()> {
     let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut samples = Vec::new();
     let mut memory = Vec::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
         let v: Value = serde_json::from_str(line).map_err(|e| Error::Invalid {
             path: format!("{}:{}", path.display(), n + 1),
             layer_id: None,

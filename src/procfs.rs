@@ -14,6 +14,22 @@ pub fn resident_bytes() -> Option<u64> {
     status_kib("VmRSS:").map(|k| k * 1024)
 }
 
+/// Resident memory the process really holds, in bytes: resident pages less those the
+/// allocator has freed lazily (`MADV_FREE`, counted in `LazyFree` of
+/// `/proc/self/smaps_rollup`), which the kernel reclaims under pressure before it would
+/// kill the pod. Falls back to `VmRSS` where the rollup is missing. Costs a walk of the
+/// process's mappings (about 0.1-0.3 ms), so the render polls it sparingly.
+pub fn in_use_bytes() -> Option<u64> {
+    match fs::read_to_string("/proc/self/smaps_rollup") {
+        Ok(text) => {
+            let rss = parse_status_kib(&text, "Rss:")?;
+            let lazy = parse_status_kib(&text, "LazyFree:").unwrap_or(0);
+            Some(rss.saturating_sub(lazy) * 1024)
+        }
+        Err(_) => resident_bytes(),
+    }
+}
+
 /// The most resident memory since start or the last [`reset_peak`] (`VmHWM`), in bytes.
 pub fn peak_resident_bytes() -> Option<u64> {
     status_kib("VmHWM:").map(|k| k * 1024)
@@ -78,6 +94,8 @@ mod tests {
             assert!(rss > 1 << 20, "{rss}");
             assert!(peak_resident_bytes().expect("VmHWM") >= rss);
             assert!(cpu_seconds().is_some());
+            let used = in_use_bytes().expect("in use");
+            assert!(used > 1 << 20 && used <= rss * 2, "{used} vs {rss}");
         }
     }
 }

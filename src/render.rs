@@ -176,20 +176,32 @@ pub fn load_scene_owned(
 /// A limits error once `cfg.deadline` has passed.
 fn check_deadline(cfg: &RenderConfig) -> Result<()> {
     match cfg.deadline {
-        Some(d) if Instant::now() >= d => {
-            Err(Error::budget(
-                BudgetKind::Deadline,
-                "the render ran past its time budget",
-            ))
-        }
+        Some(d) if Instant::now() >= d => Err(Error::budget(
+            BudgetKind::Deadline,
+            "the render ran past its time budget",
+        )),
         _ => Ok(()),
     }
 }
 
-/// Renders a built scene straight to PNG on `out`, streaming.
-pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> Result<Rendered> {
-    let opts = cfg.raster_options();
-    let (width, height) = raster::checked_size(scene, &opts)?;
+/// What a render of a built scene will be, decided before any pixel is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// The scene's cost features.
+    pub features: CostFeatures,
+    /// The prediction checked against [`RenderConfig::cost`], when one was set.
+    pub prediction: Option<Prediction>,
+}
+
+/// Checks a built scene against the output size limit and, when `cfg.cost` is set, its
+/// predicted cost against the budget: the same checks, in the same order, as the render
+/// makes before drawing, without drawing.
+pub fn plan(scene: &Scene, cfg: &RenderConfig) -> Result<Plan> {
+    let (width, height) = raster::checked_size(scene, &cfg.raster_options())?;
     let features = cost::features(scene, cfg.scale);
     let prediction = match &cfg.cost {
         Some(budget) => Some(cost::check(
@@ -200,6 +212,23 @@ pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> 
         )?),
         None => None,
     };
+    Ok(Plan {
+        width,
+        height,
+        features,
+        prediction,
+    })
+}
+
+/// Renders a built scene straight to PNG on `out`, streaming.
+pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> Result<Rendered> {
+    let opts = cfg.raster_options();
+    let Plan {
+        width,
+        height,
+        features,
+        prediction,
+    } = plan(scene, cfg)?;
     write_png(out, width, height, cfg.png, |png| {
         raster::render_streamed(scene, &opts, |_, rows| {
             check_deadline(cfg)?;

@@ -123,7 +123,11 @@ fn worst_negative(c: &[f64; TERMS], active: &[bool]) -> Option<usize> {
 
 /// Least squares over the active columns (normal equations, Gaussian elimination with
 /// partial pivoting); inactive and singular terms are zero.
-fn solve_active(rows: &[([f64; TERMS], f64)], norm: &[f64; TERMS], active: &[bool]) -> [f64; TERMS] {
+fn solve_active(
+    rows: &[([f64; TERMS], f64)],
+    norm: &[f64; TERMS],
+    active: &[bool],
+) -> [f64; TERMS] {
     let idx: Vec<usize> = (0..TERMS).filter(|&i| active[i]).collect();
     let k = idx.len();
     let mut a = vec![vec![0.0f64; k + 1]; k];
@@ -146,11 +150,12 @@ fn solve_active(rows: &[([f64; TERMS], f64)], norm: &[f64; TERMS], active: &[boo
             continue;
         }
         a.swap(col, piv);
-        for r in 0..k {
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
             if r != col {
-                let m = a[r][col] / a[col][col];
-                for c in col..=k {
-                    a[r][c] -= m * a[col][c];
+                let m = row[col] / pivot_row[col];
+                for (x, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *x -= m * p;
                 }
             }
         }
@@ -229,6 +234,10 @@ mod tests {
             })
             .collect();
         let r = fit(&CostModel::FITTED, &samples);
-        assert!(r.model.paint_px >= 0.0 && r.model.fixed >= 0.0, "{:?}", r.model);
+        assert!(
+            r.model.paint_px >= 0.0 && r.model.fixed >= 0.0,
+            "{:?}",
+            r.model
+        );
     }
 }

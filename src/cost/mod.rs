@@ -60,10 +60,10 @@ pub fn check(
             return Err(Error::budget(
                 BudgetKind::PredictedTime,
                 format!(
-                "predicted to need {:.1} s of CPU ({:.1} s on {} CPU with a margin of {}), \
+                    "predicted to need {:.1} s of CPU ({:.1} s on {} CPU with a margin of {}), \
                  over the {:.1} s left of the time budget",
-                p.cpu_seconds, wall, budget.cpus, TIME_MARGIN, left
-            ),
+                    p.cpu_seconds, wall, budget.cpus, TIME_MARGIN, left
+                ),
             ));
         }
     }
@@ -72,13 +72,13 @@ pub fn check(
         return Err(Error::budget(
             BudgetKind::PredictedMemory,
             format!(
-            "predicted peak memory of {} MB ({} MB now and {} MB to render), over the budget \
+                "predicted peak memory of {} MB ({} MB now and {} MB to render), over the budget \
              of {} MB",
-            mb(now + p.raster_bytes),
-            mb(now),
-            mb(p.raster_bytes),
-            mb(budget.memory_bytes as f64)
-        ),
+                mb(now + p.raster_bytes),
+                mb(now),
+                mb(p.raster_bytes),
+                mb(budget.memory_bytes as f64)
+            ),
         ));
     }
     Ok(p)

@@ -17,7 +17,7 @@ use crate::cost::MemoryProbe;
 pub(crate) const CHECK_EVERY: u32 = 64;
 
 /// Least time between two reads of the memory probe.
-const MEMORY_EVERY: Duration = Duration::from_millis(5);
+const MEMORY_EVERY: Duration = Duration::from_millis(20);
 
 /// A limit on the process's resident memory while a render runs.
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +103,8 @@ impl Cancel {
         if used.saturating_add(extra) <= guard.limit {
             return false;
         }
-        self.over.store(used.saturating_add(extra), Ordering::Relaxed);
+        self.over
+            .store(used.saturating_add(extra), Ordering::Relaxed);
         self.stopped.store(2, Ordering::Relaxed);
         true
     }

@@ -188,7 +188,7 @@ fn cancelled(cancel: &Cancel) -> Result<()> {
         Some(Stop::Memory(used)) => Err(Error::budget(
             BudgetKind::Memory,
             format!(
-            "the render would take the process to {} MB, over the memory budget of {} MB",
+                "the render would take the process to {} MB, over the memory budget of {} MB",
                 used >> 20,
                 cancel.memory_limit().unwrap_or(0) >> 20
             ),

@@ -38,7 +38,12 @@ pub fn outlier(name: &str) -> Option<Outlier> {
     let (name, layers, (w, h), images) = match name {
         "worldmap-300k" => ("worldmap-300k", worldmap(300_000), (2400, 1400), vec![]),
         "canvas-20k" => ("canvas-20k", cards(40, 20_000.0), (20_000, 20_000), vec![]),
-        "blur-stack" => ("blur-stack", stack(50, 3000.0, "BOUNDED_BLUR"), (3000, 3000), vec![]),
+        "blur-stack" => (
+            "blur-stack",
+            stack(50, 3000.0, "BOUNDED_BLUR"),
+            (3000, 3000),
+            vec![],
+        ),
         "backdrop-stack" => (
             "backdrop-stack",
             stack(20, 3000.0, "BACKGROUND_BLUR"),
@@ -46,18 +51,32 @@ pub fn outlier(name: &str) -> Option<Outlier> {
             vec![],
         ),
         "images" => ("images", photos(24), (4000, 3000), photo_bitmaps(24)),
-        "deep-nesting" => ("deep-nesting", vec![nested(55)], (1000, 1000), vec![]),
-        "blur-1e7" => ("blur-1e7", vec![blurred_rect(1e7)], (200, 200), vec![]),
+        "deep-nesting" => (
+            "deep-nesting",
+            vec![nested(55).to_string()],
+            (1000, 1000),
+            vec![],
+        ),
+        "blur-1e7" => (
+            "blur-1e7",
+            vec![blurred_rect(1e7).to_string()],
+            (200, 200),
+            vec![],
+        ),
         _ => return None,
     };
-    let doc = json!({
+    // Layers arrive serialised one by one: a tree of 300,000 JSON values would take a
+    // gigabyte to write an 85 MB document.
+    let head = json!({
         "id": name, "type": "OCTOPUS_COMPONENT", "version": "3.1.1",
         "dimensions": {"width": w, "height": h},
-        "content": {"id": format!("{name}-root"), "type": "GROUP", "layers": layers},
-    });
+        "content": {"id": format!("{name}-root"), "type": "GROUP", "layers": ["LAYERS"]},
+    })
+    .to_string();
+    let octopus = head.replacen("[\"LAYERS\"]", &format!("[{}]", layers.join(",")), 1);
     Some(Outlier {
         name,
-        octopus: doc.to_string(),
+        octopus,
         images,
     })
 }
@@ -86,7 +105,7 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
     json!({"type": "RECTANGLE", "rectangle": {"x0": x0, "y0": y0, "x1": x1, "y1": y1}})
 }
 
-fn worldmap(count: usize) -> Vec<Value> {
+fn worldmap(count: usize) -> Vec<String> {
     let mut r = Rng(0x0dd_5eed_1234_5678);
     (0..count)
         .map(|i| {
@@ -97,17 +116,27 @@ fn worldmap(count: usize) -> Vec<Value> {
                 let a = k as f64 / 6.0 * std::f64::consts::TAU;
                 let rad = size * (0.5 + 0.5 * r.next());
                 let cmd = if k == 0 { 'M' } else { 'L' };
-                d.push_str(&format!("{cmd}{:.1},{:.1}", cx + rad * a.cos(), cy + rad * a.sin()));
+                d.push_str(&format!(
+                    "{cmd}{:.1},{:.1}",
+                    cx + rad * a.cos(),
+                    cy + rad * a.sin()
+                ));
             }
             d.push('Z');
             let fill = solid(r.next(), r.next(), r.next(), 1.0);
-            shape(format!("p{i}"), json!({"type": "PATH", "geometry": d}), vec![fill], vec![])
+            shape(
+                format!("p{i}"),
+                json!({"type": "PATH", "geometry": d}),
+                vec![fill],
+                vec![],
+            )
+            .to_string()
         })
         .collect()
 }
 
 /// Cards with drop shadows spread over a square canvas of side `side`.
-fn cards(count: usize, side: f64) -> Vec<Value> {
+fn cards(count: usize, side: f64) -> Vec<String> {
     let mut r = Rng(0xca4d_5eed);
     (0..count)
         .map(|i| {
@@ -116,13 +145,19 @@ fn cards(count: usize, side: f64) -> Vec<Value> {
                 "offset": {"x": 0, "y": 8}, "blur": 24, "choke": 0,
                 "color": {"r": 0, "g": 0, "b": 0, "a": 0.3}}});
             let fill = solid(r.next(), r.next(), r.next(), 1.0);
-            shape(format!("card{i}"), rect(x, y, x + 800.0, y + 600.0), vec![fill], vec![shadow])
+            shape(
+                format!("card{i}"),
+                rect(x, y, x + 800.0, y + 600.0),
+                vec![fill],
+                vec![shadow],
+            )
+            .to_string()
         })
         .collect()
 }
 
 /// `count` full-frame half-transparent layers, each with an effect `kind` of radius 40.
-fn stack(count: usize, side: f64, kind: &str) -> Vec<Value> {
+fn stack(count: usize, side: f64, kind: &str) -> Vec<String> {
     let mut r = Rng(0x57ac_5eed);
     (0..count)
         .map(|i| {
@@ -130,12 +165,12 @@ fn stack(count: usize, side: f64, kind: &str) -> Vec<Value> {
             let effect = json!({"type": kind, "basis": "LAYER_AND_EFFECTS", "blur": 40});
             let fill = solid(r.next(), r.next(), r.next(), 0.5);
             let path = rect(inset, inset, side - inset, side - inset);
-            shape(format!("layer{i}"), path, vec![fill], vec![effect])
+            shape(format!("layer{i}"), path, vec![fill], vec![effect]).to_string()
         })
         .collect()
 }
 
-fn photos(count: usize) -> Vec<Value> {
+fn photos(count: usize) -> Vec<String> {
     (0..count)
         .map(|i| {
             let (x, y) = ((i % 6) as f64 * 650.0, (i / 6) as f64 * 700.0);
@@ -143,7 +178,7 @@ fn photos(count: usize) -> Vec<Value> {
                 "positioning": {"layout": "STRETCH", "origin": "LAYER", "transform": [600, 0, 0, 400, 0, 0]}});
             let mut s = shape(format!("photo{i}"), rect(0.0, 0.0, 600.0, 400.0), vec![fill], vec![]);
             s["transform"] = json!([1, 0, 0, 1, x, y]);
-            s
+            s.to_string()
         })
         .collect()
 }

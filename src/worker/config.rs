@@ -67,7 +67,7 @@ impl Budget {
             cpus: self.cpus.min(self.threads as f64),
             threads: self.threads,
             memory_bytes: self.memory_bytes,
-            probe: crate::procfs::resident_bytes,
+            probe: crate::procfs::in_use_bytes,
         }
     }
 }

@@ -91,7 +91,9 @@ async fn outliers_leave_the_normal_tier_at_once_and_memory_stays_in_budget() {
     let (_, m) = http_get(w.port, "/metrics").expect("metrics");
     for reason in ["predicted_time", "limit"] {
         assert!(
-            m.contains(&format!("octopus_render_escalations_total{{reason=\"{reason}\"}}")),
+            m.contains(&format!(
+                "octopus_render_escalations_total{{reason=\"{reason}\"}}"
+            )),
             "{reason}: {m}"
         );
     }

@@ -375,7 +375,10 @@ async fn a_job_over_the_normal_budget_escalates_to_the_fallback_tier() {
         fallback.log_text()
     );
     let (_, m) = http_get(normal.port, "/metrics").expect("metrics");
-    assert!(m.contains("octopus_render_escalations_total{reason=\"deadline\"} 1"), "{m}");
+    assert!(
+        m.contains("octopus_render_escalations_total{reason=\"deadline\"} 1"),
+        "{m}"
+    );
     let (_, m) = http_get(fallback.port, "/metrics").expect("metrics");
     assert!(
         m.contains("octopus_render_jobs_total{outcome=\"done\"} 1"),
