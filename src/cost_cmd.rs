@@ -38,6 +38,11 @@ pub(crate) struct CostArgs {
     /// Output pixels per design pixel.
     #[arg(long, default_value_t = 1.0)]
     scale: f32,
+    /// Also say whether each document fits this worker tier's budget (its caps, and the
+    /// prediction against its time and memory), as a worker of the tier would decide.
+    #[cfg(feature = "worker")]
+    #[arg(long, value_enum)]
+    tier: Option<octopus_render::worker::Tier>,
 }
 
 /// Runs the command.
@@ -81,6 +86,10 @@ fn one(args: &CostArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result<Value> {
         scale: args.scale,
         ..RenderConfig::default()
     };
+    #[cfg(feature = "worker")]
+    let verdict = args.tier.map(|t| tier_verdict(t, &json, &assets));
+    #[cfg(not(feature = "worker"))]
+    let verdict: Option<String> = None;
     let scene = load_scene_owned(json, &cfg, &assets)?;
     let f = cost::features(&scene, args.scale);
     let p = Prediction::of(&CostModel::FITTED, &f, 1, cfg.chunk_rows);
@@ -90,6 +99,9 @@ fn one(args: &CostArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result<Value> {
         "predicted_cpu_seconds": p.cpu_seconds,
         "predicted_raster_bytes": p.raster_bytes,
     });
+    if let Some(v) = verdict {
+        line["tier"] = json!(v);
+    }
     if args.measure {
         let before = procfs::resident_bytes();
         procfs::reset_peak();
@@ -109,6 +121,29 @@ fn one(args: &CostArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result<Value> {
         line["peak_rss_bytes"] = json!(procfs::peak_resident_bytes());
     }
     Ok(line)
+}
+
+/// `fits`, or the label and message of the limit a worker of `tier` would refuse the
+/// document with (escalation from normal, dead letter from fallback).
+#[cfg(feature = "worker")]
+fn tier_verdict(
+    tier: octopus_render::worker::Tier,
+    json: &[u8],
+    assets: &dyn octopus_render::AssetResolver,
+) -> String {
+    let budget = tier.budget();
+    let cfg = RenderConfig {
+        limits: budget.limits,
+        deadline: Some(Instant::now() + budget.time),
+        cost: Some(budget.cost_budget()),
+        ..RenderConfig::default()
+    };
+    let planned = load_scene_owned(json.to_vec(), &cfg, assets)
+        .and_then(|scene| octopus_render::render::plan(&scene, &cfg));
+    match planned {
+        Ok(_) => "fits".into(),
+        Err(e) => format!("{}: {e}", e.limit_label().unwrap_or("error")),
+    }
 }
 
 fn features_json(f: &CostFeatures) -> Value {
