@@ -11,6 +11,8 @@
 
 use serde_json::{json, Value};
 
+use super::Rng;
+
 /// One generated outlier document with its bitmaps.
 #[derive(Debug, Clone)]
 pub struct Outlier {
@@ -79,18 +81,6 @@ pub fn outlier(name: &str) -> Option<Outlier> {
         octopus,
         images,
     })
-}
-
-/// xorshift64*, as the benchmark scenes use.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 fn solid(r: f64, g: f64, b: f64, a: f64) -> Value {
