@@ -208,3 +208,61 @@ impl Walk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scene::{build_scene, BuildOptions};
+    use crate::NoAssets;
+
+    /// A 1000 x 1000 document of `n` full-frame half-transparent rectangles, each with
+    /// `effect` (JSON) when given.
+    fn stack(n: usize, effect: Option<&str>) -> Scene {
+        let fx = effect.map_or(String::new(), |e| format!(r#","effects":[{e}]"#));
+        let layers: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"l{i}","type":"SHAPE","shape":{{"path":{{"type":"RECTANGLE",
+                    "rectangle":{{"x0":0,"y0":0,"x1":1000,"y1":1000}}}},"fills":[{{"type":"COLOR",
+                    "color":{{"r":1,"g":0,"b":0,"a":0.5}}}}]}}{fx}}}"#
+                )
+            })
+            .collect();
+        let json = format!(
+            r#"{{"id":"d","type":"OCTOPUS_COMPONENT","version":"3.1.1",
+            "dimensions":{{"width":1000,"height":1000}},
+            "content":{{"id":"root","type":"GROUP","layers":[{}]}}}}"#,
+            layers.join(",")
+        );
+        let doc = octopus_schema::parse_document(json.as_bytes()).expect("valid document");
+        build_scene(&doc, &BuildOptions::default(), &NoAssets).expect("scene")
+    }
+
+    #[test]
+    fn paint_counts_each_fill_in_output_pixels() {
+        let f = features(&stack(3, None), 2.0);
+        assert_eq!((f.width, f.height), (2000.0, 2000.0));
+        assert!((f.paint_px - 3.0 * 4e6).abs() < 1.0, "{f:?}");
+        assert_eq!((f.effect_px, f.backdrop_px), (0.0, 0.0));
+        assert_eq!(f.nodes, 4.0, "three shapes and the root group");
+    }
+
+    #[test]
+    fn blurs_count_their_band_margins() {
+        let blur = r#"{"type":"BOUNDED_BLUR","basis":"LAYER_AND_EFFECTS","blur":40}"#;
+        let f = features(&stack(2, Some(blur)), 1.0);
+        assert!(f.max_margin > 0.0 && f.band_rows >= 128.0);
+        // Each band re-renders the margin above and below: more than the area itself.
+        assert!(f.effect_px > 2.0 * 1e6, "{f:?}");
+    }
+
+    #[test]
+    fn background_blurs_grow_with_what_is_below_them() {
+        let bg = r#"{"type":"BACKGROUND_BLUR","basis":"BACKGROUND","blur":10}"#;
+        let one = features(&stack(1, Some(bg)), 1.0).backdrop_px;
+        let ten = features(&stack(10, Some(bg)), 1.0).backdrop_px;
+        // Each re-renders the layers below it: the sum grows faster than the count.
+        assert!(ten > 10.0 * one * 1.5, "{one} vs {ten}");
+        assert!(features(&stack(10, Some(bg)), 1.0).backdrop_max_px > 0.0);
+    }
+}

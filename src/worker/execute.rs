@@ -51,7 +51,7 @@ pub struct JobContext {
 }
 
 /// Runs one job; returns its id (when the message had one) and how it ended. `vanished`:
-/// an earlier delivery of this message was never settled (see [`after_vanished`]).
+/// an earlier delivery of this message was never settled (see `after_vanished`).
 pub async fn execute_job(
     ctx: &JobContext,
     body: &[u8],
