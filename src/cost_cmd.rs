@@ -131,13 +131,7 @@ fn tier_verdict(
     json: &[u8],
     assets: &dyn octopus_render::AssetResolver,
 ) -> String {
-    let budget = tier.budget();
-    let cfg = RenderConfig {
-        limits: budget.limits,
-        deadline: Some(Instant::now() + budget.time),
-        cost: Some(budget.cost_budget()),
-        ..RenderConfig::default()
-    };
+    let cfg = tier.budget().render_config();
     let planned = load_scene_owned(json.to_vec(), &cfg, assets)
         .and_then(|scene| octopus_render::render::plan(&scene, &cfg));
     match planned {

@@ -123,14 +123,7 @@ pub fn render_document(
     assets: &dyn AssetResolver,
 ) -> Result<(Image, Vec<Diagnostic>)> {
     let scene = load_scene(json, cfg, assets)?;
-    if let Some(budget) = &cfg.cost {
-        cost::check(
-            &cost::features(&scene, cfg.scale),
-            budget,
-            cfg.deadline,
-            cfg.chunk_rows,
-        )?;
-    }
+    plan(&scene, cfg)?;
     let image = raster::render(&scene, &cfg.raster_options())?;
     Ok((image, scene.diagnostics))
 }

@@ -10,21 +10,12 @@ use octopus_render::render::{load_scene_owned, plan, render_scene_png};
 use octopus_render::synth::{outlier, OUTLIERS};
 use octopus_render::worker::config::Budget;
 use octopus_render::worker::Tier;
-use octopus_render::{FontBook, MemoryAssets, RenderConfig};
+use octopus_render::{FontBook, MemoryAssets};
 
 // The worker's allocator: the memory checks read the process's resident memory, and the
 // system allocator keeps what the generators free.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn config(budget: &Budget) -> RenderConfig {
-    RenderConfig {
-        limits: budget.limits,
-        deadline: Some(Instant::now() + budget.time),
-        cost: Some(budget.cost_budget()),
-        ..RenderConfig::default()
-    }
-}
 
 fn assets(images: Vec<(String, Vec<u8>)>) -> MemoryAssets {
     let mut a = MemoryAssets::new();
@@ -38,7 +29,7 @@ fn assets(images: Vec<(String, Vec<u8>)>) -> MemoryAssets {
 /// Where `name` lands on a tier: `fits`, or the label of the limit that refuses it.
 fn lands(name: &str, budget: &Budget) -> (&'static str, Option<CostFeatures>) {
     let o = outlier(name).expect("known");
-    let cfg = config(budget);
+    let cfg = budget.render_config();
     let scene = match load_scene_owned(o.octopus.into_bytes(), &cfg, &assets(o.images)) {
         Ok(s) => s,
         Err(e) => return (e.limit_label().unwrap_or("error"), None),
@@ -79,7 +70,7 @@ fn accepted_outliers_render_within_the_fallback_budget() {
     let fallback = Tier::Fallback.budget();
     for name in ["deep-nesting", "images", "worldmap-300k"] {
         let o = outlier(name).expect("known");
-        let cfg = config(&fallback);
+        let cfg = fallback.render_config();
         let t = Instant::now();
         let scene = load_scene_owned(o.octopus.into_bytes(), &cfg, &assets(o.images)).expect(name);
         let mut png = Vec::new();

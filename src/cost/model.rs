@@ -55,6 +55,23 @@ impl CostModel {
         output_bytes_per_px: 1.5,
     };
 
+    /// The model with every CPU term multiplied by `k` (hardware `k` times slower).
+    pub fn scaled(&self, k: f64) -> CostModel {
+        CostModel {
+            fixed: self.fixed * k,
+            frame_px: self.frame_px * k,
+            paint_px: self.paint_px * k,
+            shaded_px: self.shaded_px * k,
+            layer_px: self.layer_px * k,
+            effect_px: self.effect_px * k,
+            backdrop_px: self.backdrop_px * k,
+            segment: self.segment * k,
+            node: self.node * k,
+            image_px: self.image_px * k,
+            ..*self
+        }
+    }
+
     /// CPU seconds of the render: every term, whatever the thread count.
     pub fn cpu_seconds(&self, f: &CostFeatures) -> f64 {
         let t = self.fixed

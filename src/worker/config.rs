@@ -48,26 +48,23 @@ pub struct Budget {
 impl Budget {
     /// What the render checks its prediction against and guards while it runs.
     pub fn cost_budget(&self) -> crate::cost::CostBudget {
-        let m = crate::cost::CostModel::FITTED;
-        let k = self.cost_scale;
         crate::cost::CostBudget {
-            model: crate::cost::CostModel {
-                fixed: m.fixed * k,
-                frame_px: m.frame_px * k,
-                paint_px: m.paint_px * k,
-                shaded_px: m.shaded_px * k,
-                layer_px: m.layer_px * k,
-                effect_px: m.effect_px * k,
-                backdrop_px: m.backdrop_px * k,
-                segment: m.segment * k,
-                node: m.node * k,
-                image_px: m.image_px * k,
-                ..m
-            },
+            model: crate::cost::CostModel::FITTED.scaled(self.cost_scale),
             cpus: self.cpus.min(self.threads as f64),
             threads: self.threads,
             memory_bytes: self.memory_bytes,
             probe: crate::procfs::in_use_bytes,
+        }
+    }
+
+    /// A render held to this budget: its limits, a deadline `time` from now, its cost
+    /// budget; the job's own settings (scale, anti-aliasing) are the caller's.
+    pub fn render_config(&self) -> crate::RenderConfig {
+        crate::RenderConfig {
+            limits: self.limits,
+            deadline: Some(std::time::Instant::now() + self.time),
+            cost: Some(self.cost_budget()),
+            ..crate::RenderConfig::default()
         }
     }
 }

@@ -225,11 +225,9 @@ async fn render_on_pool(
 ) -> Result<(Vec<u8>, Rendered), Failure> {
     let cfg = RenderConfig {
         scale: job.scale,
-        limits: ctx.budget.limits,
         deadline: Some(deadline),
         antialias: job.antialias,
-        cost: Some(ctx.budget.cost_budget()),
-        ..RenderConfig::default()
+        ..ctx.budget.render_config()
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     #[cfg(feature = "fault-injection")]
