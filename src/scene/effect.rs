@@ -81,3 +81,47 @@ impl Effect {
         }
     }
 }
+
+/// True when the renderer's blur of `sigma` output pixels leaves nothing of a basis that
+/// fits in `width × height` output pixels, so the blurred result is transparent everywhere.
+///
+/// Why this is exact rather than a guess: the raster blurs with three box passes per axis,
+/// rows first, each rounding to whole levels (`raster/effects/blur.rs`), and the first box
+/// radius is at least `sigma - 3` (`box_radii`; the slack covers `f32` rounding at large
+/// sigmas). A row holds at most `255 × width` of alpha, so after the first row pass no value
+/// exceeds `m = round(255 × width / (2r + 1))`, and averaging passes never raise it; a
+/// column then holds at most `m × height`, which rounds to zero when it is at most `r`. Such
+/// a blur costs time and memory with its reach but changes no pixel, so the scene drops it.
+pub(crate) fn blur_vanishes(sigma: f32, width: f64, height: f64) -> bool {
+    let fits = |v: f64| v.is_finite() && (0.0..1e9).contains(&v);
+    if !sigma.is_finite() || !fits(width) || !fits(height) {
+        return false;
+    }
+    let r = (sigma as f64 - 3.0).floor();
+    if r < 1.0 {
+        return false;
+    }
+    let r = r as u128;
+    // Partial pixels at both ends of a run, and a margin for rounding the bounds.
+    let (lx, ly) = (width.ceil() as u128 + 4, height.ceil() as u128 + 4);
+    let row_max = (255 * lx + r) / (2 * r + 1);
+    row_max * ly <= r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blur_vanishes;
+
+    #[test]
+    fn wide_blurs_of_small_layers_vanish() {
+        // The 300-byte document: 100 x 100 with the largest sigma kept (10,000).
+        assert!(blur_vanishes(10_000.0, 100.0, 100.0));
+        // About eleven times the layer's size is where a blur stops leaving a level.
+        assert!(!blur_vanishes(1_000.0, 100.0, 100.0));
+        assert!(blur_vanishes(1_300.0, 100.0, 100.0));
+        assert!(!blur_vanishes(10_000.0, 3_000.0, 3_000.0));
+        assert!(!blur_vanishes(2.0, 0.0, 0.0));
+        assert!(!blur_vanishes(f32::INFINITY, 1.0, 1.0));
+        assert!(!blur_vanishes(10_000.0, f64::NAN, 1.0));
+    }
+}

@@ -55,8 +55,9 @@ async fn outliers_leave_the_normal_tier_at_once_and_memory_stays_in_budget() {
         broker.publish(&q.render, &job(name, doc, &out)).await;
     }
     broker.publish(&q.render, &job("small", &small, &out)).await;
-    // Fits: the small design and the deep nesting; everything else is escalated.
-    let fits = ["deep-nesting.png", "small.png"];
+    // Fits: the small design, the deep nesting and the blur that leaves nothing; everything
+    // else is escalated.
+    let fits = ["blur-1e7.png", "deep-nesting.png", "small.png"];
     let escalated = OUTLIERS.len() + 1 - fits.len();
     let moved = broker
         .drain(&q.fallback, escalated, Duration::from_secs(60))
@@ -97,6 +98,6 @@ async fn outliers_leave_the_normal_tier_at_once_and_memory_stays_in_budget() {
             "{reason}: {m}"
         );
     }
-    assert!(m.contains("octopus_render_cost_ratio_count 2"), "{m}");
+    assert!(m.contains("octopus_render_cost_ratio_count 3"), "{m}");
     broker.delete(&q).await;
 }

@@ -6,6 +6,8 @@
 //! only on the inputs inside its window — never on where the buffer starts — which keeps
 //! band rendering byte-identical; [`support`] tells how far a result reaches.
 
+use crate::raster::cancel::Cancel;
+
 /// Box radii whose three successive passes approximate a Gaussian of `sigma`.
 pub(crate) fn box_radii(sigma: f32) -> [usize; 3] {
     if sigma.is_nan() || sigma <= 0.0 {
@@ -38,13 +40,36 @@ pub(crate) fn support(radii: [usize; 3]) -> usize {
 /// Blurs `buf` (`channels` interleaved, `w × h`) with three box passes each way: each row,
 /// then each column (rows first, then columns, each in `radii` order: the rounding of every
 /// pass is part of the result).
+#[cfg(test)]
 pub(crate) fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [usize; 3]) {
+    blur_until(buf, w, h, channels, radii, None);
+}
+
+/// Rows of a blur between two looks at the render's budget.
+const ROWS_PER_CHECK: usize = 64;
+
+/// [`blur`] that gives up once `cancel` says the render was cancelled (looked at every
+/// [`ROWS_PER_CHECK`] rows and between column passes, so a blur of a hundred million pixels
+/// stops within a pass): the buffer is then left half blurred, and the render it belongs to
+/// is discarded. False when it gave up.
+pub(crate) fn blur_until(
+    buf: &mut [u8],
+    w: usize,
+    h: usize,
+    channels: usize,
+    radii: [usize; 3],
+    cancel: Option<&Cancel>,
+) -> bool {
     if w == 0 || h == 0 || channels == 0 || support(radii) == 0 {
-        return;
+        return true;
     }
+    let stop = || cancel.is_some_and(Cancel::check);
     let mut tmp = Vec::new();
     let mut sums = Vec::new();
-    for row in buf.chunks_exact_mut(w * channels).take(h) {
+    for (i, row) in buf.chunks_exact_mut(w * channels).take(h).enumerate() {
+        if i % ROWS_PER_CHECK == 0 && stop() {
+            return false;
+        }
         for r in radii {
             box_pass(row, &mut tmp, &mut sums, channels, r);
         }
@@ -52,6 +77,9 @@ pub(crate) fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [
     // Columns: the same pass with whole rows as the elements, so every column slides at
     // once along contiguous memory.
     for r in radii {
+        if stop() {
+            return false;
+        }
         box_pass(
             &mut buf[..w * h * channels],
             &mut tmp,
@@ -60,6 +88,7 @@ pub(crate) fn blur(buf: &mut [u8], w: usize, h: usize, channels: usize, radii: [
             r,
         );
     }
+    true
 }
 
 /// One box pass of radius `r` along `line`, whose elements are `lanes` interleaved values
@@ -202,5 +231,36 @@ mod tests {
         for x in (5 + reach)..(64 - reach) {
             assert_eq!(a[x], b[x - 5], "at {x}");
         }
+    }
+
+    #[test]
+    fn blurs_the_scene_drops_leave_nothing() {
+        // The scene drops a blur when `blur_vanishes` says so: check that the three passes
+        // really leave nothing of a solid square, at the threshold and beyond it.
+        let side = 10usize;
+        let first = (1..4000)
+            .map(|s| s as f32)
+            .find(|&s| crate::scene::effect::blur_vanishes(s, side as f64, side as f64))
+            .unwrap_or(0.0);
+        assert!(first > 20.0, "{first}");
+        // A solid `side` square blurred with `sigma`, on a buffer wide enough for it all.
+        let blurred = |sigma: f32| {
+            let radii = box_radii(sigma);
+            let (n, at) = (side + 2 * support(radii) + 2, support(radii) + 1);
+            let mut buf = vec![0u8; n * n];
+            for y in at..at + side {
+                buf[y * n + at..y * n + at + side].fill(255);
+            }
+            blur(&mut buf, n, n, 1, radii);
+            buf
+        };
+        for sigma in [first, first + 1.0, first * 1.5] {
+            assert!(
+                blurred(sigma).iter().all(|&v| v == 0),
+                "sigma {sigma} left pixels"
+            );
+        }
+        // Well below it, what the rule keeps, the blur leaves some level.
+        assert!(blurred(first / 3.0).iter().any(|&v| v > 0));
     }
 }

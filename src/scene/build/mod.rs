@@ -30,7 +30,8 @@ use crate::assets::AssetResolver;
 use crate::diag::DiagKind;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
-use crate::scene::{BlendMode, Bounds, GroupNode, Node, NodeKind, Scene, Transform};
+use crate::scene::effect::blur_vanishes;
+use crate::scene::{BlendMode, Bounds, Effect, GroupNode, Node, NodeKind, Scene, Transform};
 use context::Ctx;
 use effect::resolve_effects;
 use mask::{build_mask_group, MaskGroup};
@@ -164,7 +165,6 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     ctx.transforms.push(abs);
     let effects = resolve_effects(ctx, &layer.effects);
     ctx.transforms.pop();
-    check_effect_extent(ctx, &effects)?;
     let kind = match &layer.kind {
         LayerKind::Shape(shape) => {
             ctx.enter("shape".into());
@@ -242,6 +242,10 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
         all.append(&mut effects);
         effects = all;
     }
+    if drop_vanishing(ctx, &mut effects, &bounds) {
+        return Ok(None);
+    }
+    check_effect_extent(ctx, &effects)?;
     let reach = effects.iter().map(|e| e.reach() as f64).fold(0.0, f64::max);
     Ok(Some(Node {
         id: layer.id.clone(),
@@ -251,6 +255,32 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
         kind,
         effects,
     }))
+}
+
+/// Removes drop shadows whose blur leaves nothing of the layer (`blur_vanishes`); true when
+/// the layer blur leaves nothing of the layer either, so the whole node draws nothing. A
+/// layer blur with drop shadows is kept: the blurred shadows are no longer small.
+fn drop_vanishing(ctx: &Ctx, effects: &mut Vec<Effect>, bounds: &Bounds) -> bool {
+    let s = ctx.scale() as f64;
+    let (w, h) = ((bounds.x1 - bounds.x0) * s, (bounds.y1 - bounds.y0) * s);
+    effects.retain(|e| match e {
+        Effect::DropShadow(d) => {
+            let grow = 2.0 * (d.spread as f64 * s).max(0.0);
+            !blur_vanishes(d.sigma * s as f32, w + grow, h + grow)
+        }
+        _ => true,
+    });
+    let mut variance = 0.0f32;
+    let mut grow = 0.0f64;
+    for e in effects.iter() {
+        match e {
+            Effect::DropShadow(_) => return false,
+            Effect::LayerBlur(sigma) => variance += sigma * sigma,
+            Effect::Stroke(st) => grow = grow.max(2.0 * st.width as f64 * s),
+            _ => {}
+        }
+    }
+    variance > 0.0 && blur_vanishes(variance.sqrt() * s as f32, w + grow, h + grow)
 }
 
 /// Effects whose extent at the render scale is over the limit fail the render (their cost
