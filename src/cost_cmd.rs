@@ -66,6 +66,9 @@ pub(crate) fn run(args: &CostArgs) -> ExitCode {
     let fonts = Arc::new(octopus_render::fontdirs::font_book(
         octopus_render::fontdirs::system_font_dirs(),
     ));
+    // A worker holds its font book before its first job: read the baseline after it.
+    #[cfg(feature = "worker")]
+    baseline_memory();
     let mut failed = 0;
     for doc in &args.documents {
         match pool.install(|| one(args, doc, &fonts)) {
@@ -131,13 +134,27 @@ fn tier_verdict(
     json: &[u8],
     assets: &dyn octopus_render::AssetResolver,
 ) -> String {
-    let cfg = tier.budget().render_config();
+    let mut cfg = tier.budget().render_config();
+    if let Some(cost) = cfg.cost.as_mut() {
+        // As a worker that takes this document first: this command's own memory grows with
+        // every document it has read, a worker's is given back after each job.
+        cost.probe = baseline_memory;
+    }
     let planned = load_scene_owned(json.to_vec(), &cfg, assets)
         .and_then(|scene| octopus_render::render::plan(&scene, &cfg));
     match planned {
         Ok(_) => "fits".into(),
         Err(e) => format!("{}: {e}", e.limit_label().unwrap_or("error")),
     }
+}
+
+/// The memory this process held before reading its first document.
+#[cfg(feature = "worker")]
+static BASELINE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+
+#[cfg(feature = "worker")]
+fn baseline_memory() -> Option<u64> {
+    *BASELINE.get_or_init(procfs::in_use_bytes)
 }
 
 fn features_json(f: &CostFeatures) -> Value {

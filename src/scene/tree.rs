@@ -224,6 +224,22 @@ impl NodeKind {
 }
 
 impl Node {
+    /// True when drawing this node onto a backdrop is plain source-over of independent
+    /// contributions, so an isolated group of such nodes can draw straight onto its backdrop
+    /// (the raster decides the same on its prepared nodes).
+    pub fn composites_normally(&self) -> bool {
+        if self.blend != BlendMode::Normal {
+            return false;
+        }
+        match &self.kind {
+            NodeKind::Shape(s) => {
+                !s.pass_through || s.fills.iter().all(|f| f.blend == BlendMode::Normal)
+            }
+            NodeKind::Group(g) => g.isolated || g.children.iter().all(Node::composites_normally),
+            NodeKind::Embed(_) => true,
+        }
+    }
+
     /// Where this node's mask facet can be non-zero, when it masks.
     pub fn facet_bounds(&self) -> Bounds {
         match &self.kind {

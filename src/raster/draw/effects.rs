@@ -9,13 +9,14 @@
 //! layer itself is (as in Figma and the reference); layer opacity and blend mode apply to
 //! the layer and its effects together.
 
+use crate::raster::cancel::Cancel;
 use crate::raster::composite::blend::{blend, scale, ColorF};
 use crate::raster::composite::pixel8::lerp_u8;
 use crate::raster::composite::surface::{load, store, Surface};
 use crate::raster::draw::draw_plain;
 use crate::raster::draw::scratch::Scratch;
 use crate::raster::draw::shape::{paint_span, Coverage, ShapeParts};
-use crate::raster::effects::blur::blur;
+use crate::raster::effects::blur::blur_until;
 use crate::raster::effects::morphology::morph;
 use crate::raster::prepare::{
     DeviceEffects, DeviceKind, DeviceNode, DeviceShadow, DeviceStrokeEffect, InnerEffect,
@@ -46,6 +47,11 @@ pub(super) fn draw_with_effects(
         ext,
     );
     let body = body_coverage(sc, n, &layer, ext);
+    let basis = Basis {
+        layer: &layer,
+        body: &body,
+        ext,
+    };
     if let Some(radii) = fx.blur {
         let mut full = sc.pixels(ext);
         {
@@ -54,35 +60,31 @@ pub(super) fn draw_with_effects(
                 rect: ext,
             };
             for d in &fx.drops {
-                drop_shadow(d, &layer, &body, ext, &mut s, ext);
+                drop_shadow(d, &basis, &mut s, ext, sc.cancel.as_deref());
             }
             over_all(&mut s, &layer);
             for i in &fx.inners {
                 draw_inner_effect(sc, i, &layer, &body, ext, &mut s, ext);
             }
         }
-        blur(&mut full, ext.width(), ext.height(), 4, radii);
+        blur_until(
+            &mut full,
+            ext.width(),
+            ext.height(),
+            4,
+            radii,
+            sc.cancel.as_deref(),
+        );
         composite(dst, &full, ext, region, n.blend, n.opacity);
         sc.give_pixels(full);
     } else {
         let direct = n.opacity >= 1.0 && n.blend == BlendMode::Normal;
         if direct {
             for d in &fx.drops {
-                drop_shadow(d, &layer, &body, ext, dst, region);
+                drop_shadow(d, &basis, dst, region, sc.cancel.as_deref());
             }
             background(sc, n, &body, ext, dst, region);
-            draw_content(
-                sc,
-                n,
-                fx,
-                &Basis {
-                    layer: &layer,
-                    body: &body,
-                    ext,
-                },
-                dst,
-                region,
-            );
+            draw_content(sc, n, fx, &basis, dst, region);
         } else {
             let mut copy = sc.copy_of(dst, region);
             {
@@ -91,14 +93,9 @@ pub(super) fn draw_with_effects(
                     rect: region,
                 };
                 for d in &fx.drops {
-                    drop_shadow(d, &layer, &body, ext, &mut target, region);
+                    drop_shadow(d, &basis, &mut target, region, sc.cancel.as_deref());
                 }
                 background(sc, n, &body, ext, &mut target, region);
-                let basis = Basis {
-                    layer: &layer,
-                    body: &body,
-                    ext,
-                };
                 draw_content(sc, n, fx, &basis, &mut target, region);
             }
             let w = region.width() * 4;
@@ -240,14 +237,14 @@ fn shadow_basis(
 /// Paints a drop shadow under what `target` holds, knocked out by the layer's body.
 fn drop_shadow(
     s: &DeviceShadow,
-    layer: &[u8],
-    body: &[u8],
-    ext: IRect,
+    basis: &Basis<'_>,
     target: &mut Surface<'_>,
     region: IRect,
+    cancel: Option<&Cancel>,
 ) {
+    let Basis { layer, body, ext } = *basis;
     let mut a = shadow_basis(s, layer, body, ext, 1);
-    blur(&mut a, ext.width(), ext.height(), 1, s.radii);
+    blur_until(&mut a, ext.width(), ext.height(), 1, s.radii, cancel);
     paint_colour(target, region, ext, s.color, s.blend, |i| {
         a[i] as f32 / 255.0 * (1.0 - body[i] as f32 / 255.0)
     });
@@ -285,7 +282,10 @@ fn draw_inner_effect(
     region: IRect,
 ) {
     match e {
-        InnerEffect::Shadow(s) => inner_shadow(s, layer, body, ext, target, region),
+        InnerEffect::Shadow(s) => {
+            let basis = Basis { layer, body, ext };
+            inner_shadow(s, &basis, target, region, sc.cancel.as_deref())
+        }
         InnerEffect::Overlay(p) => {
             // The overlay covers the layer where its body is (docs/rendering.md §6: clipped by the body).
             let w = ext.width();
@@ -329,14 +329,14 @@ fn effect_stroke(
 /// Paints an inner shadow over what `target` holds, inside the layer only.
 fn inner_shadow(
     s: &DeviceShadow,
-    layer: &[u8],
-    body: &[u8],
-    ext: IRect,
+    basis: &Basis<'_>,
     target: &mut Surface<'_>,
     region: IRect,
+    cancel: Option<&Cancel>,
 ) {
+    let Basis { layer, body, ext } = *basis;
     let mut a = shadow_basis(s, layer, body, ext, -1);
-    blur(&mut a, ext.width(), ext.height(), 1, s.radii);
+    blur_until(&mut a, ext.width(), ext.height(), 1, s.radii, cancel);
     paint_colour(target, region, ext, s.color, s.blend, |i| {
         let inside = if s.body_basis {
             body[i]

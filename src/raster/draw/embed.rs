@@ -36,13 +36,15 @@ pub(super) fn draw_embed_direct(
     if clip.is_empty() {
         return;
     }
-    if mask_opacity > 0.0 {
+    // A pass that resumes inside the frame drew its fills before; one that stops inside it
+    // leaves out the strokes, which lie above what it stopped at.
+    if mask_opacity > 0.0 && sc.resume.is_none() {
         for f in &mask.fills {
             paint_span(sc, f, f.blend, Coverage::Full, mask_opacity, dst, clip);
         }
     }
     draw_nodes(sc, children, dst, clip);
-    if mask_opacity > 0.0 {
+    if mask_opacity > 0.0 && !sc.stopped {
         for st in &mask.strokes {
             let mut c = sc.mask();
             sc.raster.fill(&st.edges, st.even_odd, clip, &mut c);
@@ -94,7 +96,9 @@ pub(super) fn draw_embed(
         data: &mut over_buf,
         rect: region,
     };
-    if mask_opacity > 0.0 {
+    // A pass that resumes inside the frame drew its fills before; one that stops inside it
+    // leaves out the strokes, which lie above what it stopped at.
+    if mask_opacity > 0.0 && sc.resume.is_none() {
         for f in &mask.fills {
             paint_span(
                 sc,

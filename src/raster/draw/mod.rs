@@ -42,9 +42,19 @@ pub(super) fn draw_node(sc: &mut Scratch, n: &DeviceNode, dst: &mut Surface<'_>,
     if sc.should_stop() {
         return;
     }
-    if sc.stop_at != 0 && sc.stop_at == n as *const DeviceNode as usize {
+    let key = n as *const DeviceNode as usize;
+    if sc.stop_at != 0 && sc.stop_at == key {
         sc.stopped = true;
         return;
+    }
+    if let Some(r) = &sc.resume {
+        // Drawn in an earlier pass: skip it, but enter the groups on the way to the node to
+        // resume at (they draw in place, see `draws_in_place`).
+        if r.at == key {
+            sc.resume = None;
+        } else if !r.path.contains(&key) {
+            return;
+        }
     }
     let region = clip.intersect(&n.rect);
     if region.is_empty() {
@@ -73,11 +83,7 @@ pub(super) fn draw_plain(
             children,
             mask,
         } => {
-            let direct = mask.is_none()
-                && opacity >= 1.0
-                && n.blend == BlendMode::Normal
-                && (!isolated || *normal_only);
-            if direct {
+            if group_in_place(n, opacity) {
                 draw_nodes(sc, children, dst, region);
             } else {
                 // Source-over content composites the same onto the backdrop as onto
@@ -96,7 +102,7 @@ pub(super) fn draw_plain(
             isolated,
             children,
         } => {
-            if !*isolated && opacity >= 1.0 && embed_is_direct(mask) {
+            if embed_in_place(n, opacity) {
                 draw_embed_direct(sc, mask, *mask_opacity, children, dst, region);
             } else {
                 let look = Compositing {
@@ -113,6 +119,42 @@ pub(super) fn draw_plain(
             }
         }
     }
+}
+
+/// True when a group drawn at `opacity` draws its children straight onto the destination.
+fn group_in_place(n: &DeviceNode, opacity: f32) -> bool {
+    match &n.kind {
+        DeviceKind::Group {
+            isolated,
+            normal_only,
+            mask,
+            ..
+        } => {
+            mask.is_none()
+                && opacity >= 1.0
+                && n.blend == BlendMode::Normal
+                && (!isolated || *normal_only)
+        }
+        _ => false,
+    }
+}
+
+/// True when an embedded group drawn at `opacity` draws straight onto the destination,
+/// clipped to its frame's rectangle.
+fn embed_in_place(n: &DeviceNode, opacity: f32) -> bool {
+    match &n.kind {
+        DeviceKind::Embed { mask, isolated, .. } => {
+            !*isolated && opacity >= 1.0 && embed_is_direct(mask)
+        }
+        _ => false,
+    }
+}
+
+/// True when `draw_node` draws `n`'s children straight onto the destination, with no
+/// buffer between: what lies behind a child drawn so far is then the destination itself, so
+/// the background-blur pre-pass can stop at a child and later resume after it.
+pub(super) fn draws_in_place(n: &DeviceNode) -> bool {
+    n.effects.is_none() && (group_in_place(n, n.opacity) || embed_in_place(n, n.opacity))
 }
 
 /// How a node composites: its blend mode and the opacity it is drawn at.

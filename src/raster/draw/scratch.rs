@@ -29,10 +29,23 @@ pub(crate) struct Scratch {
     pub stop_at: usize,
     /// Set once `stop_at` was reached.
     pub stopped: bool,
+    /// When set: skip every node before this one in paint order (drawn in an earlier pass).
+    pub resume: Option<Resume>,
     /// The render's deadline, polled every few nodes.
     pub cancel: Option<Arc<Cancel>>,
     /// Nodes drawn since the clock was last read.
     pub ticks: u32,
+}
+
+/// Where a pass of the background-blur pre-pass picks up: the node it stopped at last time
+/// and the groups that lead to it (each drawn in place, so entering it again draws nothing
+/// twice).
+#[derive(Debug, Clone)]
+pub(crate) struct Resume {
+    /// Address of the node to draw first.
+    pub at: usize,
+    /// Addresses of its ancestors.
+    pub path: Vec<usize>,
 }
 
 impl Scratch {

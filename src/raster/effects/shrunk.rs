@@ -11,7 +11,8 @@
 //! transparent, as in [`blur`]; the result depends only on the buffer, so callers that blur
 //! one buffer per render (backdrops) stay band-independent.
 
-use crate::raster::effects::blur::{blur, box_radii};
+use crate::raster::cancel::Cancel;
+use crate::raster::effects::blur::{blur_until, box_radii};
 use crate::raster::rect::IRect;
 
 /// Supports (pixels) from which a blur runs at reduced resolution.
@@ -28,13 +29,14 @@ pub(crate) fn blur_rgba_crop(
     h: usize,
     radii: [usize; 3],
     crop: IRect,
+    cancel: Option<&Cancel>,
 ) -> Vec<u8> {
     let sigma = sigma_of(radii);
     let f = factor(radii, sigma);
     let crop = crop.intersect(&IRect::new(0, 0, w as i32, h as i32));
     let mut out = vec![0u8; crop.width() * crop.height() * 4];
     if f <= 1 || w < 2 * f || h < 2 * f {
-        blur(buf, w, h, 4, radii);
+        blur_until(buf, w, h, 4, radii, cancel);
         for (y, row) in (crop.y0..crop.y1).zip(out.chunks_exact_mut(crop.width() * 4)) {
             let start = (y as usize * w + crop.x0 as usize) * 4;
             row.copy_from_slice(&buf[start..start + crop.width() * 4]);
@@ -43,7 +45,14 @@ pub(crate) fn blur_rgba_crop(
     }
     let (sw, sh) = (w.div_ceil(f), h.div_ceil(f));
     let mut small = shrink(buf, w, h, f);
-    blur(&mut small, sw, sh, 4, box_radii(reduced_sigma(sigma, f)));
+    blur_until(
+        &mut small,
+        sw,
+        sh,
+        4,
+        box_radii(reduced_sigma(sigma, f)),
+        cancel,
+    );
     enlarge(&small, sw, sh, f, &mut out, crop);
     out
 }
@@ -148,6 +157,7 @@ fn enlarge(small: &[u8], sw: usize, sh: usize, f: usize, out: &mut [u8], crop: I
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::raster::effects::blur::blur;
 
     fn disc(w: usize, h: usize) -> Vec<u8> {
         let mut buf = vec![0u8; w * h * 4];
@@ -167,7 +177,7 @@ mod tests {
         let radii = box_radii(3.0);
         assert!(radii.iter().sum::<usize>() < WIDE_SUPPORT);
         let (mut a, mut b) = (disc(60, 50), disc(60, 50));
-        let a = blur_rgba_crop(&mut a, 60, 50, radii, IRect::new(0, 0, 60, 50));
+        let a = blur_rgba_crop(&mut a, 60, 50, radii, IRect::new(0, 0, 60, 50), None);
         blur(&mut b, 60, 50, 4, radii);
         assert_eq!(a, b);
     }
@@ -178,7 +188,14 @@ mod tests {
             let radii = box_radii(sigma);
             let (w, h) = (301, 257);
             let (mut fast, mut full) = (disc(w, h), disc(w, h));
-            let fast = blur_rgba_crop(&mut fast, w, h, radii, IRect::new(0, 0, w as i32, h as i32));
+            let fast = blur_rgba_crop(
+                &mut fast,
+                w,
+                h,
+                radii,
+                IRect::new(0, 0, w as i32, h as i32),
+                None,
+            );
             blur(&mut full, w, h, 4, radii);
             let diffs: Vec<i32> = fast
                 .iter()
@@ -206,6 +223,7 @@ mod tests {
             h,
             box_radii(30.0),
             IRect::new(90, 95, 110, 100),
+            None,
         );
         // Far from the transparent outside, the colour is unchanged.
         assert_eq!(centre.len(), 20 * 5 * 4);
@@ -222,9 +240,10 @@ mod tests {
             h,
             radii,
             IRect::new(0, 0, w as i32, h as i32),
+            None,
         );
         let crop = IRect::new(31, 17, 150, 90);
-        let part = blur_rgba_crop(&mut disc(w, h), w, h, radii, crop);
+        let part = blur_rgba_crop(&mut disc(w, h), w, h, radii, crop, None);
         for (i, y) in (crop.y0..crop.y1).enumerate() {
             let start = (y as usize * w + crop.x0 as usize) * 4;
             let row = &part[i * crop.width() * 4..(i + 1) * crop.width() * 4];
