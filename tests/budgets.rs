@@ -60,7 +60,7 @@ fn outliers_land_where_the_model_predicts() {
         ("worldmap-300k", "limit", "fits"),
         ("canvas-20k", "limit", "fits"),
         ("blur-stack", "predicted_time", "fits"),
-        ("backdrop-stack", "predicted_memory", "fits"),
+        ("backdrop-stack", "fits", "fits"),
         ("images", "limit", "fits"),
         ("deep-nesting", "fits", "fits"),
         ("blur-1e7", "fits", "fits"),

@@ -184,7 +184,18 @@ impl Walk {
                 let below =
                     (self.painted - since) * (region / (self.frame_area * self.s2)).min(1.0);
                 self.f.backdrop_px += region + below;
-                self.f.backdrop_store_px += region;
+                // A wide blur keeps its shrunk grid (`raster/effects/shrunk.rs`: shrunk by
+                // about a quarter of sigma, at most 8, once the support reaches 24 pixels).
+                let sigma = match e {
+                    Effect::BackgroundBlur(sigma) => *sigma as f64 * self.s,
+                    _ => 0.0,
+                };
+                let shrink = if 3.0 * sigma >= 30.0 {
+                    (sigma / 4.0).floor().clamp(1.0, 8.0)
+                } else {
+                    1.0
+                };
+                self.f.backdrop_store_px += self.px(&n.bounds) / (shrink * shrink);
                 self.f.backdrop_max_px = self.f.backdrop_max_px.max(region);
             }
             Effect::Overlay(_) => self.f.paint_px += layer,

@@ -20,7 +20,7 @@ use crate::raster::composite::surface::Surface;
 use crate::raster::draw::scratch::{Resume, Scratch};
 use crate::raster::draw::{draw_nodes, draws_in_place};
 use crate::raster::effects::blur::support;
-use crate::raster::effects::shrunk::blur_rgba_crop;
+use crate::raster::effects::shrunk::blur_rgba;
 use crate::raster::prepare::{outset, Backdrop, Backdrops, DeviceKind, DeviceNode, PreparedScene};
 use crate::raster::rect::IRect;
 
@@ -89,19 +89,20 @@ fn backdrops(prep: &PreparedScene, cancel: &Arc<Cancel>, share: bool) -> Backdro
             break;
         };
         let (x, y) = (t.node.rect.x0 - t.ext.x0, t.node.rect.y0 - t.ext.y0);
-        let crop = IRect::new(
+        let keep = IRect::new(
             x,
             y,
             x + t.node.rect.width() as i32,
             y + t.node.rect.height() as i32,
         );
         let (w, h) = (t.ext.width(), t.ext.height());
-        let data = blur_rgba_crop(&mut pixels, w, h, t.radii, crop, Some(cancel));
+        let blurred = blur_rgba(&mut pixels, w, h, t.radii, keep, Some(cancel));
         done.insert(
             t.node as *const DeviceNode as usize,
             Arc::new(Backdrop {
                 rect: t.node.rect,
-                data,
+                origin: (t.ext.x0, t.ext.y0),
+                pixels: blurred,
             }),
         );
     }
@@ -308,11 +309,19 @@ mod tests {
         let alone = backdrops(&prep, &cancel, false);
         assert_eq!(shared.len(), 7);
         assert_eq!(shared.len(), alone.len());
+        let pixels = |b: &Backdrop| {
+            let r = b.rect;
+            let mut out = vec![0u8; r.width() * r.height() * 4];
+            for (y, row) in (r.y0..r.y1).zip(out.chunks_exact_mut(r.width() * 4)) {
+                b.span(y, r.x0, r.x1, row);
+            }
+            out
+        };
         for (key, b) in &shared {
             assert_eq!(b.rect, alone[key].rect);
-            assert!(b.data == alone[key].data, "backdrop {key:x} differs");
+            assert!(pixels(b) == pixels(&alone[key]), "backdrop {key:x} differs");
         }
         // Each later backdrop sees the layers before it.
-        assert!(shared.values().all(|b| b.data.iter().any(|&v| v > 0)));
+        assert!(shared.values().all(|b| pixels(b).iter().any(|&v| v > 0)));
     }
 }

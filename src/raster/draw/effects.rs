@@ -127,17 +127,21 @@ fn background(
         return;
     };
     let area = region.intersect(&bd.rect);
-    let (w, bw) = (ext.width(), bd.rect.width());
+    let w = ext.width();
+    let mut behind = vec![0u8; area.width() * 4];
     for y in area.y0..area.y1 {
+        bd.span(y, area.x0, area.x1, &mut behind);
         let out = target.span_mut(area.x0, area.x1, y);
-        for (k, px) in out.chunks_exact_mut(4).enumerate() {
-            let x = area.x0 + k as i32;
-            let b = body[(y - ext.y0) as usize * w + (x - ext.x0) as usize];
-            if b == 0 {
-                continue;
+        let body_row = (y - ext.y0) as usize * w + (area.x0 - ext.x0) as usize;
+        let body = &body[body_row..body_row + area.width()];
+        for ((px, b), &cover) in out
+            .chunks_exact_mut(4)
+            .zip(behind.chunks_exact(4))
+            .zip(body)
+        {
+            if cover != 0 {
+                lerp_u8(px, b, cover as f32 / 255.0);
             }
-            let i = ((y - bd.rect.y0) as usize * bw + (x - bd.rect.x0) as usize) * 4;
-            lerp_u8(px, &bd.data[i..i + 4], b as f32 / 255.0);
         }
     }
 }

@@ -21,9 +21,108 @@ pub(crate) const WIDE_SUPPORT: usize = 24;
 /// Most the resolution is reduced by, per axis.
 const MAX_FACTOR: usize = 8;
 
+/// A blurred RGBA buffer kept at the resolution it was blurred at: a wide blur keeps its
+/// shrunk grid (a sixty-fourth of the pixels at most) and enlarges the rows asked for.
+pub(crate) struct Blurred {
+    /// Full-resolution pixels of `keep`, or the shrunk grid of the whole buffer.
+    data: Vec<u8>,
+    /// Size of the shrunk grid (unused at full resolution).
+    gw: usize,
+    gh: usize,
+    /// Shrink factor; 1 at full resolution.
+    f: usize,
+    /// The part of the buffer that can be asked for.
+    keep: IRect,
+}
+
 /// Blurs `buf` (`w × h`, 4 channels) with three box passes of `radii` each way, shrinking
-/// first when the blur is wide, and returns the pixels of `crop` (within the buffer).
-pub(crate) fn blur_rgba_crop(
+/// first when the blur is wide, and keeps what is needed for the pixels of `keep` (within
+/// the buffer).
+pub(crate) fn blur_rgba(
+    buf: &mut [u8],
+    w: usize,
+    h: usize,
+    radii: [usize; 3],
+    keep: IRect,
+    cancel: Option<&Cancel>,
+) -> Blurred {
+    let sigma = sigma_of(radii);
+    let f = factor(radii, sigma);
+    let keep = keep.intersect(&IRect::new(0, 0, w as i32, h as i32));
+    if f <= 1 || w < 2 * f || h < 2 * f {
+        blur_until(buf, w, h, 4, radii, cancel);
+        let mut data = Vec::with_capacity(keep.width() * keep.height() * 4);
+        for y in keep.y0..keep.y1 {
+            let start = (y as usize * w + keep.x0 as usize) * 4;
+            data.extend_from_slice(&buf[start..start + keep.width() * 4]);
+        }
+        return Blurred {
+            data,
+            gw: 0,
+            gh: 0,
+            f: 1,
+            keep,
+        };
+    }
+    let (gw, gh) = (w.div_ceil(f), h.div_ceil(f));
+    let mut data = shrink(buf, w, h, f);
+    let radii = box_radii(reduced_sigma(sigma, f));
+    blur_until(&mut data, gw, gh, 4, radii, cancel);
+    Blurred {
+        data,
+        gw,
+        gh,
+        f,
+        keep,
+    }
+}
+
+impl Blurred {
+    /// Bytes held.
+    pub(crate) fn bytes(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Writes the pixels of row `y`, columns `x0..x1` (buffer coordinates, inside `keep`)
+    /// into `out` (4 bytes per pixel). Enlarged rows are bilinear mixes of the grid, the same
+    /// for every caller, so bands that ask for different rows agree.
+    pub(crate) fn span(&self, y: usize, x0: usize, x1: usize, out: &mut [u8]) {
+        let k = self.keep;
+        if self.f <= 1 {
+            let kw = k.width();
+            let start = ((y - k.y0 as usize) * kw + (x0 - k.x0 as usize)) * 4;
+            out.copy_from_slice(&self.data[start..start + (x1 - x0) * 4]);
+            return;
+        }
+        let (gw, f) = (self.gw, self.f);
+        let (cy, wy) = sample_at(y, f, self.gh);
+        let ny = (cy + 1).min(self.gh - 1);
+        // The row mixes vertically first, once per grid cell the span reads, then each
+        // pixel mixes two cells horizontally: the same sums as the 2-D weights.
+        let first = sample_at(x0, f, gw).0;
+        let last = (sample_at(x1.saturating_sub(1).max(x0), f, gw).0 + 1).min(gw - 1);
+        let top = &self.data[(cy * gw + first) * 4..(cy * gw + last + 1) * 4];
+        let bottom = &self.data[(ny * gw + first) * 4..(ny * gw + last + 1) * 4];
+        let mixed: Vec<u32> = top
+            .iter()
+            .zip(bottom)
+            .map(|(&t, &b)| t as u32 * (256 - wy) + b as u32 * wy)
+            .collect();
+        for (px, x) in out.chunks_exact_mut(4).zip(x0..x1) {
+            let (cx, wx) = sample_at(x, f, gw);
+            let nx = (cx + 1).min(gw - 1);
+            let (a, b) = ((cx - first) * 4, (nx - first) * 4);
+            for (c, o) in px.iter_mut().enumerate() {
+                let v = mixed[a + c] * (256 - wx) + mixed[b + c] * wx;
+                *o = ((v + (1 << 15)) >> 16) as u8;
+            }
+        }
+    }
+}
+
+/// [`blur_rgba`], then the pixels of `crop`, row by row.
+#[cfg(test)]
+fn blur_rgba_crop(
     buf: &mut [u8],
     w: usize,
     h: usize,
@@ -31,29 +130,12 @@ pub(crate) fn blur_rgba_crop(
     crop: IRect,
     cancel: Option<&Cancel>,
 ) -> Vec<u8> {
-    let sigma = sigma_of(radii);
-    let f = factor(radii, sigma);
-    let crop = crop.intersect(&IRect::new(0, 0, w as i32, h as i32));
-    let mut out = vec![0u8; crop.width() * crop.height() * 4];
-    if f <= 1 || w < 2 * f || h < 2 * f {
-        blur_until(buf, w, h, 4, radii, cancel);
-        for (y, row) in (crop.y0..crop.y1).zip(out.chunks_exact_mut(crop.width() * 4)) {
-            let start = (y as usize * w + crop.x0 as usize) * 4;
-            row.copy_from_slice(&buf[start..start + crop.width() * 4]);
-        }
-        return out;
+    let b = blur_rgba(buf, w, h, radii, crop, cancel);
+    let k = b.keep;
+    let mut out = vec![0u8; k.width() * k.height() * 4];
+    for (y, row) in (k.y0..k.y1).zip(out.chunks_exact_mut(k.width() * 4)) {
+        b.span(y as usize, k.x0 as usize, k.x1 as usize, row);
     }
-    let (sw, sh) = (w.div_ceil(f), h.div_ceil(f));
-    let mut small = shrink(buf, w, h, f);
-    blur_until(
-        &mut small,
-        sw,
-        sh,
-        4,
-        box_radii(reduced_sigma(sigma, f)),
-        cancel,
-    );
-    enlarge(&small, sw, sh, f, &mut out, crop);
     out
 }
 
@@ -124,34 +206,6 @@ fn sample_at(i: usize, f: usize, n: usize) -> (usize, u32) {
         return (n - 1, 0);
     }
     (cell, (pos % 256) as u32)
-}
-
-/// Bilinear enlargement of the shrunk copy over `crop` of the full-resolution grid, into
-/// `out` (`crop`'s pixels, row by row).
-fn enlarge(small: &[u8], sw: usize, sh: usize, f: usize, out: &mut [u8], crop: IRect) {
-    let cols: Vec<(usize, u32)> = (crop.x0..crop.x1)
-        .map(|x| sample_at(x as usize, f, sw))
-        .collect();
-    let row_bytes = crop.width() * 4;
-    // Rows mix vertically first (one mix per shrunk cell, not per output pixel), then each
-    // pixel mixes two cells horizontally: the same sums as the 2-D weights, in two steps.
-    let mut mixed = vec![0u32; sw * 4];
-    for (y, row) in (crop.y0..crop.y1).zip(out.chunks_exact_mut(row_bytes.max(1))) {
-        let (cy, wy) = sample_at(y as usize, f, sh);
-        let ny = (cy + 1).min(sh - 1);
-        let top = &small[cy * sw * 4..(cy + 1) * sw * 4];
-        let bottom = &small[ny * sw * 4..(ny + 1) * sw * 4];
-        for ((m, &t), &b) in mixed.iter_mut().zip(top).zip(bottom) {
-            *m = t as u32 * (256 - wy) + b as u32 * wy;
-        }
-        for (px, &(cx, wx)) in row.chunks_exact_mut(4).zip(&cols) {
-            let nx = (cx + 1).min(sw - 1);
-            for c in 0..4 {
-                let v = mixed[cx * 4 + c] * (256 - wx) + mixed[nx * 4 + c] * wx;
-                px[c] = ((v + (1 << 15)) >> 16) as u8;
-            }
-        }
-    }
 }
 
 #[cfg(test)]

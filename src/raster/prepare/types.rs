@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::raster::composite::blend::ColorF;
 use crate::raster::composite::paint::DevicePaint;
 use crate::raster::effects::blur::support;
+use crate::raster::effects::shrunk::Blurred;
 use crate::raster::rect::IRect;
 use crate::raster::scan::edges::Edges;
 use crate::raster::scan::sampled::Pattern;
@@ -216,10 +217,30 @@ impl PreparedScene {
 pub(crate) type Backdrops = HashMap<usize, Arc<Backdrop>>;
 
 /// What lies behind a background-blur layer, blurred, over the layer's pixel bounds.
-#[derive(Debug, Clone)]
 pub(crate) struct Backdrop {
     /// Covered rectangle.
     pub(crate) rect: IRect,
-    /// Premultiplied RGBA8.
-    pub(crate) data: Vec<u8>,
+    /// Where the blurred buffer starts, in device pixels.
+    pub(crate) origin: (i32, i32),
+    /// Premultiplied RGBA8, at the resolution it was blurred at.
+    pub(crate) pixels: Blurred,
+}
+
+impl Backdrop {
+    /// Writes the pixels of device row `y`, columns `x0..x1` (inside `rect`) into `out`.
+    pub(crate) fn span(&self, y: i32, x0: i32, x1: i32, out: &mut [u8]) {
+        let (ox, oy) = self.origin;
+        let local = |v: i32, o: i32| (v - o) as usize;
+        self.pixels
+            .span(local(y, oy), local(x0, ox), local(x1, ox), out);
+    }
+}
+
+impl std::fmt::Debug for Backdrop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backdrop")
+            .field("rect", &self.rect)
+            .field("bytes", &self.pixels.bytes())
+            .finish()
+    }
 }
