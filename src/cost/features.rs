@@ -111,6 +111,15 @@ struct Walk {
     effects: Vec<(f64, f64, f64)>,
 }
 
+/// Whether the raster blurs this layer blur (sigma in output pixels) once at reduced
+/// resolution (`prepare::mark_wide`: a reach of 1,024 pixels or more, no drop shadows, no
+/// background blur inside).
+fn wide_blur(sigma: f64, n: &Node) -> bool {
+    3.0 * sigma >= 1024.0
+        && !n.effects.iter().any(|e| matches!(e, Effect::DropShadow(_)))
+        && !n.kind.has_background_blur()
+}
+
 fn area(b: &Bounds) -> f64 {
     if b.is_empty() {
         0.0
@@ -199,6 +208,13 @@ impl Walk {
                 self.f.backdrop_max_px = self.f.backdrop_max_px.max(region);
             }
             Effect::Overlay(_) => self.f.paint_px += layer,
+            Effect::LayerBlur(sigma) if wide_blur(*sigma as f64 * self.s, n) => {
+                // Blurred once per render at reduced resolution (`raster/wide.rs`): the
+                // layer rendered once, its buffers held during the pre-pass, no band margin.
+                self.effects.push((layer, 0.0, 0.0));
+                self.f.backdrop_max_px = self.f.backdrop_max_px.max(layer);
+                return;
+            }
             _ => {
                 let rows = (n.bounds.y1 - n.bounds.y0).max(0.0) * self.s;
                 self.effects.push((layer, margin, rows));
@@ -305,6 +321,16 @@ mod tests {
         assert!(f.max_margin > 0.0 && f.band_rows >= 128.0);
         // Each band re-renders the margin above and below: more than the area itself.
         assert!(f.effect_px > 2.0 * 1e6, "{f:?}");
+    }
+
+    #[test]
+    fn a_blur_wider_than_the_frame_costs_what_one_as_wide_does() {
+        let blur =
+            |r: u32| format!(r#"{{"type":"BOUNDED_BLUR","basis":"LAYER_AND_EFFECTS","blur":{r}}}"#);
+        let frame_wide = features(&stack(1, Some(&blur(1500))), 1.0);
+        let far_wider = features(&stack(1, Some(&blur(20000))), 1.0);
+        assert_eq!(frame_wide.effect_px, far_wider.effect_px);
+        assert_eq!((frame_wide.max_margin, far_wider.max_margin), (0.0, 0.0));
     }
 
     #[test]

@@ -186,6 +186,7 @@ fn scratch_for(
     sc.raster.pattern = prep.pattern;
     // Values are shared: cloning the map copies pointers, not pixels.
     sc.backdrops = Some(Arc::new(done.clone()));
+    sc.wide = Some(prep.wide.clone());
     sc.stop_at = t.node as *const DeviceNode as usize;
     sc
 }

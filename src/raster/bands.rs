@@ -46,6 +46,7 @@ pub(super) fn render_rows(
             }
             let mut sc = take_scratch(pool);
             sc.backdrops = Some(prep.backdrops.clone());
+            sc.wide = Some(prep.wide.clone());
             sc.cancel = Some(Arc::clone(cancel));
             let top = y0 as i32 + (i * band_height.max(1)) as i32;
             if !zeroed {
@@ -82,6 +83,7 @@ fn take_scratch(pool: &ScratchPool) -> Scratch {
 
 fn give_scratch(pool: &ScratchPool, mut sc: Scratch) {
     sc.backdrops = None;
+    sc.wide = None;
     sc.cancel = None;
     if sc.retained_bytes() > KEEP_BYTES {
         return;

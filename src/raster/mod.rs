@@ -21,6 +21,7 @@ mod effects;
 mod prepare;
 mod rect;
 mod scan;
+mod wide;
 
 pub use cancel::MemoryGuard;
 pub use rect::IRect;
@@ -172,6 +173,9 @@ pub fn render_streamed(
 /// The scene prepared for `opts`, with the backdrops of its background-blur layers.
 fn prepared(scene: &Scene, opts: &RasterOptions, cancel: &Arc<Cancel>) -> Result<PreparedScene> {
     let mut prep = prepare(scene, opts.scale, opts.antialias.pattern());
+    // Wide blurs first: the backdrops are drawn with them (no wide blur holds a
+    // background blur, see `prepare::mark_wide`).
+    prep.wide = Arc::new(wide::compute_wide(&prep, cancel));
     prep.backdrops = Arc::new(backdrop::compute_backdrops(&prep, cancel));
     cancelled(cancel)?;
     Ok(prep)

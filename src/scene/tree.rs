@@ -197,6 +197,21 @@ impl ShapeNode {
 }
 
 impl NodeKind {
+    /// True when a node under this one blurs its background.
+    pub fn has_background_blur(&self) -> bool {
+        let children = match self {
+            NodeKind::Shape(_) => return false,
+            NodeKind::Group(g) => &g.children,
+            NodeKind::Embed(e) => &e.children,
+        };
+        children.iter().any(|c| {
+            c.effects
+                .iter()
+                .any(|e| matches!(e, Effect::BackgroundBlur(_)))
+                || c.kind.has_background_blur()
+        })
+    }
+
     /// Bounds of everything this kind draws, before the node's effects.
     pub fn bounds(&self) -> Bounds {
         match self {

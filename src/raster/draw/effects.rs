@@ -32,6 +32,9 @@ pub(super) fn draw_with_effects(
     dst: &mut Surface<'_>,
     region: IRect,
 ) {
+    if fx.wide.is_some() {
+        return draw_wide(sc, n, dst, region);
+    }
     let ext = grow(region, fx.margin);
     // The layer alone, on transparent, over the grown region: the basis of every effect.
     let mut layer = sc.pixels(ext);
@@ -110,6 +113,58 @@ pub(super) fn draw_with_effects(
     }
     sc.give_pixels(body);
     sc.give_pixels(layer);
+}
+
+/// A wide layer blur: the rows of its blurred image (computed once per render, see
+/// `raster/wide.rs`) composited with the layer's mode and opacity.
+fn draw_wide(sc: &mut Scratch, n: &DeviceNode, dst: &mut Surface<'_>, region: IRect) {
+    let key = n as *const DeviceNode as usize;
+    // Absent only when the render was cancelled before it was made.
+    let Some(b) = sc.wide.as_ref().and_then(|w| w.get(&key)).cloned() else {
+        return;
+    };
+    let area = region.intersect(&b.rect);
+    let mut row = vec![0u8; area.width() * 4];
+    for y in area.y0..area.y1 {
+        b.span(y, area.x0, area.x1, &mut row);
+        let out = dst.span_mut(area.x0, area.x1, y);
+        for (d, s) in out.chunks_exact_mut(4).zip(row.chunks_exact(4)) {
+            if s[3] != 0 {
+                store(d, blend(load(d), scale(load(s), n.opacity), n.blend));
+            }
+        }
+    }
+}
+
+/// What a wide layer blur blurs: the layer over `rect` with its inner effects, composed as
+/// the band-by-band layer blur composes it (a wide blur has no drop shadows).
+pub(crate) fn blur_source(
+    sc: &mut Scratch,
+    n: &DeviceNode,
+    fx: &DeviceEffects,
+    rect: IRect,
+) -> Vec<u8> {
+    let mut layer = sc.pixels(rect);
+    let mut surface = Surface {
+        data: &mut layer,
+        rect,
+    };
+    draw_plain(sc, n, 1.0, ShapeParts::All, &mut surface, rect);
+    let body = body_coverage(sc, n, &layer, rect);
+    let mut full = sc.pixels(rect);
+    {
+        let mut s = Surface {
+            data: &mut full,
+            rect,
+        };
+        over_all(&mut s, &layer);
+        for i in &fx.inners {
+            draw_inner_effect(sc, i, &layer, &body, rect, &mut s, rect);
+        }
+    }
+    sc.give_pixels(body);
+    sc.give_pixels(layer);
+    full
 }
 
 /// Background blur: inside the layer's outline, what lies behind it is replaced by its

@@ -19,6 +19,7 @@ use crate::raster::composite::surface::Surface;
 use crate::raster::prepare::{DeviceKind, DeviceNode};
 use crate::raster::rect::IRect;
 use crate::scene::BlendMode;
+pub(super) use effects::blur_source;
 use effects::draw_with_effects;
 use embed::{draw_embed, draw_embed_direct, embed_is_direct, EmbedParts};
 use group::{draw_group, GroupParts};

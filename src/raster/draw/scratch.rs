@@ -24,6 +24,8 @@ pub(crate) struct Scratch {
     pub raster: Rasterizer,
     /// Blurred backdrops of background-blur layers, by node address.
     pub backdrops: Option<Arc<Backdrops>>,
+    /// Wide layer blurs, blurred once per render, by node address.
+    pub wide: Option<Arc<Backdrops>>,
     /// When non-zero: stop drawing on reaching the node at this address (used to render what
     /// lies behind a background-blur layer).
     pub stop_at: usize,

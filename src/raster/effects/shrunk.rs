@@ -120,6 +120,61 @@ impl Blurred {
     }
 }
 
+/// A blur too wide to render at full resolution: `content` (`cw × ch` RGBA, transparent
+/// around it) is shrunk by about a quarter of sigma (no upper bound: the grid keeps a sigma
+/// of about four cells whatever the radius) onto a grid padded by the blur's reach, blurred
+/// there and kept. The result covers `content` grown by the returned padding on each side
+/// (in full-resolution pixels); ask it for rows with [`Blurred::span`]. Cost and memory
+/// follow the content's area and the cell count, not the radius.
+pub(crate) fn blur_wide(
+    content: &[u8],
+    cw: usize,
+    ch: usize,
+    radii: [usize; 3],
+    cancel: Option<&Cancel>,
+) -> (Blurred, usize) {
+    let sigma = sigma_of(radii);
+    let f = ((sigma / 4.0) as usize).max(1);
+    let pad = super::blur::support(radii).div_ceil(f) * f;
+    let (gw, gh) = ((cw + 2 * pad).div_ceil(f), (ch + 2 * pad).div_ceil(f));
+    // Block sums in 64 bits: a block of f² bytes passes 32 bits from f = 4,105.
+    let mut sums = vec![0u64; gw * gh * 4];
+    for (y, row) in content.chunks_exact(cw * 4).take(ch).enumerate() {
+        let cell_row = (y + pad) / f * gw;
+        for (x, px) in row.chunks_exact(4).enumerate() {
+            let cell = (cell_row + (x + pad) / f) * 4;
+            for (s, &v) in sums[cell..cell + 4].iter_mut().zip(px) {
+                *s += v as u64;
+            }
+        }
+    }
+    let area = (f * f) as u64;
+    let mut data: Vec<u8> = sums
+        .iter()
+        .map(|&s| ((s + area / 2) / area) as u8)
+        .collect();
+    drop(sums);
+    blur_until(
+        &mut data,
+        gw,
+        gh,
+        4,
+        box_radii(reduced_sigma(sigma, f)),
+        cancel,
+    );
+    let keep = IRect::new(0, 0, (gw * f) as i32, (gh * f) as i32);
+    (
+        Blurred {
+            data,
+            gw,
+            gh,
+            f,
+            keep,
+        },
+        pad,
+    )
+}
+
 /// [`blur_rgba`], then the pixels of `crop`, row by row.
 #[cfg(test)]
 fn blur_rgba_crop(

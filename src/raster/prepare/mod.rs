@@ -43,6 +43,7 @@ pub(super) fn prepare(scene: &Scene, scale: f32, pattern: Option<Pattern>) -> Pr
         width: w as u32,
         nodes,
         backdrops: Arc::default(),
+        wide: Arc::default(),
         pattern,
     }
 }
@@ -108,7 +109,10 @@ fn prepare_node(n: &Node, device: &Transform, scale: f32, canvas: IRect) -> Devi
             )
         }
     };
-    let effects = prepare_effects(&n.effects, device, scale);
+    let mut effects = prepare_effects(&n.effects, device, scale);
+    if let Some(fx) = effects.as_mut() {
+        mark_wide(fx, &rect, canvas, &kind);
+    }
     // Rects are not clipped to the canvas: effects may need content just outside it, and
     // every draw is clipped by its band anyway.
     let rect = match &effects {
@@ -121,11 +125,15 @@ fn prepare_node(n: &Node, device: &Transform, scale: f32, canvas: IRect) -> Devi
                 .unwrap_or(0)
                 .max(fx.inners.iter().map(InnerEffect::reach).max().unwrap_or(0))
                 + fx.blur.map_or(0, |r| support(r) as i32);
-            rect.union(&outset(&rect, reach))
+            let grown = rect.union(&outset(&rect, reach));
+            match fx.wide {
+                // A wide blur reaches far past the canvas; what lies past it is never drawn.
+                Some(_) => grown.intersect(&outset(&canvas, 1)),
+                None => grown,
+            }
         }
         None => rect,
     };
-    let _ = canvas;
     DeviceNode {
         opacity: n.opacity,
         blend: n.blend,
@@ -171,6 +179,7 @@ fn prepare_effects(
         blur: None,
         background: None,
         margin: 0,
+        wide: None,
     };
     let mut sigma = 0.0f32;
     for e in effects {
@@ -198,6 +207,40 @@ fn prepare_effects(
     let shadows = drops.max(fx.inners.iter().map(InnerEffect::reach).max().unwrap_or(0));
     fx.margin = shadows + fx.blur.map_or(0, |r| support(r) as i32) + 1;
     Some(Box::new(fx))
+}
+
+/// Layer blurs reaching this far (output pixels) are blurred once per render at reduced
+/// resolution instead of band by band (each band would re-render the layer over twice this
+/// margin).
+const WIDE_BLUR: usize = 1024;
+
+/// Marks a layer blur as wide (see [`DeviceEffects::wide`]) when it reaches [`WIDE_BLUR`],
+/// the layer has no drop shadows (they are blurred with it, band by band) and nothing
+/// inside it blurs its background (that needs the backdrops, computed after). The scene
+/// exempts exactly such blurs from the effect-reach limit (`scene::build`).
+fn mark_wide(fx: &mut DeviceEffects, content: &IRect, canvas: IRect, kind: &DeviceKind) {
+    let Some(radii) = fx.blur else {
+        return;
+    };
+    let reach = support(radii);
+    if reach < WIDE_BLUR || !fx.drops.is_empty() || has_background_blur(kind) {
+        return;
+    }
+    let inner = fx.inners.iter().map(InnerEffect::reach).max().unwrap_or(0);
+    fx.wide = Some(outset(content, inner).intersect(&outset(&canvas, reach as i32)));
+    fx.margin = inner + 1;
+}
+
+fn has_background_blur(kind: &DeviceKind) -> bool {
+    match kind {
+        DeviceKind::Shape(_) => false,
+        DeviceKind::Group { children, .. } | DeviceKind::Embed { children, .. } => {
+            children.iter().any(|c| {
+                c.effects.as_ref().is_some_and(|fx| fx.background.is_some())
+                    || has_background_blur(&c.kind)
+            })
+        }
+    }
 }
 
 /// True when drawing `n` onto a backdrop is plain source-over of independent contributions.

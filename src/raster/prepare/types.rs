@@ -27,6 +27,8 @@ pub(crate) struct PreparedScene {
     pub nodes: Vec<DeviceNode>,
     /// Blurred backdrops of background-blur layers.
     pub backdrops: Arc<Backdrops>,
+    /// Wide layer blurs, computed once per render, by node address.
+    pub wide: Arc<Backdrops>,
     /// Sample positions of point-sampled anti-aliasing; `None` for exact area coverage.
     pub pattern: Option<Pattern>,
 }
@@ -59,6 +61,10 @@ pub(crate) struct DeviceEffects {
     pub background: Option<[usize; 3]>,
     /// How far outside a region the layer must be rendered for its effects to be exact.
     pub margin: i32,
+    /// For a layer blur too wide to render band by band: the rectangle of the layer (with
+    /// its inner effects) that is blurred once per render at reduced resolution
+    /// (`raster/wide.rs`); `margin` then leaves the blur out.
+    pub wide: Option<IRect>,
 }
 
 /// An effect drawn between the fills and the strokes of a layer.

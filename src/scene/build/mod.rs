@@ -245,7 +245,7 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     if drop_vanishing(ctx, &mut effects, &bounds) {
         return Ok(None);
     }
-    check_effect_extent(ctx, &effects)?;
+    check_effect_extent(ctx, &effects, &kind, &bounds)?;
     let reach = effects.iter().map(|e| e.reach() as f64).fold(0.0, f64::max);
     Ok(Some(Node {
         id: layer.id.clone(),
@@ -284,9 +284,27 @@ fn drop_vanishing(ctx: &Ctx, effects: &mut Vec<Effect>, bounds: &Bounds) -> bool
 }
 
 /// Effects whose extent at the render scale is over the limit fail the render (their cost
-/// grows with the extent), rather than take the time and memory of a huge blur.
-fn check_effect_extent(ctx: &Ctx, effects: &[crate::scene::Effect]) -> Result<()> {
-    let extent = effects.iter().map(|e| e.extent()).fold(0.0f32, f32::max) * ctx.scale();
+/// grows with the extent), rather than take the time and memory of a huge blur. A layer
+/// blur is exempt when the raster blurs it once at reduced resolution, whatever its radius
+/// (`raster/wide.rs`): no drop shadows, no background blur inside, and a layer within the
+/// output-pixel limit.
+fn check_effect_extent(
+    ctx: &Ctx,
+    effects: &[Effect],
+    kind: &NodeKind,
+    bounds: &Bounds,
+) -> Result<()> {
+    let s = ctx.scale() as f64;
+    let layer_px = (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) * s * s;
+    let wide = !effects.iter().any(|e| matches!(e, Effect::DropShadow(_)))
+        && !kind.has_background_blur()
+        && (bounds.is_empty() || layer_px <= ctx.opts.limits.output_pixels as f64);
+    let extent = effects
+        .iter()
+        .filter(|e| !(wide && matches!(e, Effect::LayerBlur(_))))
+        .map(|e| e.extent())
+        .fold(0.0f32, f32::max)
+        * ctx.scale();
     let limit = ctx.opts.limits.effect_reach;
     if extent.is_finite() && extent <= limit as f32 {
         return Ok(());
