@@ -33,6 +33,9 @@ pub(crate) struct Blurred {
     f: usize,
     /// The part of the buffer that can be asked for.
     keep: IRect,
+    /// For each column of `keep` (shrunk grids only): the grid cell to its left and the
+    /// weight of the next one, worked out once rather than per pixel of every band.
+    cols: Vec<(u32, u32)>,
 }
 
 /// Blurs `buf` (`w × h`, 4 channels) with three box passes of `radii` each way, shrinking
@@ -62,22 +65,36 @@ pub(crate) fn blur_rgba(
             gh: 0,
             f: 1,
             keep,
+            cols: Vec::new(),
         };
     }
     let (gw, gh) = (w.div_ceil(f), h.div_ceil(f));
     let mut data = shrink(buf, w, h, f);
     let radii = box_radii(reduced_sigma(sigma, f));
     blur_until(&mut data, gw, gh, 4, radii, cancel);
-    Blurred {
-        data,
-        gw,
-        gh,
-        f,
-        keep,
-    }
+    Blurred::shrunk(data, (gw, gh), f, keep)
 }
 
 impl Blurred {
+    /// A shrunk grid of `grid` cells, each `f` pixels wide, of which `keep` can be asked for.
+    fn shrunk(data: Vec<u8>, grid: (usize, usize), f: usize, keep: IRect) -> Blurred {
+        let (gw, gh) = grid;
+        let cols = (keep.x0..keep.x1)
+            .map(|x| {
+                let (cell, weight) = sample_at(x as usize, f, gw);
+                (cell as u32, weight)
+            })
+            .collect();
+        Blurred {
+            data,
+            gw,
+            gh,
+            f,
+            keep,
+            cols,
+        }
+    }
+
     /// Bytes held.
     pub(crate) fn bytes(&self) -> usize {
         self.data.len()
@@ -108,8 +125,9 @@ impl Blurred {
             .zip(bottom)
             .map(|(&t, &b)| t as u32 * (256 - wy) + b as u32 * wy)
             .collect();
-        for (px, x) in out.chunks_exact_mut(4).zip(x0..x1) {
-            let (cx, wx) = sample_at(x, f, gw);
+        let cols = &self.cols[x0 - k.x0 as usize..x1 - k.x0 as usize];
+        for (px, &(cx, wx)) in out.chunks_exact_mut(4).zip(cols) {
+            let cx = cx as usize;
             let nx = (cx + 1).min(gw - 1);
             let (a, b) = ((cx - first) * 4, (nx - first) * 4);
             for (c, o) in px.iter_mut().enumerate() {
@@ -163,16 +181,7 @@ pub(crate) fn blur_wide(
         cancel,
     );
     let keep = IRect::new(0, 0, (gw * f) as i32, (gh * f) as i32);
-    (
-        Blurred {
-            data,
-            gw,
-            gh,
-            f,
-            keep,
-        },
-        pad,
-    )
+    (Blurred::shrunk(data, (gw, gh), f, keep), pad)
 }
 
 /// [`blur_rgba`], then the pixels of `crop`, row by row.
