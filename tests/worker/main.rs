@@ -5,6 +5,7 @@
 
 mod budgets;
 mod harness;
+mod panics;
 mod s3;
 
 use std::time::{Duration, Instant};
