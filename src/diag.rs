@@ -1,9 +1,11 @@
 //! Diagnostics: what the renderer could not do exactly, without failing the render.
 //!
 //! Input: reports from the scene builder and the rasteriser. Output: a list of
-//! [`Diagnostic`]s, each naming the layer id and JSON path. Guarantee: every feature that
+//! [`Diagnostic`]s, each naming the layer id and JSON path. Guarantees: every feature that
 //! is skipped or approximated leaves exactly one diagnostic per occurrence, so nothing
-//! renders silently wrong.
+//! renders silently wrong; a hostile document cannot make the list unbounded: after
+//! [`MAX_KEPT`] diagnostics or [`MAX_KEPT_BYTES`] of text, the rest are counted, and one
+//! last diagnostic of kind [`DiagKind::Omitted`] says how many were left out.
 
 use std::fmt;
 
@@ -23,7 +25,15 @@ pub enum DiagKind {
     /// A font that is not in the font book: another was drawn in its place, or a
     /// character no font has was drawn as a missing-glyph box.
     MissingFont,
+    /// Diagnostics past the cap, counted but not kept (the last one of a list).
+    Omitted,
 }
+
+/// Most diagnostics kept per render.
+pub const MAX_KEPT: usize = 1000;
+
+/// Most bytes of diagnostic text (messages and paths) kept per render.
+pub const MAX_KEPT_BYTES: usize = 256 << 10;
 
 impl DiagKind {
     /// Short stable name used in logs.
@@ -35,6 +45,7 @@ impl DiagKind {
             DiagKind::MissingAsset => "missing-asset",
             DiagKind::Approximated => "approximated",
             DiagKind::MissingFont => "missing-font",
+            DiagKind::Omitted => "omitted",
         }
     }
 }
@@ -62,15 +73,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Collects diagnostics.
+/// Collects diagnostics, up to [`MAX_KEPT`] and [`MAX_KEPT_BYTES`].
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    bytes: usize,
+    omitted: u64,
 }
 
 impl Diagnostics {
-    /// Records one diagnostic.
+    /// Records one diagnostic, or counts it once the list is full.
     pub fn push(&mut self, kind: DiagKind, layer_id: Option<&str>, path: String, message: String) {
+        let size = path.len() + message.len() + layer_id.map_or(0, str::len);
+        if self.items.len() >= MAX_KEPT || self.bytes + size > MAX_KEPT_BYTES {
+            self.omitted += 1;
+            return;
+        }
+        self.bytes += size;
         self.items.push(Diagnostic {
             kind,
             layer_id: layer_id.map(str::to_owned),
@@ -84,13 +103,67 @@ impl Diagnostics {
         &self.items
     }
 
-    /// Consumes the collector.
-    pub fn into_vec(self) -> Vec<Diagnostic> {
+    /// Consumes the collector; when some were omitted, the last item says how many.
+    pub fn into_vec(mut self) -> Vec<Diagnostic> {
+        if self.omitted > 0 {
+            self.items.push(Diagnostic {
+                kind: DiagKind::Omitted,
+                layer_id: None,
+                path: "$".into(),
+                message: format!(
+                    "{} more diagnostics not kept (at most {MAX_KEPT} or {MAX_KEPT_BYTES} \
+                     bytes are kept per render)",
+                    self.omitted
+                ),
+            });
+        }
         self.items
     }
 
     /// True when there is nothing to report.
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.items.is_empty() && self.omitted == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_diagnostics_is_capped_and_counted() {
+        let mut d = Diagnostics::default();
+        for i in 0..MAX_KEPT + 500 {
+            d.push(
+                DiagKind::Unsupported,
+                Some("l"),
+                format!("$[{i}]"),
+                "x".into(),
+            );
+        }
+        let v = d.into_vec();
+        assert_eq!(v.len(), MAX_KEPT + 1);
+        assert_eq!(v[MAX_KEPT].kind, DiagKind::Omitted);
+        assert!(
+            v[MAX_KEPT].message.starts_with("500 more"),
+            "{}",
+            v[MAX_KEPT].message
+        );
+        let mut d = Diagnostics::default();
+        for _ in 0..10 {
+            d.push(
+                DiagKind::Unsupported,
+                None,
+                "$".into(),
+                "y".repeat(100 << 10),
+            );
+        }
+        let v = d.into_vec();
+        assert_eq!(
+            v.len(),
+            3,
+            "two messages of 100 KiB fit, the rest are counted"
+        );
+        assert!(v[2].message.starts_with("8 more"));
     }
 }

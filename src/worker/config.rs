@@ -13,6 +13,8 @@ use clap::{Args, ValueEnum};
 
 use super::cgroup::CgroupLimits;
 use super::error::ConfigError;
+use super::fetch::PullLimits;
+use super::roots::Roots;
 use crate::limits::Limits;
 
 /// Which pool of workers this is.
@@ -43,6 +45,8 @@ pub struct Budget {
     /// Multiplies the cost model's CPU terms: above 1 on hardware slower than the machine
     /// the model was fitted on.
     pub cost_scale: f64,
+    /// What one job may download.
+    pub pull: PullLimits,
 }
 
 impl Budget {
@@ -91,6 +95,11 @@ impl Tier {
                 memory_bytes: 500 << 20,
                 cpus: 0.5,
                 cost_scale: 1.0,
+                pull: PullLimits {
+                    object_bytes: 64 << 20,
+                    job_bytes: 128 << 20,
+                    lookups: 4_000,
+                },
             },
             Tier::Fallback => Budget {
                 time: Duration::from_secs(300),
@@ -105,6 +114,11 @@ impl Tier {
                 memory_bytes: 2 << 30,
                 cpus: 2.0,
                 cost_scale: 1.0,
+                pull: PullLimits {
+                    object_bytes: 512 << 20,
+                    job_bytes: 1 << 30,
+                    lookups: 20_000,
+                },
             },
         }
     }
@@ -159,14 +173,21 @@ pub struct WorkerConfig {
     /// machine the model was fitted on (see README, "Budgets").
     #[arg(long, env = "COST_SCALE", default_value_t = 1.0)]
     pub cost_scale: f64,
+    /// URL prefixes jobs may read from (document, assets, manifest, components), comma-
+    /// separated: `s3://designs/`, `file:///srv/designs/`. Required; nothing is implicit.
+    #[arg(long, env = "INPUT_ROOTS", value_delimiter = ',')]
+    pub input_roots: Vec<String>,
+    /// URL prefixes jobs may write their outputs under, comma-separated. Required.
+    #[arg(long, env = "OUTPUT_ROOTS", value_delimiter = ',')]
+    pub output_roots: Vec<String>,
     /// Font directories, searched before the system's (colon-separated in the environment).
     #[arg(long = "fonts", env = "FONT_DIRS", value_delimiter = ':')]
     pub fonts: Vec<PathBuf>,
 }
 
 impl WorkerConfig {
-    /// Checks values that clap's types do not.
-    pub fn validate(&self) -> Result<(), ConfigError> {
+    /// Checks values that clap's types do not; returns the storage roots.
+    pub fn validate(&self) -> Result<Roots, ConfigError> {
         let url = url::Url::parse(&self.amqp_url)
             .map_err(|e| ConfigError::new("AMQP_URL", format!("not a URL: {e}")))?;
         if !matches!(url.scheme(), "amqp" | "amqps") {
@@ -218,7 +239,7 @@ impl WorkerConfig {
         if self.memory_budget_mb == Some(0) {
             return Err(ConfigError::new("MEMORY_BUDGET_MB", "must be at least 1"));
         }
-        Ok(())
+        Roots::parse(&self.input_roots, &self.output_roots)
     }
 
     /// The budget in force: the tier's, fitted to the pod's cgroup limits, with the explicit

@@ -15,20 +15,21 @@ use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::assets::candidates;
+use crate::diag::Diagnostic;
 use crate::error::Blame;
 use crate::procfs;
-use crate::render::{check_document_size, render_png_owned, RenderConfig, Rendered};
+use crate::render::{render_png_owned, RenderConfig, Rendered};
 use crate::text::FontBook;
 use crate::MemoryAssets;
 
 use super::config::{Budget, Tier};
+use super::fetch::{fetch_inputs, storage_failure};
 use super::job::{parse_job, Job};
 use super::metrics::Telemetry;
 use super::outcome::Stage;
 use super::policy::Failure;
-use super::references::references;
-use super::storage::{Storage, StorageError};
+use super::roots::Access;
+use super::storage::Storage;
 
 /// What jobs share: stores, fonts, the render pool, the budget and telemetry.
 pub struct JobContext {
@@ -66,6 +67,9 @@ pub async fn execute_job(
             )
         }
     };
+    if let Err(f) = check_roots(ctx, &job) {
+        return (Some(job.id), Err(f));
+    }
     let result = if vanished {
         match after_vanished(ctx, &job).await {
             Some(settled) => settled,
@@ -86,7 +90,11 @@ pub async fn execute_job(
 /// again (`None`), up to the delivery limit.
 async fn after_vanished(ctx: &JobContext, job: &Job) -> Option<Result<(), Failure>> {
     let deadline = Instant::now() + ctx.budget.time;
-    match ctx.storage.exists(&job.output_url(), deadline).await {
+    match ctx
+        .storage
+        .exists(&job.output_url(), Access::Write, deadline)
+        .await
+    {
         Ok(true) => {
             tracing::info!(job_id = %job.id, "output already stored by an earlier attempt");
             return Some(Ok(()));
@@ -110,30 +118,7 @@ async fn after_vanished(ctx: &JobContext, job: &Job) -> Option<Result<(), Failur
 async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
     let deadline = Instant::now() + ctx.budget.time;
     let t0 = Instant::now();
-    let json = match ctx.storage.get(&job.document, deadline).await {
-        Ok(b) => b,
-        Err(e) => return Err(storage_failure(ctx, "reading the document", e)),
-    };
-    // Checked again by the render; here it saves fetching the images of a job that
-    // cannot run on this tier.
-    if let Err(e) = check_document_size(json.len(), &ctx.budget.limits) {
-        return Err(Failure::of(&e));
-    }
-    let mut assets = MemoryAssets::new();
-    assets.set_fonts(Arc::clone(&ctx.fonts));
-    // One parse of the document for both kinds of reference; components first, their
-    // images are fetched with the document's.
-    let refs = references(&json);
-    let mut keys = fetch_components(ctx, job, refs.components, &mut assets, deadline).await?;
-    keys.extend(refs.images);
-    keys.sort();
-    keys.dedup();
-    for key in keys {
-        // Missing: the render reports it as a diagnostic and goes on, as the CLI does.
-        if let Some((name, bytes)) = fetch_image(ctx, job, &key, deadline).await? {
-            assets.insert(name, bytes);
-        }
-    }
+    let (json, assets) = fetch_inputs(ctx, job, deadline).await?;
     ctx.telemetry
         .stage(Stage::Fetch, t0.elapsed().as_secs_f64());
     let t1 = Instant::now();
@@ -148,9 +133,7 @@ async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
             return Err(f);
         }
     };
-    for d in &rendered.diagnostics {
-        tracing::warn!(job_id = %job.id, diagnostic = %d, "render diagnostic");
-    }
+    log_diagnostics(job, &rendered.diagnostics);
     ctx.telemetry
         .stage(Stage::Render, t1.elapsed().as_secs_f64());
     record_cost(ctx, job, &rendered, cpu0);
@@ -161,6 +144,62 @@ async fn run(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
     ctx.telemetry
         .stage(Stage::Upload, t2.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Every location the job names must lie inside the worker's roots; checked before
+/// anything is read or written.
+fn check_roots(ctx: &JobContext, job: &Job) -> Result<(), Failure> {
+    let checks = [
+        ("document", &job.document, Access::Read),
+        ("assets", &job.assets, Access::Read),
+        ("output", &job.output_url(), Access::Write),
+    ];
+    for (field, url, access) in checks {
+        if let Err(why) = ctx.storage.admits(url, access) {
+            ctx.telemetry.storage_error("refused");
+            return Err(Failure::new(
+                Blame::Input,
+                format!("job {field} refused: {why}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Logs a render's diagnostics as one line: how many of each kind and the first few.
+/// (The core keeps at most [`crate::diag::MAX_KEPT`] of them.)
+fn log_diagnostics(job: &Job, diags: &[Diagnostic]) {
+    if diags.is_empty() {
+        return;
+    }
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for d in diags {
+        match kinds.iter_mut().find(|(k, _)| *k == d.kind.as_str()) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((d.kind.as_str(), 1)),
+        }
+    }
+    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k}={n}")).collect();
+    let mut first: String = diags
+        .iter()
+        .take(5)
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    if first.len() > 2048 {
+        let mut cut = 2048;
+        while !first.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        first.truncate(cut);
+    }
+    tracing::warn!(
+        job_id = %job.id,
+        diagnostics = diags.len(),
+        kinds = %kinds.join(","),
+        first = %first,
+        "render diagnostics"
+    );
 }
 
 /// Records the render's predicted and actual cost and the process's peak memory.
@@ -181,38 +220,6 @@ fn record_cost(ctx: &JobContext, job: &Job, rendered: &Rendered, cpu0: Option<f6
             "render cost"
         );
     }
-}
-
-/// A storage error as a failure: permanent ones (403, 404, bad location) blame the input,
-/// transient ones (5xx, timeouts) the I/O.
-fn storage_failure(ctx: &JobContext, what: &str, e: StorageError) -> Failure {
-    let blame = match e {
-        StorageError::Permanent(_) => Blame::Input,
-        StorageError::Transient(_) => Blame::Io,
-    };
-    ctx.telemetry.storage_error(e.kind());
-    Failure::new(blame, format!("{what}: {e}"))
-}
-
-/// Fetches image `key` under the assets prefix, trying the names the core would
-/// (`key`, `key.png`, ...); `None` when none exists.
-async fn fetch_image(
-    ctx: &JobContext,
-    job: &Job,
-    key: &str,
-    deadline: Instant,
-) -> Result<Option<(String, Vec<u8>)>, Failure> {
-    for name in candidates(key) {
-        let url = job
-            .asset_url(&name)
-            .map_err(|e| Failure::new(Blame::Input, format!("invalid document: {e}")))?;
-        match ctx.storage.get(&url, deadline).await {
-            Ok(bytes) => return Ok(Some((name, bytes))),
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(storage_failure(ctx, "reading an image", e)),
-        }
-    }
-    Ok(None)
 }
 
 /// Renders on the rayon pool; the reactor only awaits the result.
@@ -263,72 +270,4 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into())
-}
-
-/// Most component documents one job may fetch.
-const MAX_COMPONENTS: usize = 256;
-
-/// For COMPONENT_REFERENCE layers: reads `octopus-manifest.json` beside the document and
-/// fetches the referenced components (and those they reference); returns the image keys
-/// the components use. A missing manifest or component is left to the render, which
-/// reports it.
-async fn fetch_components(
-    ctx: &JobContext,
-    job: &Job,
-    mut wanted: Vec<String>,
-    assets: &mut MemoryAssets,
-    deadline: Instant,
-) -> Result<Vec<String>, Failure> {
-    let mut images = Vec::new();
-    if wanted.is_empty() {
-        return Ok(images);
-    }
-    let Ok(folder) = job.document.join(".") else {
-        return Ok(images);
-    };
-    let manifest = match folder.join("octopus-manifest.json") {
-        Ok(u) => ctx.storage.get(&u, deadline).await,
-        Err(_) => return Ok(images),
-    };
-    let manifest = match manifest {
-        Ok(b) => octopus_schema::parse_manifest(&b).ok(),
-        Err(e) if e.is_not_found() => None,
-        Err(e) => return Err(storage_failure(ctx, "reading the manifest", e)),
-    };
-    let Some(manifest) = manifest else {
-        return Ok(images);
-    };
-    let mut done: Vec<String> = Vec::new();
-    while let Some(id) = wanted.pop() {
-        if done.contains(&id) || done.len() >= MAX_COMPONENTS {
-            continue;
-        }
-        done.push(id.clone());
-        let Some(c) = manifest.components.iter().find(|c| c.id == id) else {
-            continue;
-        };
-        let path = c.document_path();
-        if path.split('/').any(|s| s == "..") || path.starts_with('/') {
-            return Err(Failure::new(
-                Blame::Input,
-                format!(
-                    "invalid manifest: component {id:?} lives outside the design's folder ({path:?})"
-                ),
-            ));
-        }
-        let Ok(url) = folder.join(&path) else {
-            continue;
-        };
-        match ctx.storage.get(&url, deadline).await {
-            Ok(bytes) => {
-                let refs = references(&bytes);
-                wanted.extend(refs.components);
-                images.extend(refs.images);
-                assets.insert_component(id, bytes);
-            }
-            Err(e) if e.is_not_found() => {}
-            Err(e) => return Err(storage_failure(ctx, "reading a component", e)),
-        }
-    }
-    Ok(images)
 }

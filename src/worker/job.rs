@@ -18,6 +18,7 @@
 use serde::Deserialize;
 
 use super::error::JobError;
+use super::roots::as_folder;
 use crate::raster::Antialias;
 use url::Url;
 
@@ -79,13 +80,13 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
         });
     }
     let assets = match &raw.assets {
-        Some(a) => as_prefix(parse_url("assets", a)?),
+        Some(a) => as_folder(parse_url("assets", a)?),
         None => document.join(".").map_err(|e| JobError::Location {
             field: "document",
             problem: format!("no folder: {e}"),
         })?,
     };
-    let output = as_prefix(parse_url("output", &raw.output)?);
+    let output = as_folder(parse_url("output", &raw.output)?);
     let scale = raw.scale.unwrap_or(1.0);
     if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
         return Err(JobError::Scale(scale));
@@ -134,15 +135,6 @@ fn parse_url(field: &'static str, s: &str) -> Result<Url, JobError> {
         return Err(bad(format!("{s:?} contains '..'")));
     }
     Ok(url)
-}
-
-/// A prefix always ends with `/`, so joining a name stays under it.
-fn as_prefix(mut url: Url) -> Url {
-    if !url.path().ends_with('/') {
-        let p = format!("{}/", url.path());
-        url.set_path(&p);
-    }
-    url
 }
 
 impl Job {

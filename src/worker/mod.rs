@@ -29,12 +29,14 @@ pub mod error;
 pub mod execute;
 #[cfg(feature = "fault-injection")]
 mod fault;
+pub mod fetch;
 pub mod job;
 pub mod metrics;
 pub mod outcome;
 pub mod policy;
 pub mod queue;
 pub mod references;
+pub mod roots;
 pub mod runtime;
 pub mod session;
 pub mod settle;

@@ -18,6 +18,7 @@ use super::config::{Budget, WorkerConfig};
 use super::error::SessionError;
 use super::execute::JobContext;
 use super::metrics::{self, Telemetry};
+use super::roots::Roots;
 use super::session::session;
 use super::shutdown::wait_for_signal;
 use super::storage::Storage;
@@ -46,10 +47,13 @@ pub fn run(cfg: WorkerConfig) -> ExitCode {
         }
     }
     init_logging();
-    if let Err(e) = cfg.validate() {
-        tracing::error!(error = %e, "invalid configuration");
-        return ExitCode::from(2);
-    }
+    let roots = match cfg.validate() {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "invalid configuration");
+            return ExitCode::from(2);
+        }
+    };
     let pod = read_limits(Path::new("/sys/fs/cgroup"));
     let budget = cfg.budget(&pod);
     // The reactor only waits on the broker and storage; one thread suffices on a pod of one
@@ -79,7 +83,7 @@ pub fn run(cfg: WorkerConfig) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    rt.block_on(serve(cfg, budget))
+    rt.block_on(serve(cfg, budget, roots))
 }
 
 fn init_logging() {
@@ -95,12 +99,13 @@ fn init_logging() {
         .try_init();
 }
 
-async fn serve(cfg: WorkerConfig, budget: Budget) -> ExitCode {
+async fn serve(cfg: WorkerConfig, budget: Budget, roots: Roots) -> ExitCode {
     tracing::info!(
         amqp_url = %cfg.redacted_url(), queue = cfg.queue(), fallback_queue = %cfg.fallback_queue,
         dead_letter_queue = %cfg.dead_letter_queue, tier = ?cfg.tier, concurrency = cfg.concurrency,
         delivery_limit = cfg.delivery_limit, grace_seconds = cfg.grace_seconds,
-        metrics_addr = %cfg.metrics_addr, budget = ?budget, "worker starting"
+        metrics_addr = %cfg.metrics_addr, budget = ?budget, roots = %roots.describe(),
+        "worker starting"
     );
     let telemetry = Arc::new(Telemetry::new());
     let listener = match tokio::net::TcpListener::bind(cfg.metrics_addr).await {
@@ -113,7 +118,7 @@ async fn serve(cfg: WorkerConfig, budget: Budget) -> ExitCode {
     tokio::spawn(metrics::serve(listener, Arc::clone(&telemetry)));
     let (stop_tx, stop_rx) = watch::channel(false);
     tokio::spawn(wait_for_signal(stop_tx, Arc::clone(&telemetry)));
-    let ctx = match job_context(&cfg, budget, Arc::clone(&telemetry)) {
+    let ctx = match job_context(&cfg, budget, roots, Arc::clone(&telemetry)) {
         Ok(c) => Arc::new(c),
         Err(e) => {
             tracing::error!(error = %e, "cannot start render threads");
@@ -164,6 +169,7 @@ async fn reconnect_loop(
 fn job_context(
     cfg: &WorkerConfig,
     budget: Budget,
+    roots: Roots,
     telemetry: Arc<Telemetry>,
 ) -> Result<JobContext, rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -173,7 +179,7 @@ fn job_context(
     let mut dirs = cfg.fonts.clone();
     dirs.extend(crate::fontdirs::system_font_dirs());
     Ok(JobContext {
-        storage: Storage::new(),
+        storage: Storage::new(roots),
         fonts: Arc::new(crate::fontdirs::font_book(dirs)),
         pool,
         budget,

@@ -193,7 +193,8 @@ pub(crate) struct Worker {
     pub log: PathBuf,
 }
 
-/// Starts a worker on `q` with extra environment.
+/// Starts a worker on `q` with extra environment. Its storage roots are `dir` for input
+/// and output unless `env` sets `INPUT_ROOTS` / `OUTPUT_ROOTS`.
 pub(crate) fn spawn_worker(q: &Queues, dir: &Path, env: &[(&str, String)]) -> Worker {
     let port = free_port();
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -207,6 +208,8 @@ pub(crate) fn spawn_worker(q: &Queues, dir: &Path, env: &[(&str, String)]) -> Wo
         .env("DEAD_LETTER_QUEUE", &q.dead)
         .env("METRICS_ADDR", format!("127.0.0.1:{port}"))
         .env("GRACE_SECONDS", "5")
+        .env("INPUT_ROOTS", format!("file://{}/", dir.display()))
+        .env("OUTPUT_ROOTS", format!("file://{}/", dir.display()))
         .stdout(Stdio::null())
         .stderr(file);
     for (k, v) in env {

@@ -6,6 +6,7 @@
 mod budgets;
 mod harness;
 mod panics;
+mod roots;
 mod s3;
 
 use std::time::{Duration, Instant};

@@ -145,6 +145,14 @@ async fn bucket_with_design(moto: u16, b: &str) -> Arc<dyn ObjectStore> {
     store
 }
 
+/// A worker's environment on the S3 endpoint at `port`, confined to the test bucket.
+fn worker_env(port: u16) -> Vec<(&'static str, String)> {
+    let mut env = s3_env(port);
+    env.push(("INPUT_ROOTS", "s3://octo/designs/".into()));
+    env.push(("OUTPUT_ROOTS", "s3://octo/renders/".into()));
+    env
+}
+
 fn s3_job(id: &str, b: &str) -> Vec<u8> {
     serde_json::json!({"id": id, "document": format!("s3://{b}/designs/doc.json"), "output": format!("s3://{b}/renders/")})
         .to_string()
@@ -162,7 +170,7 @@ async fn s3_503s_are_retried_and_403_fails_fast() {
     // 503 three times, then success: object_store's retries carry the job through.
     let (flaky, refused) = start_proxy(moto.port, Mode::FailFirst(3)).await;
     let q = Queues::new("s3flaky");
-    let w = spawn_worker(&q, &dir, &s3_env(flaky));
+    let w = spawn_worker(&q, &dir, &worker_env(flaky));
     w.wait_ready(Duration::from_secs(20));
     broker.publish(&q.render, &s3_job("flaky", "octo")).await;
     let path = StorePath::from("renders/flaky.png");
@@ -191,7 +199,7 @@ async fn s3_503s_are_retried_and_403_fails_fast() {
     // 403: permanent, dead-lettered at once with the reason, no retries.
     let (denied, refused) = start_proxy(moto.port, Mode::Deny).await;
     let q = Queues::new("s3denied");
-    let w = spawn_worker(&q, &dir, &s3_env(denied));
+    let w = spawn_worker(&q, &dir, &worker_env(denied));
     w.wait_ready(Duration::from_secs(20));
     let t0 = Instant::now();
     broker.publish(&q.render, &s3_job("denied", "octo")).await;
@@ -206,6 +214,50 @@ async fn s3_503s_are_retried_and_403_fails_fast() {
     assert!(
         metrics.contains("octopus_render_storage_errors_total{kind=\"permanent\"} 1"),
         "{metrics}"
+    );
+
+    // Locations outside the roots: dead-lettered without a single request to S3.
+    let before = refused.load(Ordering::SeqCst);
+    for (id, doc, out) in [
+        (
+            "bucket",
+            "s3://secret/designs/doc.json",
+            "s3://octo/renders/",
+        ),
+        (
+            "up",
+            "s3://octo/designs/../private/doc.json",
+            "s3://octo/renders/",
+        ),
+        (
+            "encoded",
+            "s3://octo/designs/%2e%2e/private/doc.json",
+            "s3://octo/renders/",
+        ),
+        (
+            "slash",
+            "s3://octo/designs/x/..%2f..%2fprivate/doc.json",
+            "s3://octo/renders/",
+        ),
+        (
+            "backslash",
+            "s3://octo/designs/..\\private/doc.json",
+            "s3://octo/renders/",
+        ),
+        ("output", "s3://octo/designs/doc.json", "s3://octo/designs/"),
+    ] {
+        let body = serde_json::json!({"id": id, "document": doc, "output": out}).to_string();
+        broker.publish(&q.render, body.as_bytes()).await;
+    }
+    let dead = broker.drain(&q.dead, 6, Duration::from_secs(20)).await;
+    assert_eq!(dead.len(), 6, "log:\n{}", w.log_text());
+    for (body, headers) in &dead {
+        assert!(headers.contains("refused"), "{body}: {headers}");
+    }
+    assert_eq!(
+        refused.load(Ordering::SeqCst),
+        before,
+        "a location outside the roots reached S3"
     );
     broker.delete(&q).await;
 }
