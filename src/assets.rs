@@ -3,8 +3,10 @@
 //! Input: an image key (`image.ref.value` of a fill). Output: the encoded bytes, when the
 //! resolver has them. Guarantees: a key is found with or without a file extension (the
 //! corpus names its bitmaps `<ref>.png` / `<ref>.jpg` while documents say `<ref>`); the
-//! in-memory resolver is what the worker uses, the directory resolver lives in the CLI.
+//! in-memory resolver is what the worker uses (it lends its bytes, never copies them), the
+//! directory resolver lives in the CLI.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -16,11 +18,11 @@ pub const IMAGE_EXTENSIONS: [&str; 5] = ["png", "jpg", "jpeg", "webp", "svg"];
 /// Supplies encoded image bytes by key.
 pub trait AssetResolver: Sync {
     /// The bytes stored under exactly `name`, if any.
-    fn lookup(&self, name: &str) -> Option<Vec<u8>>;
+    fn lookup(&self, name: &str) -> Option<Cow<'_, [u8]>>;
 
     /// The bytes of image `key`: tried as is, then with each known extension, then (when the
     /// key has an extension) without it.
-    fn image(&self, key: &str) -> Option<Vec<u8>> {
+    fn image(&self, key: &str) -> Option<Cow<'_, [u8]>> {
         candidates(key)
             .into_iter()
             .find_map(|name| self.lookup(&name))
@@ -28,7 +30,7 @@ pub trait AssetResolver: Sync {
 
     /// The document (JSON bytes) of component `id` of the same design, for
     /// COMPONENT_REFERENCE layers; `None` when the resolver has no components.
-    fn component(&self, _id: &str) -> Option<Vec<u8>> {
+    fn component(&self, _id: &str) -> Option<Cow<'_, [u8]>> {
         None
     }
 
@@ -42,6 +44,13 @@ pub trait AssetResolver: Sync {
 pub fn default_fonts() -> &'static FontBook {
     static BOOK: OnceLock<FontBook> = OnceLock::new();
     BOOK.get_or_init(FontBook::new)
+}
+
+/// True when `key` is a plain file name: not empty, not `.` or `..`, no `/` or `\\`. Image
+/// references are names under the design's assets folder; anything else (a relative or
+/// absolute path, a URL) is never looked up, and the render reports it.
+pub fn is_file_name(key: &str) -> bool {
+    !key.is_empty() && key != "." && key != ".." && !key.contains(['/', '\\'])
 }
 
 /// The names tried for `key`, in order.
@@ -61,7 +70,7 @@ pub fn candidates(key: &str) -> Vec<String> {
 pub struct NoAssets;
 
 impl AssetResolver for NoAssets {
-    fn lookup(&self, _: &str) -> Option<Vec<u8>> {
+    fn lookup(&self, _: &str) -> Option<Cow<'_, [u8]>> {
         None
     }
 }
@@ -97,12 +106,12 @@ impl MemoryAssets {
 }
 
 impl AssetResolver for MemoryAssets {
-    fn lookup(&self, name: &str) -> Option<Vec<u8>> {
-        self.files.get(name).cloned()
+    fn lookup(&self, name: &str) -> Option<Cow<'_, [u8]>> {
+        self.files.get(name).map(|b| Cow::Borrowed(b.as_slice()))
     }
 
-    fn component(&self, id: &str) -> Option<Vec<u8>> {
-        self.components.get(id).cloned()
+    fn component(&self, id: &str) -> Option<Cow<'_, [u8]>> {
+        self.components.get(id).map(|b| Cow::Borrowed(b.as_slice()))
     }
 
     fn fonts(&self) -> &FontBook {
@@ -122,8 +131,8 @@ mod tests {
         let mut m = MemoryAssets::new();
         m.insert("abc.png", vec![1]);
         m.insert("def", vec![2]);
-        assert_eq!(m.image("abc"), Some(vec![1]));
-        assert_eq!(m.image("def.jpg"), Some(vec![2]));
+        assert_eq!(m.image("abc").as_deref(), Some(&[1u8][..]));
+        assert_eq!(m.image("def.jpg").as_deref(), Some(&[2u8][..]));
         assert_eq!(m.image("zzz"), None);
     }
 }

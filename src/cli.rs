@@ -5,6 +5,7 @@
 //! PNG; every diagnostic is printed with its layer id; with `--manifest`, one failing
 //! document does not stop the others, and the exit code reports the worst failure.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -28,20 +29,20 @@ struct DirAssets {
 }
 
 impl AssetResolver for DirAssets {
-    fn lookup(&self, name: &str) -> Option<Vec<u8>> {
+    fn lookup(&self, name: &str) -> Option<Cow<'_, [u8]>> {
         // Keys are file names, never paths: a key with a separator or `..` is not looked up.
-        if name.is_empty() || name.contains(['/', '\\']) || name == ".." {
+        if !octopus_render::assets::is_file_name(name) {
             return None;
         }
-        fs::read(self.dir.join(name)).ok()
+        fs::read(self.dir.join(name)).ok().map(Cow::Owned)
     }
 
     fn fonts(&self) -> &FontBook {
         &self.fonts
     }
 
-    fn component(&self, id: &str) -> Option<Vec<u8>> {
-        fs::read(self.components.get(id)?).ok()
+    fn component(&self, id: &str) -> Option<Cow<'_, [u8]>> {
+        fs::read(self.components.get(id)?).ok().map(Cow::Owned)
     }
 }
 
@@ -125,9 +126,45 @@ struct RenderArgs {
     /// the end of its time budget.
     #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
     timeout: Option<f64>,
+    /// Render as a worker of this tier would: its caps, time and memory budgets and
+    /// render threads (unless --threads is given); a document over them fails with exit
+    /// code 4, as the worker would escalate or refuse it.
+    #[cfg(feature = "worker")]
+    #[arg(long, value_enum)]
+    tier: Option<octopus_render::worker::Tier>,
     /// Do not print diagnostics.
     #[arg(short, long)]
     quiet: bool,
+}
+
+impl RenderArgs {
+    /// The render threads: `--threads`, else the tier's, else every core (0).
+    fn threads(&self) -> usize {
+        #[cfg(feature = "worker")]
+        if let (None, Some(t)) = (self.threads, self.tier) {
+            return t.budget().threads;
+        }
+        self.threads.unwrap_or(0)
+    }
+
+    /// The render configuration before this command's own settings: a tier's, or the
+    /// workstation defaults with `--max-pixels` and `--timeout`.
+    fn base_config(&self) -> RenderConfig {
+        #[cfg(feature = "worker")]
+        if let Some(t) = self.tier {
+            return t.budget().render_config();
+        }
+        RenderConfig {
+            limits: Limits {
+                output_pixels: self.max_pixels,
+                ..Limits::DEFAULT
+            },
+            deadline: self
+                .timeout
+                .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s)),
+            ..RenderConfig::default()
+        }
+    }
 }
 
 /// `--antialias` values.
@@ -152,15 +189,12 @@ pub(crate) fn run() -> ExitCode {
         Command::Submit(args) => return octopus_render::worker::submit::run(args),
     };
     let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
+        .num_threads(args.threads())
         .build()
     {
         Ok(p) => p,
         Err(e) => {
-            eprintln!(
-                "error: cannot start {} render threads: {e}",
-                args.threads.unwrap_or(0)
-            );
+            eprintln!("error: cannot start {} render threads: {e}", args.threads());
             return ExitCode::from(1);
         }
     };
@@ -255,19 +289,12 @@ fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
         antialias,
         scale: args.scale,
         band_height: args.band_height,
-        limits: Limits {
-            output_pixels: args.max_pixels,
-            ..Limits::DEFAULT
-        },
         png: if args.small {
             PngSpeed::Small
         } else {
             PngSpeed::Fast
         },
-        deadline: args
-            .timeout
-            .map(|s| std::time::Instant::now() + std::time::Duration::from_secs_f64(s)),
-        ..RenderConfig::default()
+        ..args.base_config()
     }
 }
 

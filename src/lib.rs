@@ -11,6 +11,7 @@ pub mod cost;
 pub mod diag;
 pub mod error;
 pub mod fontdirs;
+pub mod fuzzing;
 pub mod limits;
 pub mod output;
 pub mod procfs;

@@ -171,6 +171,49 @@ fn path_segment_limit_trips() {
 }
 
 #[test]
+fn layer_and_image_pixel_limits_trip() {
+    let rect = |i: usize| {
+        format!(
+            r#"{{"id":"r{i}","type":"SHAPE","shape":{{"path":{{"type":"RECTANGLE","rectangle":{{"x0":0,"y0":0,"x1":5,"y1":5}}}}}}}}"#
+        )
+    };
+    let json = with_layers(&(0..50).map(rect).collect::<Vec<_>>().join(","));
+    let limits = |nodes, image_pixels| RenderConfig {
+        limits: octopus_render::Limits {
+            nodes,
+            image_pixels,
+            ..Default::default()
+        },
+        ..RenderConfig::default()
+    };
+    let e = render_document(json.as_bytes(), &limits(20, 1 << 20), support::assets()).unwrap_err();
+    assert_eq!(e.blame(), Blame::Limits, "{e}");
+    assert!(e.to_string().contains("20"), "{e}");
+    // One bitmap over the per-image cap is skipped with a diagnostic; the render goes on.
+    let mut assets = octopus_render::MemoryAssets::new();
+    let mut png = Vec::new();
+    let mut enc = png::Encoder::new(&mut png, 64, 64);
+    enc.set_color(png::ColorType::Rgba);
+    enc.write_header()
+        .and_then(|mut w| w.write_image_data(&[255; 64 * 64 * 4]))
+        .expect("png");
+    assets.insert("big.png", png);
+    let json = with_layers(
+        r#"{"id":"i","type":"SHAPE","shape":{"path":{"type":"RECTANGLE","rectangle":{"x0":0,"y0":0,"x1":5,"y1":5}},"fills":[
+            {"type":"IMAGE","image":{"ref":{"type":"PATH","value":"big"}},"positioning":{"layout":"FILL","origin":"LAYER"}}]}}"#,
+    );
+    let (_, diags) =
+        render_document(json.as_bytes(), &limits(100, 1000), &assets).expect("renders");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.kind == DiagKind::InvalidValue
+                && d.message.contains("exceeds the limit of 1000")),
+        "{diags:?}"
+    );
+}
+
+#[test]
 fn bad_scale_is_rejected() {
     let cfg = RenderConfig {
         scale: 0.0,

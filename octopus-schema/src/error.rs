@@ -56,7 +56,7 @@ fn parse_tracking_path<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T
         let path = e.path().to_string();
         let inner = e.into_inner();
         let layer_id = innermost_layer_id(bytes, &path);
-        from_json_error(&inner, path, layer_id)
+        from_json_error(&inner, elide(&path), layer_id)
     })?;
     de.end()
         .map_err(|e| from_json_error(&e, ".".into(), None))?;
@@ -71,6 +71,22 @@ fn from_json_error(e: &serde_json::Error, path: String, layer_id: Option<String>
         path,
         layer_id,
     }
+}
+
+/// A path of more than 16 steps (a document nested as deep as the parser allows) as its
+/// first and last 6 steps and a count of those between, so a message stays readable.
+fn elide(path: &str) -> String {
+    const KEEP: usize = 6;
+    let steps: Vec<&str> = path.split('.').collect();
+    if steps.len() <= 16 {
+        return path.to_owned();
+    }
+    format!(
+        "{}.<{} more levels>.{}",
+        steps[..KEEP].join("."),
+        steps.len() - 2 * KEEP,
+        steps[steps.len() - KEEP..].join(".")
+    )
 }
 
 /// serde_json appends " at line L column C"; the position is reported separately.
@@ -105,6 +121,21 @@ fn layer_id_of(v: &serde_json::Value) -> Option<&str> {
         return None;
     }
     v.get("id")?.as_str()
+}
+
+#[cfg(test)]
+mod elide_tests {
+    #[test]
+    fn deep_paths_keep_both_ends() {
+        let deep = vec!["layers[0]"; 100].join(".");
+        let short = super::elide(&format!("content.{deep}.id"));
+        assert_eq!(
+            short,
+            "content.layers[0].layers[0].layers[0].layers[0].layers[0].<89 more levels>.\
+             layers[0].layers[0].layers[0].layers[0].layers[0].id"
+        );
+        assert_eq!(super::elide("a.b[1].c"), "a.b[1].c");
+    }
 }
 
 enum Step<'a> {

@@ -102,6 +102,15 @@ pub struct Image {
     pub data: Vec<u8>,
 }
 
+/// A frame side for a message: one decimal, or exponent notation when it is huge.
+fn length(v: f64) -> String {
+    if v.abs() < 1e9 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
 /// Checks the output size against the options; returns `(width, height)`.
 pub fn checked_size(scene: &Scene, opts: &RasterOptions) -> Result<(u32, u32)> {
     if !(opts.scale.is_finite() && opts.scale > 0.0) {
@@ -113,10 +122,10 @@ pub fn checked_size(scene: &Scene, opts: &RasterOptions) -> Result<(u32, u32)> {
     let (w, h) = prepare::output_size(scene, opts.scale);
     if w > u32::MAX as u64 / 8 || h > u32::MAX as u64 / 8 || w * h > opts.max_pixels {
         return Err(Error::Limit(format!(
-            "output of {w} x {h} pixels exceeds the limit of {} pixels (frame {:.1} x {:.1} at scale {})",
+            "output of {w} x {h} pixels exceeds the limit of {} pixels (frame {} x {} at scale {})",
             opts.max_pixels,
-            scene.frame.x1 - scene.frame.x0,
-            scene.frame.y1 - scene.frame.y0,
+            length(scene.frame.x1 - scene.frame.x0),
+            length(scene.frame.y1 - scene.frame.y0),
             opts.scale
         )));
     }

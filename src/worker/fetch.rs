@@ -11,7 +11,9 @@
 //!   per object, bytes per job and lookups per job (every HEAD counts, found or not, so a
 //!   document naming a million missing images stops at the cap); going over is a limits
 //!   failure (the normal tier escalates it, the fallback tier dead-letters it);
-//! - only what the document references is fetched, each image once.
+//! - only what the document references is fetched, each image once; an image reference
+//!   that is a path or URL rather than a file name is not fetched at all (the render
+//!   reports it).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -40,9 +42,6 @@ pub struct PullLimits {
     /// Objects looked up (HEAD requests), found or not.
     pub lookups: u32,
 }
-
-/// Most component documents one job may fetch.
-const MAX_COMPONENTS: usize = 256;
 
 /// The document and everything it needs, within the caps.
 pub async fn fetch_inputs(
@@ -183,9 +182,10 @@ async fn fetch_image(
     key: &str,
 ) -> Result<Option<(String, Vec<u8>)>, Failure> {
     for name in candidates(key) {
-        let url = job
-            .asset_url(&name)
-            .map_err(|e| Failure::new(Blame::Input, format!("invalid document: {e}")))?;
+        // A path or URL is never fetched; the render reports the reference.
+        let Ok(url) = job.asset_url(&name) else {
+            return Ok(None);
+        };
         let what = format!("image {key:?}");
         if let Some(bytes) = pull.get(&url, u64::MAX, &what).await? {
             return Ok(Some((name, bytes)));
@@ -220,7 +220,8 @@ async fn fetch_components(
     };
     let mut done: Vec<String> = Vec::new();
     while let Some(id) = wanted.pop() {
-        if done.contains(&id) || done.len() >= MAX_COMPONENTS {
+        // Each component is a lookup: the job's lookup cap bounds how many it fetches.
+        if done.contains(&id) {
             continue;
         }
         done.push(id.clone());

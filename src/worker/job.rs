@@ -149,12 +149,16 @@ impl Job {
     /// The URL of an asset named `key` (a bare file name) under the assets prefix, or an
     /// error when the key would leave the prefix.
     pub fn asset_url(&self, key: &str) -> Result<Url, JobError> {
-        if key.is_empty() || key.contains(['/', '\\']) || key == "." || key == ".." {
+        if !crate::assets::is_file_name(key) {
             return Err(JobError::AssetKey(key.to_owned()));
         }
+        // Pushed as one segment, so the key is a literal name: `%2e%2e` stays a file
+        // called that (encoded as `%252e%252e`), never the folder above.
         let mut u = self.assets.clone();
-        let p = format!("{}{}", u.path(), key);
-        u.set_path(&p);
+        u.path_segments_mut()
+            .map_err(|()| JobError::AssetKey(key.to_owned()))?
+            .pop_if_empty()
+            .push(key);
         Ok(u)
     }
 }
@@ -226,5 +230,8 @@ mod tests {
         for bad in ["../secret", "a/b", "..", ""] {
             assert!(j.asset_url(bad).is_err(), "{bad}");
         }
+        // Found by the `job` fuzz target: an encoded dot-dot is a name, not the parent.
+        let u = j.asset_url("%2e%2e").expect("a name");
+        assert_eq!(u.as_str(), "s3://b/d/%252e%252e");
     }
 }

@@ -283,7 +283,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("octopus-storage-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let root = format!("file://{}/", dir.display());
-        let s = Storage::new(Roots::parse(&[root.clone()], &[root]).expect("roots"));
+        let root = [root];
+        let roots = Roots::parse(&root, &root).expect("roots");
+        let s = Storage::new(roots);
         let deadline = Instant::now() + Duration::from_secs(10);
         let url = Url::from_file_path(dir.join("a.bin")).expect("url");
         s.put(&url, vec![1, 2, 3], deadline).await.expect("put");

@@ -196,11 +196,30 @@ pub(crate) struct Worker {
 /// Starts a worker on `q` with extra environment. Its storage roots are `dir` for input
 /// and output unless `env` sets `INPUT_ROOTS` / `OUTPUT_ROOTS`.
 pub(crate) fn spawn_worker(q: &Queues, dir: &Path, env: &[(&str, String)]) -> Worker {
+    spawn_wrapped(q, dir, env, &[])
+}
+
+/// [`spawn_worker`] with the worker started by `wrapper` (a program and its arguments, to
+/// which the worker's path and `worker` are appended), such as `unshare ...`.
+pub(crate) fn spawn_wrapped(
+    q: &Queues,
+    dir: &Path,
+    env: &[(&str, String)],
+    wrapper: &[String],
+) -> Worker {
     let port = free_port();
     static N: AtomicUsize = AtomicUsize::new(0);
     let log = dir.join(format!("worker-{}.log", N.fetch_add(1, Ordering::SeqCst)));
     let file = std::fs::File::create(&log).expect("log file");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_octopus-render"));
+    let bin = env!("CARGO_BIN_EXE_octopus-render");
+    let mut cmd = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(bin);
+            c
+        }
+        None => Command::new(bin),
+    };
     cmd.arg("worker")
         .env("AMQP_URL", format!("{}?heartbeat=5", amqp_url()))
         .env("RENDER_QUEUE", &q.render)

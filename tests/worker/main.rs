@@ -4,8 +4,10 @@
 //! a fault-injecting proxy). A missing broker or moto fails these tests loudly.
 
 mod budgets;
+mod caps;
 mod harness;
 mod panics;
+mod readonly;
 mod roots;
 mod s3;
 

@@ -162,6 +162,15 @@ impl<'a> Ctx<'a> {
     pub(crate) fn bitmap(&mut self, key: &str) -> Option<Arc<Bitmap>> {
         if !self.bitmaps.contains_key(key) {
             let decoded = match self.assets.image(key) {
+                // Checked after the lookup, which never finds such a key, so the
+                // resolver stays the one place that decides what exists.
+                None if !crate::assets::is_file_name(key) => Err((
+                    DiagKind::InvalidValue,
+                    format!(
+                        "image reference {key:?} is a path or URL, not a file name in the \
+                         design's assets; fill skipped"
+                    ),
+                )),
                 None => Err((
                     DiagKind::MissingAsset,
                     format!("image {key:?} not found; fill skipped"),

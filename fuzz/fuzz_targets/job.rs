@@ -1,0 +1,4 @@
+//! Fuzz target: job bytes (see `octopus_render::fuzzing::job` for the properties checked).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| octopus_render::fuzzing::job(data));
