@@ -3,7 +3,8 @@
 //! Input: the bytes of an AMQP message body. Output: a validated [`Job`], or a reason why
 //! the message is not a job (it then goes to the dead-letter queue at once). Guarantees:
 //! the id is safe as an object name (so `<output>/<id>.png` cannot escape the output
-//! prefix); every URL has a supported scheme; the scale is finite and positive.
+//! prefix); every URL has a supported scheme and is in canonical form (see
+//! [`super::roots::canonical`]); the scale is finite and positive.
 //!
 //! Version 1 of the format (JSON):
 //! ```json
@@ -18,7 +19,7 @@
 use serde::Deserialize;
 
 use super::error::JobError;
-use super::roots::as_folder;
+use super::roots::{as_folder, canonical};
 use crate::raster::Antialias;
 use url::Url;
 
@@ -131,10 +132,9 @@ fn parse_url(field: &'static str, s: &str) -> Result<Url, JobError> {
             SCHEMES.join(", ")
         )));
     }
-    if url.path().split('/').any(|seg| seg == "..") {
-        return Err(bad(format!("{s:?} contains '..'")));
-    }
-    Ok(url)
+    // Canonical from the start (dot segments resolved; queries, credentials, empty
+    // segments, backslashes refused), so every location derived from it is too.
+    canonical(&url).map_err(bad)
 }
 
 impl Job {
@@ -233,5 +233,14 @@ mod tests {
         // Found by the `job` fuzz target: an encoded dot-dot is a name, not the parent.
         let u = j.asset_url("%2e%2e").expect("a name");
         assert_eq!(u.as_str(), "s3://b/d/%252e%252e");
+        // Also found by fuzzing: a query or an empty segment is refused, not half-read.
+        for doc in [
+            "s3://desig//ns?/a/d.json",
+            "s3://b/d.json?x",
+            "s3://b//d.json",
+        ] {
+            let body = format!(r#"{{"id":"j","document":"{doc}","output":"s3://b/o"}}"#);
+            assert!(parse_job(body.as_bytes()).is_err(), "{doc}");
+        }
     }
 }
