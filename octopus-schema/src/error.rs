@@ -131,7 +131,7 @@ mod elide_tests {
         let short = super::elide(&format!("content.{deep}.id"));
         assert_eq!(
             short,
-            "content.layers[0].layers[0].layers[0].layers[0].layers[0].<89 more levels>.\
+            "content.layers[0].layers[0].layers[0].layers[0].layers[0].<90 more levels>.\
              layers[0].layers[0].layers[0].layers[0].layers[0].id"
         );
         assert_eq!(super::elide("a.b[1].c"), "a.b[1].c");

@@ -2,14 +2,14 @@
 //!
 //! Input: a message body and the worker's shared context. Output: `Ok` once the output is
 //! stored, or a [`Failure`] (blame and reason) that the policy table turns into exactly one
-//! queue action (see `policy.rs`). Guarantees:
-//! rendering runs on the worker's rayon pool, never on the async reactor, and under
-//! `catch_unwind`, so a bug fails one job, not the pod; only the images the document
-//! references are fetched, each from under the job's assets prefix; everything runs
-//! against the tier's budget (time, document size, pixels, path segments), and a job over it
-//! fails with the limits blame; the output is written once,
-//! whole, at `<output>/<id>.png`, and since rendering is deterministic a redelivered job
-//! writes the same bytes.
+//! queue action (see `policy.rs`). Guarantees: rendering runs on the worker's rayon pool,
+//! never on the async reactor, and under `catch_unwind`, so a bug fails one job, not the
+//! pod; the job's locations are checked against the worker's storage roots before anything
+//! is read or written (`check_roots`), and only what the document references is fetched,
+//! within the download caps (`fetch.rs`); everything runs against the tier's budget (time,
+//! document size, pixels, path segments), and a job over it fails with the limits blame;
+//! the output is written once, whole, at `<output>/<id>.png`, and since rendering is
+//! deterministic a redelivered job writes the same bytes.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;

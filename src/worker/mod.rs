@@ -9,6 +9,9 @@
 //! - a message is acked only after its output is stored, or after it was published, with a
 //!   broker confirm, to the fallback or dead-letter queue; an ack or nack the broker does not
 //!   take is logged and counted, never counted as done ([`settle`]);
+//! - a job reads and writes only under the worker's storage roots, every location checked
+//!   in canonical form first ([`roots`]), and downloads within caps on each object's size
+//!   (read before it is fetched), the job's total and its lookups ([`fetch`]);
 //! - what happens to a failed job is one table from (blame, attempt, tier) to the queue
 //!   action ([`policy`]);
 //! - SIGTERM/SIGINT: readiness turns 503 and intake stops at once; a running job whose
