@@ -29,7 +29,7 @@ use super::execute::JobContext;
 use super::job::Job;
 use super::policy::Failure;
 use super::references::references;
-use super::roots::canonical;
+use super::roots::{canonical, inside};
 use super::storage::StorageError;
 
 /// What one job may download.
@@ -264,10 +264,8 @@ fn component_url(folder: &Url, id: &str, path: &str) -> Result<Url, Failure> {
         (Ok(u), Ok(f)) => (u, f),
         (Err(e), _) | (_, Err(e)) => return Err(outside(e)),
     };
-    let inside = url.scheme() == folder.scheme()
-        && url.host_str() == folder.host_str()
-        && url.path().starts_with(folder.path())
-        && url.path() != folder.path();
+    // The folder itself is not a component document.
+    let inside = inside(&url, &folder) && url.path() != folder.path();
     if inside {
         Ok(url)
     } else {

@@ -118,7 +118,7 @@ pub(super) fn as_folder(mut url: Url) -> Url {
 }
 
 /// True when `url` (canonical) lies under `root` (canonical, ending in `/`).
-fn inside(url: &Url, root: &Url) -> bool {
+pub(super) fn inside(url: &Url, root: &Url) -> bool {
     url.scheme() == root.scheme()
         && url.host_str() == root.host_str()
         && url.path().starts_with(root.path())
