@@ -239,7 +239,9 @@ async fn render_on_pool(
     let (tx, rx) = tokio::sync::oneshot::channel();
     #[cfg(feature = "fault-injection")]
     let id = job.id.clone();
+    let telemetry = Arc::clone(&ctx.telemetry);
     ctx.pool.spawn(move || {
+        let _watched = telemetry.watchdog.start();
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             #[cfg(feature = "fault-injection")]
             super::fault::inject(&id);

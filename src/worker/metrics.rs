@@ -1,13 +1,14 @@
 //! Telemetry over HTTP: Prometheus metrics, liveness and readiness.
 //!
 //! Input: counters and timings the job loop records, the readiness flag. Output:
-//! `/metrics` (Prometheus text format), `/livez` (200 while the process serves),
-//! `/readyz` (200 only while connected and taking jobs; 503 from the moment shutdown
+//! `/metrics` (Prometheus text format), `/livez` (200 while the process serves and no
+//! render is past its hard deadline, see [`Watchdog`]), `/readyz` (200 only while connected and taking jobs; 503 from the moment shutdown
 //! begins). Guarantees: recording is lock-free apart from label lookup; the endpoints never
 //! block the job loop.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -23,6 +24,7 @@ use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
 use super::outcome::{Outcome, Stage};
+use super::watchdog::Watchdog;
 
 /// Label of a job outcome.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -88,19 +90,18 @@ pub struct Telemetry {
     pub storage_errors: Family<KindLabel, Counter>,
     /// Acks, nacks and rejects the broker did not take (the job is redelivered).
     pub settle_failures: Family<OpLabel, Counter>,
+    /// Age of the oldest running render, seconds (set when scraped).
+    pub oldest_render: Gauge<f64, std::sync::atomic::AtomicU64>,
+    /// Running renders, for `/livez`.
+    pub watchdog: Watchdog,
     /// Connected and consuming.
     pub ready: AtomicBool,
 }
 
-impl Default for Telemetry {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Telemetry {
-    /// A fresh registry with every metric registered under `octopus_render_`.
-    pub fn new() -> Self {
+    /// A fresh registry with every metric registered under `octopus_render_`; a render
+    /// running longer than `hard_deadline` fails `/livez`.
+    pub fn new(hard_deadline: Duration) -> Self {
         let mut registry = Registry::with_prefix("octopus_render");
         let jobs = Family::<OutcomeLabel, Counter>::default();
         let job_seconds = Histogram::new(exponential_buckets(0.01, 2.0, 16));
@@ -117,6 +118,19 @@ impl Telemetry {
         let retries = Counter::default();
         let storage_errors = Family::<KindLabel, Counter>::default();
         let settle_failures = Family::<OpLabel, Counter>::default();
+        let oldest_render = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let hard = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        hard.set(hard_deadline.as_secs_f64());
+        registry.register(
+            "oldest_render_seconds",
+            "How long the oldest running render has been running",
+            oldest_render.clone(),
+        );
+        registry.register(
+            "hard_deadline_seconds",
+            "A render running longer than this is wedged and fails /livez",
+            hard,
+        );
         registry.register("jobs", "Jobs finished, by outcome", jobs.clone());
         registry.register("job_duration_seconds", "Job duration", job_seconds.clone());
         registry.register(
@@ -189,6 +203,8 @@ impl Telemetry {
             retries,
             storage_errors,
             settle_failures,
+            oldest_render,
+            watchdog: Watchdog::new(hard_deadline),
             ready: AtomicBool::new(false),
         }
     }
@@ -258,6 +274,7 @@ impl Telemetry {
     }
 
     fn text(&self) -> String {
+        self.oldest_render.set(self.watchdog.oldest().as_secs_f64());
         let mut out = String::new();
         // Encoding into a String cannot fail.
         let _ = encode(&mut out, &self.registry);
@@ -269,7 +286,7 @@ impl Telemetry {
 pub async fn serve(listener: tokio::net::TcpListener, t: Arc<Telemetry>) -> std::io::Result<()> {
     let app = Router::new()
         .route("/metrics", get(metrics))
-        .route("/livez", get(|| async { "ok\n" }))
+        .route("/livez", get(livez))
         .route("/readyz", get(readyz))
         .with_state(t);
     axum::serve(listener, app).await
@@ -283,6 +300,28 @@ async fn metrics(State(t): State<Arc<Telemetry>>) -> impl IntoResponse {
         )],
         t.text(),
     )
+}
+
+async fn livez(State(t): State<Arc<Telemetry>>) -> impl IntoResponse {
+    match t.watchdog.wedged() {
+        None => (StatusCode::OK, "ok\n".to_owned()),
+        Some(age) => {
+            let hard = t.watchdog.hard_deadline();
+            tracing::error!(
+                render_seconds = age.as_secs_f64(),
+                hard_deadline_seconds = hard.as_secs_f64(),
+                "a render is wedged past its hard deadline; failing liveness"
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "wedged: a render has run {:.0} s, past the hard deadline of {:.0} s\n",
+                    age.as_secs_f64(),
+                    hard.as_secs_f64()
+                ),
+            )
+        }
+    }
 }
 
 async fn readyz(State(t): State<Arc<Telemetry>>) -> impl IntoResponse {
@@ -299,7 +338,7 @@ mod tests {
 
     #[test]
     fn text_format_names_every_metric() {
-        let t = Telemetry::new();
+        let t = Telemetry::new(Duration::from_secs(27));
         t.outcome(Outcome::Done);
         t.stage(Stage::Render, 0.2);
         t.storage_error("transient");
@@ -315,6 +354,8 @@ mod tests {
             "octopus_render_budget_aborts_total{reason=\"memory\"} 1",
             "octopus_render_cost_ratio_count 1",
             "octopus_render_jobs_in_progress 0",
+            "octopus_render_hard_deadline_seconds 27.0",
+            "octopus_render_oldest_render_seconds 0.0",
         ] {
             assert!(text.contains(name), "{name} missing from\n{text}");
         }

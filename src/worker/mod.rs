@@ -24,7 +24,9 @@
 //! - a redelivered job (its worker died or lost the broker) is acked if its output is
 //!   stored, and otherwise escalated from the normal tier without another try there
 //!   ([`execute`]); every give-back publishes the job again with its attempt count, so
-//!   every path that returns a job counts towards the delivery limit ([`settle`]).
+//!   every path that returns a job counts towards the delivery limit ([`settle`]);
+//! - a render still running past its hard deadline fails `/livez`, so the pod is restarted
+//!   and its render thread freed ([`watchdog`]).
 
 pub mod cgroup;
 pub mod config;
@@ -46,6 +48,7 @@ pub mod settle;
 pub mod shutdown;
 pub mod storage;
 pub mod submit;
+pub mod watchdog;
 
 pub use config::{Tier, WorkerConfig};
 pub use runtime::run;

@@ -22,6 +22,7 @@ use super::roots::Roots;
 use super::session::session;
 use super::shutdown::wait_for_signal;
 use super::storage::Storage;
+use super::watchdog::Watchdog;
 
 /// The allocator setting the worker needs: mimalloc returns freed memory to the system at
 /// once instead of after its default delay, so the memory a finished job freed is not
@@ -107,7 +108,7 @@ async fn serve(cfg: WorkerConfig, budget: Budget, roots: Roots) -> ExitCode {
         metrics_addr = %cfg.metrics_addr, budget = ?budget, roots = %roots.describe(),
         "worker starting"
     );
-    let telemetry = Arc::new(Telemetry::new());
+    let telemetry = Arc::new(Telemetry::new(Watchdog::hard_deadline_for(budget.time)));
     let listener = match tokio::net::TcpListener::bind(cfg.metrics_addr).await {
         Ok(l) => l,
         Err(e) => {

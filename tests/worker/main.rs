@@ -10,6 +10,7 @@ mod panics;
 mod readonly;
 mod roots;
 mod s3;
+mod watchdog;
 
 use std::time::{Duration, Instant};
 
