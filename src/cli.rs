@@ -67,6 +67,10 @@ enum Command {
     /// Publish one render job to the queue (confirmed by the broker).
     #[cfg(feature = "worker")]
     Submit(octopus_render::worker::submit::SubmitArgs),
+    /// Print each worker tier's nominal budget as one JSON line (what the pod sizes and
+    /// grace periods in k8s/ are checked against).
+    #[cfg(feature = "worker")]
+    Tiers,
     /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and
     /// DIR/NAME.svg, or a budget outlier (worldmap-300k, canvas-20k, blur-stack,
     /// backdrop-stack, images, deep-nesting, blur-1e7) as DIR/NAME.json and its bitmaps.
@@ -187,6 +191,16 @@ pub(crate) fn run() -> ExitCode {
         Command::Worker(cfg) => return octopus_render::worker::run(cfg),
         #[cfg(feature = "worker")]
         Command::Submit(args) => return octopus_render::worker::submit::run(args),
+        #[cfg(feature = "worker")]
+        Command::Tiers => {
+            for tier in [
+                octopus_render::worker::Tier::Normal,
+                octopus_render::worker::Tier::Fallback,
+            ] {
+                println!("{}", tier.budget().to_json(tier));
+            }
+            return ExitCode::SUCCESS;
+        }
     };
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads())

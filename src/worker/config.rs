@@ -50,6 +50,25 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// The budget as JSON (`octopus-render tiers`): the figures a pod of `tier` must be
+    /// sized for, and those an operator tunes against.
+    pub fn to_json(&self, tier: Tier) -> serde_json::Value {
+        serde_json::json!({
+            "tier": match tier { Tier::Normal => "normal", Tier::Fallback => "fallback" },
+            "time_seconds": self.time.as_secs_f64(),
+            "hard_deadline_seconds":
+                super::watchdog::Watchdog::hard_deadline_for(self.time).as_secs_f64(),
+            "cpus": self.cpus,
+            "memory_bytes": self.memory_bytes,
+            "threads": self.threads,
+            "document_bytes": self.limits.document_bytes,
+            "output_pixels": self.limits.output_pixels,
+            "pull_object_bytes": self.pull.object_bytes,
+            "pull_job_bytes": self.pull.job_bytes,
+            "pull_lookups": self.pull.lookups,
+        })
+    }
+
     /// What the render checks its prediction against and guards while it runs.
     pub fn cost_budget(&self) -> crate::cost::CostBudget {
         crate::cost::CostBudget {

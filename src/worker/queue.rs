@@ -256,6 +256,50 @@ pub async fn publish_confirmed(
 mod tests {
     use super::*;
 
+    /// The queue definitions shipped for RabbitMQ (k8s/cluster) declare each queue with the
+    /// arguments this worker declares, so a broker set up from them accepts the workers.
+    #[test]
+    fn the_shipped_rabbitmq_definitions_match_the_declaration() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/k8s/cluster/rabbitmq-definitions.json"
+        );
+        let text = std::fs::read_to_string(path).expect("definitions file");
+        let defs: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let queues = defs["queues"].as_array().expect("queues");
+        let t = Topology {
+            render: "render.normal".into(),
+            fallback: "render.fallback".into(),
+            dead: "render.dead".into(),
+            delivery_limit: 5,
+        };
+        let expected = [
+            (&t.render, t.work_args()),
+            (&t.fallback, t.work_args()),
+            (&t.dead, quorum()),
+        ];
+        assert_eq!(queues.len(), expected.len());
+        for (name, args) in expected {
+            let q = queues
+                .iter()
+                .find(|q| q["name"] == name.as_str())
+                .unwrap_or_else(|| panic!("{name} not defined"));
+            assert_eq!(q["durable"], true, "{name}");
+            assert_eq!(q["auto_delete"], false, "{name}");
+            let shipped = q["arguments"].as_object().expect("arguments");
+            assert_eq!(shipped.len(), args.inner().len(), "{name}: {shipped:?}");
+            for (k, v) in args.inner() {
+                let want = value_text(v);
+                let got = &shipped[k.as_str()];
+                let got = got
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| got.to_string());
+                assert_eq!(got, want, "{name}: argument {}", k.as_str());
+            }
+        }
+    }
+
     fn with_headers(pairs: &[(&str, AMQPValue)]) -> BasicProperties {
         let mut h = FieldTable::default();
         for (k, v) in pairs {

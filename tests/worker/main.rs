@@ -1,7 +1,8 @@
 //! The worker against the real RabbitMQ (127.0.0.1:5672) with the worker as a child
 //! process: nothing lost under `kill -9`, poison jobs dead-lettered after the delivery
-//! limit, clean SIGTERM, broker restarts, and S3 storage errors (through `moto_server` and
-//! a fault-injecting proxy). A missing broker or moto fails these tests loudly.
+//! limit, clean SIGTERM, broker restarts, a wedged render, and S3 storage errors (through
+//! an in-process S3 server and a fault-injecting proxy). A missing broker fails these tests
+//! loudly.
 
 mod budgets;
 mod caps;

@@ -1,7 +1,8 @@
-//! The worker on S3: `moto_server` (PyPI `moto[server]`) started by the test, behind a
-//! proxy that fails the first requests with 503, or every request with 403.
+//! The worker on S3: an in-process S3 server (`s3s-fs`, checking SigV4 signatures, over a
+//! temporary directory) started by the test, behind a proxy that fails the first requests
+//! with 503, or every request with 403. Nothing outside the project's own dependencies.
 
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,33 +15,31 @@ use tokio::net::{TcpListener, TcpStream};
 
 use super::harness::*;
 
-/// A moto S3 server for one test.
-struct Moto {
-    child: Child,
-    port: u16,
-}
+/// The access key and secret the server checks signatures against.
+const KEY: (&str, &str) = ("octopus-test", "octopus-test-secret");
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// Serves the S3 API over `root` (one folder per bucket) on a free port until the test's
+/// runtime ends; returns the port.
+async fn start_s3(root: &Path) -> u16 {
+    use hyper_util::rt::TokioIo;
+    use s3s::auth::SimpleAuth;
+    use s3s::service::S3ServiceBuilder;
 
-async fn start_moto() -> Moto {
-    let port = free_port();
-    let child = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto_server is required for the S3 tests (pip install 'moto[server]')");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Moto { child, port }
+    std::fs::create_dir_all(root).expect("S3 root");
+    let fs = s3s_fs::FileSystem::new(root).expect("S3 file system");
+    let mut builder = S3ServiceBuilder::new(fs);
+    builder.set_auth(SimpleAuth::from_single(KEY.0, KEY.1));
+    let service = builder.build();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("S3 port");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(socket), service.clone());
+            tokio::spawn(conn);
+        }
+    });
+    port
 }
 
 /// What the proxy does with each new connection's first request.
@@ -52,7 +51,7 @@ enum Mode {
     Deny,
 }
 
-/// A proxy in front of moto; returns its port and the count of requests it refused.
+/// A proxy in front of the S3 server; returns its port and the count of requests it refused.
 async fn start_proxy(upstream: u16, mode: Mode) -> (u16, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy port");
     let port = listener.local_addr().expect("addr").port();
@@ -110,26 +109,18 @@ fn s3_env(port: u16) -> Vec<(&'static str, String)> {
     vec![
         ("AWS_ENDPOINT", format!("http://127.0.0.1:{port}")),
         ("AWS_ALLOW_HTTP", "true".into()),
-        ("AWS_ACCESS_KEY_ID", "test".into()),
-        ("AWS_SECRET_ACCESS_KEY", "test".into()),
+        ("AWS_ACCESS_KEY_ID", KEY.0.into()),
+        ("AWS_SECRET_ACCESS_KEY", KEY.1.into()),
         ("AWS_REGION", "us-east-1".into()),
     ]
 }
 
-/// Creates bucket `b` on moto and uploads the showcase design as `designs/doc.json`.
-async fn bucket_with_design(moto: u16, b: &str) -> Arc<dyn ObjectStore> {
-    let mut s = TcpStream::connect(("127.0.0.1", moto)).await.expect("moto");
-    let req = format!("PUT /{b} HTTP/1.1\r\nHost: 127.0.0.1:{moto}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-    s.write_all(req.as_bytes()).await.expect("create bucket");
-    let mut resp = Vec::new();
-    let _ = s.read_to_end(&mut resp).await;
-    assert!(
-        resp.starts_with(b"HTTP/1.1 200"),
-        "{}",
-        String::from_utf8_lossy(&resp)
-    );
+/// Creates bucket `b` (a folder of the server's root) and uploads the showcase design as
+/// `designs/doc.json` through the S3 API.
+async fn bucket_with_design(root: &Path, port: u16, b: &str) -> Arc<dyn ObjectStore> {
+    std::fs::create_dir_all(root.join(b)).expect("bucket");
     let mut builder = AmazonS3Builder::new().with_bucket_name(b);
-    for (k, v) in s3_env(moto) {
+    for (k, v) in s3_env(port) {
         builder = builder.with_config(k.to_ascii_lowercase().parse().expect("key"), v);
     }
     let store: Arc<dyn ObjectStore> = Arc::new(builder.build().expect("store"));
@@ -163,12 +154,13 @@ fn s3_job(id: &str, b: &str) -> Vec<u8> {
 async fn s3_503s_are_retried_and_403_fails_fast() {
     let _serial = SERIAL.lock().await;
     let dir = temp_dir("s3");
-    let moto = start_moto().await;
-    let store = bucket_with_design(moto.port, "octo").await;
+    let root = dir.join("s3");
+    let s3 = start_s3(&root).await;
+    let store = bucket_with_design(&root, s3, "octo").await;
     let broker = Broker::connect().await;
 
     // 503 three times, then success: object_store's retries carry the job through.
-    let (flaky, refused) = start_proxy(moto.port, Mode::FailFirst(3)).await;
+    let (flaky, refused) = start_proxy(s3, Mode::FailFirst(3)).await;
     let q = Queues::new("s3flaky");
     let w = spawn_worker(&q, &dir, &worker_env(flaky));
     w.wait_ready(Duration::from_secs(20));
@@ -197,7 +189,7 @@ async fn s3_503s_are_retried_and_403_fails_fast() {
     broker.delete(&q).await;
 
     // 403: permanent, dead-lettered at once with the reason, no retries.
-    let (denied, refused) = start_proxy(moto.port, Mode::Deny).await;
+    let (denied, refused) = start_proxy(s3, Mode::Deny).await;
     let q = Queues::new("s3denied");
     let w = spawn_worker(&q, &dir, &worker_env(denied));
     w.wait_ready(Duration::from_secs(20));
