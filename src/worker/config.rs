@@ -174,8 +174,9 @@ pub struct WorkerConfig {
     /// Deliveries before a failing job is dead-lettered by the broker.
     #[arg(long, env = "DELIVERY_LIMIT", default_value_t = 5)]
     pub delivery_limit: u32,
-    /// Seconds a job may still finish after SIGTERM before it is requeued.
-    #[arg(long, env = "GRACE_SECONDS", default_value_t = 25.0)]
+    /// Seconds a job may still finish after SIGTERM before it is requeued. Keep it below
+    /// the pod's termination grace period, and that within a spot node's notice (~15 s).
+    #[arg(long, env = "GRACE_SECONDS", default_value_t = 10.0)]
     pub grace_seconds: f64,
     /// Override the tier's time budget, seconds.
     #[arg(long, env = "JOB_TIMEOUT_SECONDS")]
