@@ -1,9 +1,11 @@
-//! Our renderer against resvg on the same generated scenes (`octopus_render::synth`):
+//! Our renderer against its peers on the same generated scenes (`octopus_render::synth`):
 //! `typical` (1440x900, 300 shapes), `worldmap` (2000x1200, 150,000 polygons), `big`
-//! (8000x8000, 2,000 shapes). Per scene: our raster at 1 and 2 threads and resvg's render
-//! (single-threaded, it has no parallel mode), plus parse/tree building for both and our
-//! PNG encode. Compare `ours-raster-1t` with `resvg-render` for the ratio.
-//! Run: `cargo bench --bench peer` (or `-- typical` for one scene).
+//! (8000x8000, 2,000 shapes). Per scene: our raster at 1 and 2 threads, vello_cpu 0.3
+//! single-threaded and with 2 worker threads (the same geometry, converted from the scene's
+//! SVG once, untimed), and resvg's render (single-threaded, it has no parallel mode), plus
+//! parse/tree building for us and resvg and our PNG encode. Ends with a table of the medians
+//! and ratios of this run.
+//! Run: `cargo bench --bench peer --profile release` (or `-- typical` for one scene).
 
 // The allocator the binary ships with, so stage timings match what the CLI and worker see.
 #[global_allocator]
@@ -11,8 +13,12 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "support/pools.rs"]
 mod pools;
+#[path = "support/ratios.rs"]
+mod ratios;
+#[path = "support/vello.rs"]
+mod vello;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use octopus_render::output::{encode_png, PngSpeed};
 use octopus_render::raster::{self, RasterOptions};
 use octopus_render::scene::{build_scene, BuildOptions};
@@ -58,6 +64,11 @@ fn peer(c: &mut Criterion) {
                 pixmap
             })
         });
+        let vello = vello::VelloScene::new(&tree, s.width, s.height);
+        for (label, threads) in [("vello_cpu-1t", 0u16), ("vello_cpu-2t", 2)] {
+            let mut r = vello.renderer(threads);
+            g.bench_function(label, |b| b.iter(|| vello.draw(&mut r).len()));
+        }
         let img = raster::render(&scene, &opts).expect("render");
         g.bench_function("ours-png", |b| {
             b.iter(|| encode_png(img.width, img.height, &img.data, PngSpeed::Fast))
@@ -67,4 +78,10 @@ fn peer(c: &mut Criterion) {
 }
 
 criterion_group!(benches, peer);
-criterion_main!(benches);
+
+fn main() {
+    let start = std::time::SystemTime::now();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    ratios::print(&SCENES, start);
+}
