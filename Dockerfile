@@ -50,7 +50,8 @@ RUN apt-get update \
         fonts-liberation2=2.1.5-1 \
         fonts-inter=4.0~beta7+ds-1 \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --no-create-home \
+    && groupadd --system --gid 10001 octopus \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home \
         --shell /usr/sbin/nologin octopus
 COPY --from=build /src/target/release/octopus-render /usr/local/bin/octopus-render
 COPY fixtures/fonts/OFL.txt /usr/share/doc/octopus-render/Inter-OFL.txt
