@@ -14,22 +14,27 @@ use vello_cpu::kurbo::{Affine, BezPath, Cap, Join, Stroke};
 use vello_cpu::peniko::{ColorStop, Extend, Fill, Gradient};
 use vello_cpu::{PaintType, Pixmap, RenderContext, RenderSettings, Resources};
 
+/// A path with its paint and transforms, as a fill and a stroke both need them.
+struct Painted {
+    path: BezPath,
+    paint: PaintType,
+    paint_transform: Affine,
+    transform: Affine,
+}
+
+impl Painted {
+    /// Sets the context's transform and paint for this path.
+    fn apply(&self, ctx: &mut RenderContext) {
+        ctx.set_transform(self.transform);
+        ctx.set_paint_transform(self.paint_transform);
+        ctx.set_paint(self.paint.clone());
+    }
+}
+
 /// One prepared drawing command.
 enum Cmd {
-    Fill {
-        path: BezPath,
-        paint: PaintType,
-        paint_transform: Affine,
-        transform: Affine,
-        rule: Fill,
-    },
-    Stroke {
-        path: BezPath,
-        paint: PaintType,
-        paint_transform: Affine,
-        transform: Affine,
-        stroke: Stroke,
-    },
+    Fill(Painted, Fill),
+    Stroke(Painted, Stroke),
     PushOpacity(f32),
     Pop,
 }
@@ -82,31 +87,15 @@ impl VelloScene {
         ctx.reset();
         for cmd in &self.cmds {
             match cmd {
-                Cmd::Fill {
-                    path,
-                    paint,
-                    paint_transform,
-                    transform,
-                    rule,
-                } => {
-                    ctx.set_transform(*transform);
-                    ctx.set_paint_transform(*paint_transform);
-                    ctx.set_paint(paint.clone());
+                Cmd::Fill(p, rule) => {
+                    p.apply(ctx);
                     ctx.set_fill_rule(*rule);
-                    ctx.fill_path(path);
+                    ctx.fill_path(&p.path);
                 }
-                Cmd::Stroke {
-                    path,
-                    paint,
-                    paint_transform,
-                    transform,
-                    stroke,
-                } => {
-                    ctx.set_transform(*transform);
-                    ctx.set_paint_transform(*paint_transform);
-                    ctx.set_paint(paint.clone());
+                Cmd::Stroke(p, stroke) => {
+                    p.apply(ctx);
                     ctx.set_stroke(stroke.clone());
-                    ctx.stroke_path(path);
+                    ctx.stroke_path(&p.path);
                 }
                 Cmd::PushOpacity(o) => ctx.push_opacity_layer(*o),
                 Cmd::Pop => ctx.pop_layer(),
@@ -148,13 +137,13 @@ fn path(p: &usvg::Path, cmds: &mut Vec<Cmd>) {
             usvg::FillRule::NonZero => Fill::NonZero,
             usvg::FillRule::EvenOdd => Fill::EvenOdd,
         };
-        cmds.push(Cmd::Fill {
+        let painted = Painted {
             path: bez.clone(),
             paint,
             paint_transform,
             transform,
-            rule,
-        });
+        };
+        cmds.push(Cmd::Fill(painted, rule));
     }
     if let Some(s) = p.stroke() {
         assert!(s.dasharray().is_none(), "the vello peer draws no dashes");
@@ -172,13 +161,13 @@ fn path(p: &usvg::Path, cmds: &mut Vec<Cmd>) {
             usvg::LineCap::Square => Cap::Square,
         };
         (stroke.start_cap, stroke.end_cap) = (cap, cap);
-        cmds.push(Cmd::Stroke {
+        let painted = Painted {
             path: bez,
             paint,
             paint_transform,
             transform,
-            stroke,
-        });
+        };
+        cmds.push(Cmd::Stroke(painted, stroke));
     }
 }
 

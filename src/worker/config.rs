@@ -54,7 +54,7 @@ impl Budget {
     /// sized for, and those an operator tunes against.
     pub fn to_json(&self, tier: Tier) -> serde_json::Value {
         serde_json::json!({
-            "tier": match tier { Tier::Normal => "normal", Tier::Fallback => "fallback" },
+            "tier": tier.as_str(),
             "time_seconds": self.time.as_secs_f64(),
             "hard_deadline_seconds":
                 super::watchdog::Watchdog::hard_deadline_for(self.time).as_secs_f64(),
@@ -93,6 +93,14 @@ impl Budget {
 }
 
 impl Tier {
+    /// The tier's name, as `TIER` and the logs and headers spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Normal => "normal",
+            Tier::Fallback => "fallback",
+        }
+    }
+
     /// The budget of the tier. The caps are sanity bounds; what decides whether a job fits
     /// is the cost model's prediction against time and memory (see `crate::cost`). The
     /// document cap bounds the parse, which runs before any prediction: the parse peaks at

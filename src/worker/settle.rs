@@ -15,7 +15,6 @@ use lapin::options::{BasicAckOptions, BasicNackOptions, BasicRejectOptions};
 use lapin::Channel;
 use tokio::sync::watch;
 
-use super::config::Tier;
 use super::execute::JobContext;
 use super::outcome::Outcome;
 use super::policy::{decide, Action, Failure};
@@ -85,10 +84,7 @@ async fn forward(
     outcome: Outcome,
 ) -> Outcome {
     let d = job.delivery;
-    let tier = match job.ctx.tier {
-        Tier::Normal => "normal",
-        Tier::Fallback => "fallback",
-    };
+    let tier = job.ctx.tier.as_str();
     let extra = [
         ("x-octopus-reason", failure.reason.clone()),
         ("x-octopus-outcome", outcome.as_str().to_owned()),
