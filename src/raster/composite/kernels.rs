@@ -6,6 +6,12 @@
 //! so results never depend on how a row is cut into steps; the kernels only add shortcuts
 //! for the common runs (coverage all 0: untouched; all 255 with an opaque source: copied) and
 //! run the rest in 16-bit lanes, which the compiler vectorises.
+//!
+//! Each public kernel is compiled for the baseline and again for AVX2 and AVX-512BW, and
+//! picks the widest the CPU has at run time (`multiversion`), so one portable binary runs
+//! the wide vectors; integer lanes give the same bytes at every width.
+
+use multiversion::multiversion;
 
 use crate::raster::composite::pixel8::{div255, over_u8, widen};
 
@@ -21,6 +27,7 @@ fn div255_16(v: u16) -> u16 {
 
 /// Source-over of one premultiplied colour under `cov` (or full coverage) at weight `op`
 /// (0..255): per pixel `t = round(c · op / 255)`, then `d = s·t + d·(1 − sa·t)`.
+#[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
 pub(crate) fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
     let Some(cov) = cov else {
         return over_solid_full(dst, src, op);
@@ -55,6 +62,7 @@ pub(crate) fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u
 }
 
 /// [`over_solid`] with every pixel fully covered.
+#[inline(always)]
 fn over_solid_full(dst: &mut [u8], src: [u8; 4], op: u8) {
     if op == 0 {
         return;
@@ -75,6 +83,7 @@ fn over_solid_full(dst: &mut [u8], src: [u8; 4], op: u8) {
 
 /// Source-over of a row of premultiplied colours (`src[i]` onto pixel `i`) under `cov` at
 /// weight `op`.
+#[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
 pub(crate) fn over_row(dst: &mut [u8], src: &[[u8; 4]], cov: Option<&[u8]>, op: u8) {
     let n = src.len().min(dst.len() / 4);
     let whole = n / STEP * STEP;
@@ -106,6 +115,7 @@ pub(crate) fn over_row(dst: &mut [u8], src: &[[u8; 4]], cov: Option<&[u8]>, op: 
 
 /// Source-over of a premultiplied pixel buffer (`src`, same layout as `dst`) at weight `op`;
 /// transparent source runs are skipped.
+#[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
 pub(crate) fn over_pixels(dst: &mut [u8], src: &[u8], op: u8) {
     if op == 0 {
         return;
@@ -135,6 +145,7 @@ pub(crate) fn over_pixels(dst: &mut [u8], src: &[u8], op: u8) {
 }
 
 /// Writes `src` to every pixel.
+#[inline(always)]
 fn fill(dst: &mut [u8], src: [u8; 4]) {
     for px in dst.chunks_exact_mut(4) {
         px.copy_from_slice(&src);

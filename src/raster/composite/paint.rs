@@ -6,6 +6,8 @@
 //! function of its absolute device coordinates only (band-independent); stops interpolate in
 //! non-premultiplied space and are premultiplied afterwards, as the reference does.
 
+use multiversion::multiversion;
+
 use crate::scene::Transform;
 
 use crate::raster::composite::blend::ColorF;
@@ -131,25 +133,53 @@ impl DeviceGradient {
     /// Evaluates the lookup-table index of each pixel of a row and maps it through `pick`.
     #[inline]
     fn for_each<T>(&self, x0: i32, y: i32, out: &mut [T], pick: impl Fn(usize) -> T) {
-        let [a, b, c, d, e, f] = self.inv;
-        let py = y as f64 + 0.5;
-        let last = (LUT_SIZE - 1) as f64;
-        for (i, o) in out.iter_mut().enumerate() {
-            let px = (x0 + i as i32) as f64 + 0.5;
-            let gx = a * px + c * py + e;
-            let gy = b * px + d * py + f;
-            let t = match self.kind {
-                GradientKind::Linear => gx,
-                GradientKind::Radial => (gx * gx + gy * gy).sqrt(),
-                GradientKind::Diamond => gx.abs() + gy.abs(),
-                GradientKind::Angular => {
-                    let turn = gy.atan2(gx) / std::f64::consts::TAU;
-                    turn - turn.floor()
-                }
-            };
-            let idx = (t.clamp(0.0, 1.0) * last + 0.5) as usize;
-            *o = pick(idx.min(LUT_SIZE - 1));
+        // Indices a block at a time: the index pass is a plain loop over one gradient kind,
+        // which vectorises; the table look-ups then read them back.
+        const BLOCK: usize = 256;
+        let mut idx = [0u16; BLOCK];
+        for (k, chunk) in out.chunks_mut(BLOCK).enumerate() {
+            let idx = &mut idx[..chunk.len()];
+            lut_indices(self.kind, &self.inv, x0 + (k * BLOCK) as i32, y, idx);
+            for (o, &i) in chunk.iter_mut().zip(idx.iter()) {
+                *o = pick(i as usize);
+            }
         }
+    }
+}
+
+/// The lookup-table index of pixels `x0..x0 + out.len()` of row `y` (pixel centres mapped
+/// to gradient space by `inv`).
+#[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
+fn lut_indices(kind: GradientKind, inv: &[f64; 6], x0: i32, y: i32, out: &mut [u16]) {
+    let [a, b, c, d, e, f] = *inv;
+    let py = y as f64 + 0.5;
+    // The same operations in the same order as ever: `(a·px + c·py) + e`.
+    let (cy, dy) = (c * py, d * py);
+    let gx = |px: f64| a * px + cy + e;
+    let gy = |px: f64| b * px + dy + f;
+    match kind {
+        GradientKind::Linear => indices(out, x0, gx),
+        GradientKind::Radial => indices(out, x0, |px| {
+            let (x, y) = (gx(px), gy(px));
+            (x * x + y * y).sqrt()
+        }),
+        GradientKind::Diamond => indices(out, x0, |px| gx(px).abs() + gy(px).abs()),
+        GradientKind::Angular => indices(out, x0, |px| {
+            let turn = gy(px).atan2(gx(px)) / std::f64::consts::TAU;
+            turn - turn.floor()
+        }),
+    }
+}
+
+/// Writes the table index of each pixel's gradient position `t(x + 0.5)`.
+#[inline(always)]
+fn indices(out: &mut [u16], x0: i32, t: impl Fn(f64) -> f64) {
+    let last = (LUT_SIZE - 1) as f64;
+    for (i, o) in out.iter_mut().enumerate() {
+        let px = (x0 + i as i32) as f64 + 0.5;
+        // Within 0.5..=last + 0.5 (0 for NaN), so the integer cast truncates like `floor`.
+        let idx = (t(px).clamp(0.0, 1.0) * last + 0.5) as i32;
+        *o = idx.min(LUT_SIZE as i32 - 1) as u16;
     }
 }
 

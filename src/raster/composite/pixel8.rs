@@ -5,7 +5,7 @@
 //! evaluation order or vector width.
 
 /// `round(v / 255)` for `0 <= v <= 255 * 255`.
-#[inline]
+#[inline(always)]
 pub(crate) fn div255(v: u32) -> u32 {
     (v + 128 + ((v + 128) >> 8)) >> 8
 }
@@ -21,7 +21,7 @@ fn div255_signed(v: i32) -> i32 {
 }
 
 /// Source-over of premultiplied colour `src` (0..255 per channel) scaled by `t / 255`.
-#[inline]
+#[inline(always)]
 pub(crate) fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
     let s = src.map(|v| div255(v * t));
     let keep = 255 - s[3];
@@ -51,7 +51,7 @@ pub(crate) fn weight(t: f32) -> u32 {
 }
 
 /// A pixel's bytes widened for [`over_u8`].
-#[inline]
+#[inline(always)]
 pub(crate) fn widen(p: &[u8]) -> [u32; 4] {
     [p[0] as u32, p[1] as u32, p[2] as u32, p[3] as u32]
 }
