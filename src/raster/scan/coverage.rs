@@ -66,18 +66,27 @@ impl Rasterizer {
         // Lines add in list order whatever the region, so every band sums a pixel's
         // contributions in the same order (the same bytes).
         let (acc, dirty) = (&mut self.acc, &mut self.dirty);
-        edges.for_each_line_in(top, bottom, |l| add_line(acc, dirty, &grid, l));
-        let rows = acc
-            .chunks_exact_mut(stride)
-            .zip(dirty.chunks_exact_mut(words))
-            .zip(out.chunks_exact_mut(w));
-        let sparse = w > DENSE_MAX_WIDTH;
-        for ((cells, bits), cov) in rows {
-            match (sparse, even_odd) {
-                (true, true) => accumulate_row::<true>(cells, bits, cov),
-                (true, false) => accumulate_row::<false>(cells, bits, cov),
-                (false, true) => accumulate_dense::<true>(cells, bits, cov),
-                (false, false) => accumulate_dense::<false>(cells, bits, cov),
+        if w > DENSE_MAX_WIDTH {
+            edges.for_each_line_in(top, bottom, |l| add_line::<true>(acc, dirty, &grid, l));
+            let rows = acc
+                .chunks_exact_mut(stride)
+                .zip(dirty.chunks_exact_mut(words))
+                .zip(out.chunks_exact_mut(w));
+            for ((cells, bits), cov) in rows {
+                match even_odd {
+                    true => accumulate_row::<true>(cells, bits, cov),
+                    false => accumulate_row::<false>(cells, bits, cov),
+                }
+            }
+        } else {
+            // Narrow regions read every cell, so no dirty bits are kept (they stay zero).
+            edges.for_each_line_in(top, bottom, |l| add_line::<false>(acc, dirty, &grid, l));
+            let rows = acc.chunks_exact_mut(stride).zip(out.chunks_exact_mut(w));
+            for (cells, cov) in rows {
+                match even_odd {
+                    true => accumulate_dense::<true>(cells, cov),
+                    false => accumulate_dense::<false>(cells, cov),
+                }
             }
         }
     }
@@ -150,8 +159,8 @@ fn accumulate_row<const EVEN_ODD: bool>(cells: &mut [f32], bits: &mut [u64], out
 }
 
 /// Prefix-sums a narrow row cell by cell (most of a small shape's cells are touched, so
-/// skipping runs would not pay), clearing the cells and bits.
-fn accumulate_dense<const EVEN_ODD: bool>(cells: &mut [f32], bits: &mut [u64], out: &mut [u8]) {
+/// skipping runs would not pay), clearing the cells.
+fn accumulate_dense<const EVEN_ODD: bool>(cells: &mut [f32], out: &mut [u8]) {
     let mut sum = 0.0f32;
     let (used, spare) = cells.split_at_mut(out.len());
     for (c, o) in used.iter_mut().zip(out.iter_mut()) {
@@ -160,7 +169,6 @@ fn accumulate_dense<const EVEN_ODD: bool>(cells: &mut [f32], bits: &mut [u64], o
         *o = coverage::<EVEN_ODD>(sum);
     }
     spare.fill(0.0);
-    bits.fill(0);
 }
 
 /// Sets the bits `lo..=hi` of one row's dirty words.
@@ -179,8 +187,10 @@ fn mark(bits: &mut [u64], lo: usize, hi: usize) {
     }
 }
 
-/// Adds one segment's area contributions to the rows of `region` it crosses.
-fn add_line(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &Line) {
+/// Adds one segment's area contributions to the rows of `region` it crosses, marking the
+/// cells it changed in `dirty` when `MARK` (wide regions skip untouched runs by them).
+#[inline(always)]
+fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &Line) {
     let (stride, region) = (g.stride, g.region);
     let first = floor_i32(l.y0).max(region.y0);
     let last = ceil_i32(l.y1).min(region.y1);
@@ -197,7 +207,8 @@ fn add_line(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &Line) {
         let r = (row - region.y0) as usize;
         let start = r * stride;
         let cells = &mut acc[start..start + stride];
-        if let Some((lo, hi)) = add_span(cells, g.w, xa, xb, (yb - ya) * l.dir) {
+        let changed = add_span(cells, g.w, xa, xb, (yb - ya) * l.dir);
+        if let (true, Some((lo, hi))) = (MARK, changed) {
             mark(&mut dirty[r * g.words..(r + 1) * g.words], lo, hi);
         }
     }
@@ -229,6 +240,7 @@ pub(super) fn ceil_i32(x: f32) -> i32 {
 /// Distributes a segment within one row (`d` = signed height) over the cells it crosses,
 /// and returns the first and last cell it changed. ShapeParts left of the region count fully for
 /// its first cell; parts right of it do not count.
+#[inline(always)]
 fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(usize, usize)> {
     let (mut xl, mut xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
     let wf = w as f32;
