@@ -196,6 +196,10 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     let last = ceil_i32(l.y1).min(region.y1);
     let dxdy = (l.x1 - l.x0) / (l.y1 - l.y0);
     let left = region.x0 as f32;
+    let wf = g.w as f32;
+    // A line inside the region's columns (most lines of a shape drawn whole) needs none of
+    // the clipping; the clamps only absorb rounding at the ends.
+    let inside = l.x0.min(l.x1) - left >= 0.0 && l.x0.max(l.x1) - left <= wf;
     for row in first..last {
         let ya = l.y0.max(row as f32);
         let yb = l.y1.min((row + 1) as f32);
@@ -207,7 +211,13 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
         let r = (row - region.y0) as usize;
         let start = r * stride;
         let cells = &mut acc[start..start + stride];
-        let changed = add_span(cells, g.w, xa, xb, (yb - ya) * l.dir);
+        let d = (yb - ya) * l.dir;
+        let changed = if inside {
+            let (xl, xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
+            spread(cells, xl.max(0.0), xr.min(wf), d)
+        } else {
+            add_span(cells, g.w, xa, xb, d)
+        };
         if let (true, Some((lo, hi))) = (MARK, changed) {
             mark(&mut dirty[r * g.words..(r + 1) * g.words], lo, hi);
         }
@@ -263,6 +273,14 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(us
         d *= (wf - xl) / (xr - xl);
         xr = wf;
     }
+    spread(cells, xl, xr, d)
+}
+
+/// Distributes a segment's signed height `d` over the cells between `xl` and `xr`
+/// (`0 <= xl <= xr <= w`): each cell gets the part of `d` above it, split between the cell
+/// and the next by where that part's mean x lies. Returns the first and last cell changed.
+#[inline(always)]
+fn spread(cells: &mut [f32], xl: f32, xr: f32, d: f32) -> Option<(usize, usize)> {
     let i0 = floor_i32(xl) as f32;
     if xr - i0 <= 1.0 {
         // Within one cell: the area right of the segment's mean x.
@@ -275,15 +293,19 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(us
     let per_x = d / (xr - xl);
     let mut x = xl;
     let mut j = i0 as usize;
+    // What the last cell passed on to the next, kept in a register rather than stored and
+    // read straight back.
+    let mut carry = 0.0;
     while x < xr {
         let next = ((j + 1) as f32).min(xr);
         let part = per_x * (next - x);
         let m = 0.5 * (x + next) - j as f32;
-        cells[j] += part * (1.0 - m);
-        cells[j + 1] += part * m;
+        cells[j] += carry + part * (1.0 - m);
+        carry = part * m;
         x = next;
         j += 1;
     }
+    cells[j] += carry;
     Some((i0 as usize, j))
 }
 
