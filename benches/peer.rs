@@ -1,10 +1,14 @@
 //! Our renderer against its peers on the same generated scenes (`octopus_render::synth`):
 //! `typical` (1440x900, 300 shapes), `worldmap` (2000x1200, 150,000 polygons), `big`
-//! (8000x8000, 2,000 shapes). Per scene: our raster at 1 and 2 threads, vello_cpu 0.3
-//! single-threaded and with 2 worker threads (the same geometry, converted from the scene's
-//! SVG once, untimed), and resvg's render (single-threaded, it has no parallel mode), plus
-//! parse/tree building for us and resvg and our PNG encode. Ends with a table of the medians
-//! and ratios of this run.
+//! (8000x8000, 2,000 shapes), and two effect scenes at 2880x1800: `cards` (96 cards with
+//! drop shadows) and `frosted` (8 background-blur panels). Per scene: our raster at 1 and 2
+//! threads; vello_cpu 0.3 single-threaded and with 2 worker threads, and tiny-skia 0.12
+//! driven directly (the same geometry, converted from the scene's SVG once, untimed; neither
+//! draws filters, so they skip the effect scenes); resvg's render (single-threaded, it has no
+//! parallel mode; it draws `cards` with SVG drop-shadow filters, and SVG cannot express
+//! `frosted`); the whole pipeline, document bytes to PNG bytes on one thread, ours and
+//! resvg's (what its CLI does: parse, render, encode); plus parse/tree building and our PNG
+//! encode. Ends with a table of the medians and ratios of this run.
 //! Run: `cargo bench --bench peer --profile release` (or `-- typical` for one scene).
 
 // The allocator the binary ships with, so stage timings match what the CLI and worker see.
@@ -15,14 +19,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod pools;
 #[path = "support/ratios.rs"]
 mod ratios;
+#[path = "support/tinyskia.rs"]
+mod tinyskia;
 #[path = "support/vello.rs"]
 mod vello;
 
-use criterion::{criterion_group, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, BenchmarkGroup, Criterion, Throughput};
 use octopus_render::output::{encode_png, PngSpeed};
 use octopus_render::raster::{self, RasterOptions};
 use octopus_render::scene::{build_scene, BuildOptions};
 use octopus_render::synth::{generate, SCENES};
+use octopus_render::{render_png, RenderConfig};
 use resvg::{tiny_skia, usvg};
 
 fn peer(c: &mut Criterion) {
@@ -34,8 +42,6 @@ fn peer(c: &mut Criterion) {
         let scene =
             build_scene(&doc, &BuildOptions::default(), &octopus_render::NoAssets).expect("scene");
         let opts = RasterOptions::default();
-        let tree =
-            usvg::Tree::from_str(&s.svg, &usvg::Options::default()).expect("generated SVG parses");
         let mut g = c.benchmark_group(name);
         g.sample_size(10);
         g.throughput(Throughput::Elements(s.width as u64 * s.height as u64));
@@ -45,29 +51,30 @@ fn peer(c: &mut Criterion) {
                 build_scene(&d, &BuildOptions::default(), &octopus_render::NoAssets).expect("scene")
             })
         });
-        g.bench_function("resvg-parse", |b| {
-            b.iter(|| usvg::Tree::from_str(&s.svg, &usvg::Options::default()).expect("svg"))
-        });
         for (n, pool) in &pools {
             g.bench_function(format!("ours-raster-{n}t"), |b| {
                 b.iter(|| pool.install(|| raster::render(&scene, &opts).expect("render")))
             });
         }
-        g.bench_function("resvg-render", |b| {
+        let (_, one) = &pools[0];
+        let cfg = RenderConfig::default();
+        g.bench_function("ours-pipeline-1t", |b| {
             b.iter(|| {
-                let mut pixmap = tiny_skia::Pixmap::new(s.width, s.height).expect("pixmap");
-                resvg::render(
-                    &tree,
-                    tiny_skia::Transform::identity(),
-                    &mut pixmap.as_mut(),
-                );
-                pixmap
+                one.install(|| {
+                    let mut png = Vec::new();
+                    render_png(
+                        s.octopus.as_bytes(),
+                        &cfg,
+                        &octopus_render::NoAssets,
+                        &mut png,
+                    )
+                    .expect("render");
+                    png
+                })
             })
         });
-        let vello = vello::VelloScene::new(&tree, s.width, s.height);
-        for (label, threads) in [("vello_cpu-1t", 0u16), ("vello_cpu-2t", 2)] {
-            let mut r = vello.renderer(threads);
-            g.bench_function(label, |b| b.iter(|| vello.draw(&mut r).len()));
+        if let Some(svg) = &s.svg {
+            svg_peers(&mut g, svg, s.width, s.height);
         }
         let img = raster::render(&scene, &opts).expect("render");
         g.bench_function("ours-png", |b| {
@@ -75,6 +82,47 @@ fn peer(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// The peers that read the scene's SVG: resvg (parse, render, its CLI's pipeline), and
+/// where the scene has no filters, tiny-skia and vello_cpu.
+fn svg_peers(g: &mut BenchmarkGroup<'_, WallTime>, svg: &str, width: u32, height: u32) {
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).expect("generated SVG parses");
+    g.bench_function("resvg-parse", |b| {
+        b.iter(|| usvg::Tree::from_str(svg, &usvg::Options::default()).expect("svg"))
+    });
+    let render = |tree: &usvg::Tree| {
+        let mut pixmap = tiny_skia::Pixmap::new(width, height).expect("pixmap");
+        resvg::render(tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+        pixmap
+    };
+    g.bench_function("resvg-render", |b| b.iter(|| render(&tree)));
+    g.bench_function("resvg-pipeline", |b| {
+        b.iter(|| {
+            let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).expect("svg");
+            render(&tree).encode_png().expect("png")
+        })
+    });
+    if has_filters(tree.root()) {
+        return;
+    }
+    let skia = tinyskia::SkiaScene::new(&tree, width, height);
+    let mut target = skia.target();
+    g.bench_function("tiny-skia", |b| b.iter(|| skia.draw(&mut target).len()));
+    let vello = vello::VelloScene::new(&tree, width, height);
+    for (label, threads) in [("vello_cpu-1t", 0u16), ("vello_cpu-2t", 2)] {
+        let mut r = vello.renderer(threads);
+        g.bench_function(label, |b| b.iter(|| vello.draw(&mut r).len()));
+    }
+}
+
+/// True when a group of the tree has filters (which tiny-skia and vello_cpu do not draw).
+fn has_filters(g: &usvg::Group) -> bool {
+    !g.filters().is_empty()
+        || g.children().iter().any(|n| match n {
+            usvg::Node::Group(child) => has_filters(child),
+            _ => false,
+        })
 }
 
 criterion_group!(benches, peer);

@@ -71,8 +71,8 @@ enum Command {
     /// grace periods in k8s/ are checked against).
     #[cfg(feature = "worker")]
     Tiers,
-    /// Write a generated benchmark scene (typical, worldmap, big) as DIR/NAME.json and
-    /// DIR/NAME.svg, or a budget outlier (worldmap-300k, canvas-20k, blur-stack,
+    /// Write a generated benchmark scene (typical, worldmap, big, cards, frosted) as
+    /// DIR/NAME.json and DIR/NAME.svg (frosted has no SVG form), or a budget outlier (worldmap-300k, canvas-20k, blur-stack,
     /// backdrop-stack, images, deep-nesting, blur-1e7) as DIR/NAME.json and its bitmaps.
     #[cfg(feature = "bench-scenes")]
     Synth {
@@ -265,7 +265,9 @@ fn synth(name: &str, dir: &Path) -> ExitCode {
         return ExitCode::from(2);
     };
     let write = |ext: &str, text: &str| write(&format!("{name}.{ext}"), text.as_bytes());
-    match write("json", &scene.octopus).and_then(|()| write("svg", &scene.svg)) {
+    let written = write("json", &scene.octopus)
+        .and_then(|()| scene.svg.as_ref().map_or(Ok(()), |svg| write("svg", svg)));
+    match written {
         Ok(()) => {
             eprintln!(
                 "{name}: {} x {}, {} shapes -> {}",

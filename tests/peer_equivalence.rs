@@ -30,7 +30,8 @@ fn agreement_with(name: &str, tolerance: u8, peer: Peer) -> f64 {
     let (ours, diags) =
         render_document(s.octopus.as_bytes(), &RenderConfig::default(), &NoAssets).expect("render");
     assert!(diags.is_empty(), "{diags:?}");
-    let tree = usvg::Tree::from_str(&s.svg, &usvg::Options::default()).expect("svg");
+    let svg = s.svg.as_deref().expect("the scene has an SVG form");
+    let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).expect("svg");
     let theirs = match peer {
         Peer::Resvg => {
             let mut pixmap = tiny_skia::Pixmap::new(s.width, s.height).expect("pixmap");

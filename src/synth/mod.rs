@@ -1,12 +1,14 @@
 //! Deterministic synthetic designs for benchmarks: the same scene as Octopus JSON and as SVG.
 //!
-//! Input: a scene name (`typical`, `worldmap`, `big`; the budgets' outliers are in
-//! [`outliers`]). Output: a [`SynthScene`] holding an
-//! Octopus document and an SVG of identical content (rounded rectangles, ellipses, bezier
+//! Input: a scene name (`typical`, `worldmap`, `big`, and the effect scenes `cards` and
+//! `frosted` of [`effects`]; the budgets' outliers are in [`outliers`]). Output: a
+//! [`SynthScene`] holding an Octopus document and, where SVG can express it, an SVG of
+//! identical content (rounded rectangles, ellipses, bezier
 //! blobs, strokes, linear gradients, group opacity), so a peer renderer (resvg) can draw the
 //! same thing. Guarantee: the output depends only on the name (a fixed-seed generator), so
 //! figures from different runs and machines compare like for like.
 
+mod effects;
 mod outliers;
 
 pub use outliers::{outlier, Outlier, OUTLIERS};
@@ -28,12 +30,12 @@ pub struct SynthScene {
     pub shapes: usize,
     /// The Octopus document.
     pub octopus: String,
-    /// The same content as SVG.
-    pub svg: String,
+    /// The same content as SVG, when SVG can express it (it has no background blur).
+    pub svg: Option<String>,
 }
 
 /// The scene names [`generate`] knows.
-pub const SCENES: [&str; 3] = ["typical", "worldmap", "big"];
+pub const SCENES: [&str; 5] = ["typical", "worldmap", "big", "cards", "frosted"];
 
 /// Generates a named scene; `None` for an unknown name.
 pub fn generate(name: &str) -> Option<SynthScene> {
@@ -41,6 +43,8 @@ pub fn generate(name: &str) -> Option<SynthScene> {
         "typical" => Some(mixed("typical", 1440, 900, 300, 1)),
         "big" => Some(mixed("big", 8000, 8000, 2000, 2)),
         "worldmap" => Some(worldmap()),
+        "cards" => Some(effects::cards()),
+        "frosted" => Some(effects::frosted()),
         _ => None,
     }
 }
@@ -159,10 +163,7 @@ impl Builder {
     fn finish(self, name: &'static str, w: u32, h: u32, shapes: usize) -> SynthScene {
         let doc = json!({"id": name, "type": "OCTOPUS_COMPONENT", "version": "3.1.1", "dimensions": {"width": w, "height": h},
                          "content": {"id": "root", "type": "GROUP", "layers": self.layers}});
-        let svg = format!(
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">{}</svg>"#,
-            self.svg
-        );
+        let svg = Some(svg_document(w, h, &self.svg));
         SynthScene {
             name,
             width: w,
@@ -172,6 +173,13 @@ impl Builder {
             svg,
         }
     }
+}
+
+/// An SVG document of `w` x `h` around `body`.
+fn svg_document(w: u32, h: u32, body: &str) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">{body}</svg>"#
+    )
 }
 
 fn fill_alpha(layers: &[Value]) -> f64 {
@@ -375,7 +383,8 @@ mod tests {
         let b = generate("typical").unwrap();
         assert_eq!(a.octopus, b.octopus);
         assert!(octopus_schema::parse_document(a.octopus.as_bytes()).is_ok());
-        assert!(a.svg.starts_with("<svg") && a.svg.matches("<path").count() == 300);
+        let svg = a.svg.unwrap();
+        assert!(svg.starts_with("<svg") && svg.matches("<path").count() == 300);
         assert!(generate("nope").is_none());
     }
 }

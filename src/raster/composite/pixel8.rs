@@ -33,7 +33,13 @@ pub(crate) fn over_u8(px: &mut [u8], src: &[u32; 4], t: u32) {
 /// `d = lerp(d, s, t)` on premultiplied bytes, `t` in 0..1.
 #[inline]
 pub(crate) fn lerp_u8(d: &mut [u8], s: &[u8], t: f32) {
-    let t = weight(t) as i32;
+    lerp_w(d, s, weight(t));
+}
+
+/// [`lerp_u8`] with the weight already in 0..=255 (loops hoist the conversion).
+#[inline(always)]
+pub(crate) fn lerp_w(d: &mut [u8], s: &[u8], t: u32) {
+    let t = t.min(255) as i32;
     if t == 255 {
         d.copy_from_slice(s);
         return;

@@ -11,7 +11,8 @@
 
 use crate::raster::cancel::Cancel;
 use crate::raster::composite::blend::{blend, scale, ColorF};
-use crate::raster::composite::pixel8::lerp_u8;
+use crate::raster::composite::kernels::over_pixels;
+use crate::raster::composite::pixel8::{lerp_w, weight};
 use crate::raster::composite::surface::{load, store, Surface};
 use crate::raster::draw::draw_plain;
 use crate::raster::draw::scratch::Scratch;
@@ -102,10 +103,11 @@ pub(super) fn draw_with_effects(
                 draw_content(sc, n, fx, &basis, &mut target, region);
             }
             let w = region.width() * 4;
+            let t = weight(n.opacity);
             for (row, y) in copy.chunks_exact(w).zip(region.y0..region.y1) {
                 let out = dst.span_mut(region.x0, region.x1, y);
                 for (s, d) in row.chunks_exact(4).zip(out.chunks_exact_mut(4)) {
-                    lerp_u8(d, s, n.opacity);
+                    lerp_w(d, s, t);
                 }
             }
             sc.give_pixels(copy);
@@ -195,7 +197,7 @@ fn background(
             .zip(body)
         {
             if cover != 0 {
-                lerp_u8(px, b, cover as f32 / 255.0);
+                lerp_w(px, b, cover as u32);
             }
         }
     }
@@ -407,13 +409,10 @@ fn inner_shadow(
     });
 }
 
-/// Source-over of a whole buffer covering the same rectangle.
+/// Source-over of a whole buffer covering the same rectangle (the integer kernel: the
+/// same bytes as the float formula, whose exact results never sit on a rounding tie).
 fn over_all(dst: &mut Surface<'_>, src: &[u8]) {
-    for (d, s) in dst.data.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-        if s[3] != 0 {
-            store(d, blend(load(d), load(s), BlendMode::Normal));
-        }
-    }
+    over_pixels(dst.data, src, 255);
 }
 
 /// Composites the `region` part of `src` (covering `ext`) onto `dst`.
@@ -426,11 +425,17 @@ fn composite(
     opacity: f32,
 ) {
     let w = ext.width();
+    let n = region.width() * 4;
     for y in region.y0..region.y1 {
         let out = dst.span_mut(region.x0, region.x1, y);
-        for (k, d) in out.chunks_exact_mut(4).enumerate() {
-            let i = ((y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize + k) * 4;
-            let s = &src[i..i + 4];
+        let i = ((y - ext.y0) as usize * w + (region.x0 - ext.x0) as usize) * 4;
+        let row = &src[i..i + n];
+        if mode == BlendMode::Normal {
+            // Source-over in 8-bit integers at the opacity's weight, as layers composite.
+            over_pixels(out, row, weight(opacity) as u8);
+            continue;
+        }
+        for (d, s) in out.chunks_exact_mut(4).zip(row.chunks_exact(4)) {
             if s[3] != 0 {
                 store(d, blend(load(d), scale(load(s), opacity), mode));
             }

@@ -4,7 +4,10 @@
 //! of a sigma ([`box_radii`]). Output: the buffer blurred in place. Guarantees: cost is the
 //! same whatever the radius (running sums); integer arithmetic, so a pixel's result depends
 //! only on the inputs inside its window — never on where the buffer starts — which keeps
-//! band rendering byte-identical; [`support`] tells how far a result reaches.
+//! band rendering byte-identical; [`support`] tells how far a result reaches. The passes are
+//! compiled for AVX2 and AVX-512BW too and pick the widest the CPU has at run time.
+
+use multiversion::multiversion;
 
 use crate::raster::cancel::Cancel;
 
@@ -93,6 +96,7 @@ pub(crate) fn blur_until(
 
 /// One box pass of radius `r` along `line`, whose elements are `lanes` interleaved values
 /// (a pixel's channels, or a whole row); zero outside the line, rounding to nearest.
+#[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
 fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usize, r: usize) {
     if r == 0 || lanes == 0 {
         return;
@@ -101,8 +105,10 @@ fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usiz
     let div = Divider::new((2 * r + 1) as u32);
     tmp.clear();
     tmp.extend_from_slice(line);
-    if lanes == 1 {
-        return box_pass_single(line, tmp, div, r);
+    match lanes {
+        1 => return box_pass_single(line, tmp, div, r),
+        4 => return box_pass_rgba(line, tmp, div, r),
+        _ => {}
     }
     let at = |i: usize| &tmp[i * lanes..(i + 1) * lanes];
     sums.clear();
@@ -130,6 +136,7 @@ fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usiz
 }
 
 /// [`box_pass`] over single values (a row of alpha): the same sums without per-lane loops.
+#[inline(always)]
 fn box_pass_single(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
     let n = line.len();
     let mut sum: u32 = src[..(r + 1).min(n)].iter().map(|&v| v as u32).sum();
@@ -140,6 +147,42 @@ fn box_pass_single(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
         }
         if i >= r {
             sum -= src[i - r] as u32;
+        }
+    }
+}
+
+/// [`box_pass`] along a row of RGBA pixels: the four sums in one fixed-size array, which
+/// the compiler keeps in one vector register (the general per-lane loops cost several
+/// times more per pixel).
+#[inline(always)]
+fn box_pass_rgba(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
+    let n = line.len() / 4;
+    let px = |i: usize| -> [u32; 4] {
+        let p = &src[i * 4..i * 4 + 4];
+        [p[0] as u32, p[1] as u32, p[2] as u32, p[3] as u32]
+    };
+    let mut sum = [0u32; 4];
+    for i in 0..(r + 1).min(n) {
+        let p = px(i);
+        for c in 0..4 {
+            sum[c] += p[c];
+        }
+    }
+    for (i, out) in line.chunks_exact_mut(4).enumerate() {
+        for c in 0..4 {
+            out[c] = div.round(sum[c]) as u8;
+        }
+        if i + r + 1 < n {
+            let p = px(i + r + 1);
+            for c in 0..4 {
+                sum[c] += p[c];
+            }
+        }
+        if i >= r {
+            let p = px(i - r);
+            for c in 0..4 {
+                sum[c] -= p[c];
+            }
         }
     }
 }
@@ -162,7 +205,7 @@ impl Divider {
     }
 
     /// `(s + d / 2) / d` for sums of a window of bytes (`s <= 255 * d`).
-    #[inline]
+    #[inline(always)]
     fn round(self, s: u32) -> u32 {
         let x = s + self.d / 2;
         // Exact while x * d < 2^32, which holds for byte sums of windows under 4,096 wide.

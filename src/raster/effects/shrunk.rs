@@ -130,9 +130,17 @@ impl Blurred {
             let cx = cx as usize;
             let nx = (cx + 1).min(gw - 1);
             let (a, b) = ((cx - first) * 4, (nx - first) * 4);
-            for (c, o) in px.iter_mut().enumerate() {
-                let v = mixed[a + c] * (256 - wx) + mixed[b + c] * wx;
-                *o = ((v + (1 << 15)) >> 16) as u8;
+            // Fixed-size pixels: one vector operation per pixel instead of four lanes.
+            let (Ok(l), Ok(r), Ok(px)) = (
+                <&[u32; 4]>::try_from(&mixed[a..a + 4]),
+                <&[u32; 4]>::try_from(&mixed[b..b + 4]),
+                <&mut [u8; 4]>::try_from(px),
+            ) else {
+                continue;
+            };
+            for c in 0..4 {
+                let v = l[c] * (256 - wx) + r[c] * wx;
+                px[c] = ((v + (1 << 15)) >> 16) as u8;
             }
         }
     }
