@@ -73,6 +73,11 @@ const BREAK: [f32; 2] = [f32::NAN, f32::NAN];
 /// first line below it. Smaller ones (most shapes of a map) cost more to sort than to scan.
 const SORT_MIN_LINES: usize = 48;
 
+/// Outlines at most this tall (pixels) keep their points whatever their segment count:
+/// they meet two or three bands at most, so each band scanning all of them costs less than
+/// sorting (a screen's rounded rectangles and ellipses).
+const SORT_MIN_HEIGHT: i32 = 256;
+
 impl Edges {
     /// Builds edges from closed polylines. Points that are not finite are left out (a
     /// contour then joins the points around them).
@@ -105,7 +110,7 @@ impl Edges {
             };
         }
         let rect = IRect::covering(minx, miny, maxx, maxy);
-        let store = if points.len() >= SORT_MIN_LINES {
+        let store = if points.len() >= SORT_MIN_LINES && rect.height() as i32 > SORT_MIN_HEIGHT {
             let mut lines = Vec::with_capacity(points.len());
             for_each_segment(&points, |l| lines.push(l));
             lines.sort_by(|a, b| a.y0.total_cmp(&b.y0));
@@ -250,18 +255,39 @@ mod tests {
         assert_eq!(e.rect, IRect::covering(-2.0, 0.0, 2.0, 4.0));
     }
 
-    #[test]
-    fn large_outlines_are_sorted_and_scans_stop_below() {
-        let n = 64;
-        let ring: Vec<[f32; 2]> = (0..n)
+    /// A closed ring of `n` points around (c, c).
+    fn ring(n: usize, c: f32, r: f32) -> Vec<[f32; 2]> {
+        (0..n)
             .map(|i| {
                 let a = i as f32 / n as f32 * std::f32::consts::TAU;
-                [50.0 + 40.0 * a.cos(), 50.0 + 40.0 * a.sin()]
+                [c + r * a.cos(), c + r * a.sin()]
             })
-            .collect();
-        let e = Edges::from_polylines(&poly(&[&ring]));
+            .collect()
+    }
+
+    #[test]
+    fn large_outlines_are_sorted_and_scans_stop_below() {
+        let e = Edges::from_polylines(&poly(&[&ring(64, 250.0, 200.0)]));
         let all = lines(&e);
         assert!(all.windows(2).all(|w| w[0].y0 <= w[1].y0));
+        let mut band = Vec::new();
+        e.for_each_line_in(60.0, 70.0, |l| band.push(*l));
+        let expect: Vec<Line> = all
+            .iter()
+            .copied()
+            .filter(|l| l.y0 < 70.0 && l.y1 > 60.0)
+            .collect();
+        assert_eq!(band, expect);
+        assert!(!band.is_empty() && band.len() < all.len());
+    }
+
+    #[test]
+    fn short_outlines_keep_contour_order() {
+        // As many segments, but too short to meet more than a few bands: not sorted.
+        let e = Edges::from_polylines(&poly(&[&ring(64, 50.0, 40.0)]));
+        let all = lines(&e);
+        assert_eq!(all.len(), 64);
+        assert!(!all.windows(2).all(|w| w[0].y0 <= w[1].y0));
         let mut band = Vec::new();
         e.for_each_line_in(20.0, 30.0, |l| band.push(*l));
         let expect: Vec<Line> = all
@@ -270,7 +296,6 @@ mod tests {
             .filter(|l| l.y0 < 30.0 && l.y1 > 20.0)
             .collect();
         assert_eq!(band, expect);
-        assert!(band.len() < all.len());
     }
 
     #[test]
