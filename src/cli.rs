@@ -72,8 +72,9 @@ enum Command {
     #[cfg(feature = "worker")]
     Tiers,
     /// Write a generated benchmark scene (typical, worldmap, big, cards, frosted) as
-    /// DIR/NAME.json and DIR/NAME.svg (frosted has no SVG form), or a budget outlier (worldmap-300k, canvas-20k, blur-stack,
-    /// backdrop-stack, images, deep-nesting, blur-1e7) as DIR/NAME.json and its bitmaps.
+    /// DIR/NAME.json and DIR/NAME.svg (frosted has no SVG form), or a budget outlier
+    /// (worldmap-300k, canvas-20k, blur-stack, backdrop-stack, images, deep-nesting,
+    /// blur-1e7) as DIR/NAME.json and its bitmaps.
     #[cfg(feature = "bench-scenes")]
     Synth {
         /// Scene name.
