@@ -66,7 +66,9 @@ pub(super) fn draw_with_effects(
             for d in &fx.drops {
                 drop_shadow(d, &basis, &mut s, ext, sc.cancel.as_deref());
             }
-            over_all(&mut s, &layer);
+            // The layer over its shadows, in the integer kernel: the float formula's exact
+            // results never sit on a rounding tie, so the bytes are the same.
+            over_pixels(s.data, &layer, 255);
             for i in &fx.inners {
                 draw_inner_effect(sc, i, &layer, &body, ext, &mut s, ext);
             }
@@ -159,7 +161,7 @@ pub(crate) fn blur_source(
             data: &mut full,
             rect,
         };
-        over_all(&mut s, &layer);
+        over_pixels(s.data, &layer, 255);
         for i in &fx.inners {
             draw_inner_effect(sc, i, &layer, &body, rect, &mut s, rect);
         }
@@ -407,12 +409,6 @@ fn inner_shadow(
             / 255.0;
         (1.0 - a[i] as f32 / 255.0) * inside
     });
-}
-
-/// Source-over of a whole buffer covering the same rectangle (the integer kernel: the
-/// same bytes as the float formula, whose exact results never sit on a rounding tie).
-fn over_all(dst: &mut Surface<'_>, src: &[u8]) {
-    over_pixels(dst.data, src, 255);
 }
 
 /// Composites the `region` part of `src` (covering `ext`) onto `dst`.

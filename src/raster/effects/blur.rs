@@ -106,8 +106,8 @@ fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usiz
     tmp.clear();
     tmp.extend_from_slice(line);
     match lanes {
-        1 => return box_pass_single(line, tmp, div, r),
-        4 => return box_pass_rgba(line, tmp, div, r),
+        1 => return box_pass_fixed::<1>(line, tmp, div, r),
+        4 => return box_pass_fixed::<4>(line, tmp, div, r),
         _ => {}
     }
     let at = |i: usize| &tmp[i * lanes..(i + 1) * lanes];
@@ -135,52 +135,33 @@ fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usiz
     }
 }
 
-/// [`box_pass`] over single values (a row of alpha): the same sums without per-lane loops.
+/// [`box_pass`] along a line of `N`-value elements (a row of alpha, `N = 1`, or of RGBA
+/// pixels, `N = 4`): the sums in one fixed-size array, which the compiler keeps in a
+/// register (the general per-lane loops cost several times more per pixel).
 #[inline(always)]
-fn box_pass_single(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
-    let n = line.len();
-    let mut sum: u32 = src[..(r + 1).min(n)].iter().map(|&v| v as u32).sum();
-    for (i, out) in line.iter_mut().enumerate() {
-        *out = div.round(sum) as u8;
-        if i + r + 1 < n {
-            sum += src[i + r + 1] as u32;
-        }
-        if i >= r {
-            sum -= src[i - r] as u32;
-        }
-    }
-}
-
-/// [`box_pass`] along a row of RGBA pixels: the four sums in one fixed-size array, which
-/// the compiler keeps in one vector register (the general per-lane loops cost several
-/// times more per pixel).
-#[inline(always)]
-fn box_pass_rgba(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
-    let n = line.len() / 4;
-    let px = |i: usize| -> [u32; 4] {
-        let p = &src[i * 4..i * 4 + 4];
-        [p[0] as u32, p[1] as u32, p[2] as u32, p[3] as u32]
-    };
-    let mut sum = [0u32; 4];
+fn box_pass_fixed<const N: usize>(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
+    let n = line.len() / N;
+    let at = |i: usize| -> [u32; N] { std::array::from_fn(|c| src[i * N + c] as u32) };
+    let mut sum = [0u32; N];
     for i in 0..(r + 1).min(n) {
-        let p = px(i);
-        for c in 0..4 {
+        let p = at(i);
+        for c in 0..N {
             sum[c] += p[c];
         }
     }
-    for (i, out) in line.chunks_exact_mut(4).enumerate() {
-        for c in 0..4 {
+    for (i, out) in line.chunks_exact_mut(N).enumerate() {
+        for c in 0..N {
             out[c] = div.round(sum[c]) as u8;
         }
         if i + r + 1 < n {
-            let p = px(i + r + 1);
-            for c in 0..4 {
+            let p = at(i + r + 1);
+            for c in 0..N {
                 sum[c] += p[c];
             }
         }
         if i >= r {
-            let p = px(i - r);
-            for c in 0..4 {
+            let p = at(i - r);
+            for c in 0..N {
                 sum[c] -= p[c];
             }
         }

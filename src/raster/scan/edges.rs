@@ -265,19 +265,25 @@ mod tests {
             .collect()
     }
 
+    /// Checks that scanning rows `top..bottom` yields exactly the lines reaching into them,
+    /// in list order; returns them.
+    fn scan_matches_filter(e: &Edges, top: f32, bottom: f32) -> Vec<Line> {
+        let mut band = Vec::new();
+        e.for_each_line_in(top, bottom, |l| band.push(*l));
+        let expect: Vec<Line> = lines(e)
+            .into_iter()
+            .filter(|l| l.y0 < bottom && l.y1 > top)
+            .collect();
+        assert_eq!(band, expect);
+        band
+    }
+
     #[test]
     fn large_outlines_are_sorted_and_scans_stop_below() {
         let e = Edges::from_polylines(&poly(&[&ring(64, 250.0, 200.0)]));
         let all = lines(&e);
         assert!(all.windows(2).all(|w| w[0].y0 <= w[1].y0));
-        let mut band = Vec::new();
-        e.for_each_line_in(60.0, 70.0, |l| band.push(*l));
-        let expect: Vec<Line> = all
-            .iter()
-            .copied()
-            .filter(|l| l.y0 < 70.0 && l.y1 > 60.0)
-            .collect();
-        assert_eq!(band, expect);
+        let band = scan_matches_filter(&e, 60.0, 70.0);
         assert!(!band.is_empty() && band.len() < all.len());
     }
 
@@ -288,14 +294,7 @@ mod tests {
         let all = lines(&e);
         assert_eq!(all.len(), 64);
         assert!(!all.windows(2).all(|w| w[0].y0 <= w[1].y0));
-        let mut band = Vec::new();
-        e.for_each_line_in(20.0, 30.0, |l| band.push(*l));
-        let expect: Vec<Line> = all
-            .iter()
-            .copied()
-            .filter(|l| l.y0 < 30.0 && l.y1 > 20.0)
-            .collect();
-        assert_eq!(band, expect);
+        scan_matches_filter(&e, 20.0, 30.0);
     }
 
     #[test]
