@@ -141,7 +141,11 @@ fn box_pass(line: &mut [u8], tmp: &mut Vec<u8>, sums: &mut Vec<u32>, lanes: usiz
 #[inline(always)]
 fn box_pass_fixed<const N: usize>(line: &mut [u8], src: &[u8], div: Divider, r: usize) {
     let n = line.len() / N;
-    let at = |i: usize| -> [u32; N] { std::array::from_fn(|c| src[i * N + c] as u32) };
+    let at = |i: usize| -> [u32; N] {
+        // One bounds check per element, then fixed-size reads.
+        let p = &src[i * N..i * N + N];
+        std::array::from_fn(|c| p[c] as u32)
+    };
     let mut sum = [0u32; N];
     for i in 0..(r + 1).min(n) {
         let p = at(i);
