@@ -97,15 +97,14 @@ async fn outliers_leave_the_normal_tier_at_once_and_memory_stays_in_budget() {
         "peak {} MB over the normal budget",
         peak >> 20
     );
-    let (_, m) = http_get(w.port, "/metrics").expect("metrics");
-    for reason in ["predicted_time", "limit"] {
-        assert!(
-            m.contains(&format!(
-                "octopus_render_escalations_total{{reason=\"{reason}\"}}"
-            )),
-            "{reason}: {m}"
-        );
-    }
-    assert!(m.contains("octopus_render_cost_ratio_count 4"), "{m}");
+    metrics_with(
+        w.port,
+        &[
+            "octopus_render_escalations_total{reason=\"predicted_time\"}",
+            "octopus_render_escalations_total{reason=\"limit\"}",
+            "octopus_render_cost_ratio_count 4",
+        ],
+    )
+    .await;
     broker.delete(&q).await;
 }

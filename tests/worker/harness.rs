@@ -308,6 +308,21 @@ pub(crate) fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
+/// Waits (up to 10 s) until the worker's `/metrics` holds every one of `lines`, then
+/// returns the text; panics with the last text otherwise. Workers count a job after its
+/// effect (the output stored, the dead-letter confirmed), so a test that has just seen
+/// the effect may read the counters a moment before they move.
+pub(crate) async fn metrics_with(port: u16, lines: &[&str]) -> String {
+    let mut last = String::new();
+    let ok = eventually(Duration::from_secs(10), || {
+        last = http_get(port, "/metrics").map(|r| r.1).unwrap_or_default();
+        lines.iter().all(|l| last.contains(l))
+    })
+    .await;
+    assert!(ok, "metrics lack one of {lines:?}:\n{last}");
+    last
+}
+
 /// A fresh temporary directory for one test.
 pub(crate) fn temp_dir(test: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("octopus-worker-{test}-{}", std::process::id()));

@@ -41,10 +41,10 @@ async fn a_panicking_render_is_retried_then_dead_lettered_with_its_reason() {
         w.wait_exit(Duration::from_millis(100)).is_none(),
         "the worker died"
     );
-    let (_, m) = http_get(w.port, "/metrics").expect("metrics");
-    assert!(
-        m.contains("octopus_render_jobs_total{outcome=\"dead_lettered\"} 1"),
-        "{m}"
-    );
+    metrics_with(
+        w.port,
+        &["octopus_render_jobs_total{outcome=\"dead_lettered\"} 1"],
+    )
+    .await;
     broker.delete(&q).await;
 }

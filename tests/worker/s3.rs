@@ -202,11 +202,11 @@ async fn s3_503s_are_retried_and_403_fails_fast() {
     assert_eq!(refused.load(Ordering::SeqCst), 1, "a 403 is not retried");
     println!("403: dead-lettered {took:?} after publishing");
     assert!(took < Duration::from_secs(5));
-    let (_, metrics) = http_get(w.port, "/metrics").expect("metrics");
-    assert!(
-        metrics.contains("octopus_render_storage_errors_total{kind=\"permanent\"} 1"),
-        "{metrics}"
-    );
+    metrics_with(
+        w.port,
+        &["octopus_render_storage_errors_total{kind=\"permanent\"} 1"],
+    )
+    .await;
 
     // Locations outside the roots: dead-lettered without a single request to S3.
     let before = refused.load(Ordering::SeqCst);
