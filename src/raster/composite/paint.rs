@@ -188,15 +188,35 @@ pub(crate) fn premultiply(c: [f32; 4]) -> ColorF {
     [c[0] * c[3], c[1] * c[3], c[2] * c[3], c[3]]
 }
 
-/// Samples the stops at `LUT_SIZE` evenly spaced positions.
+/// Samples the stops at `LUT_SIZE` evenly spaced positions. The positions rise, so the
+/// pair of stops around each one is found by walking on from the last entry's pair (the
+/// same pair, and so the same colour, [`stop_color`] finds by searching from the start).
 fn build_lut(stops: &[GradientStop]) -> Vec<ColorF> {
+    let mut pair = 0;
     (0..LUT_SIZE)
-        .map(|i| premultiply(stop_color(stops, i as f32 / (LUT_SIZE - 1) as f32)))
+        .map(|i| {
+            let t = i as f32 / (LUT_SIZE - 1) as f32;
+            while pair + 2 < stops.len() && t > stops[pair + 1].position {
+                pair += 1;
+            }
+            premultiply(color_from(stops, pair, t))
+        })
         .collect()
 }
 
 /// Colour at `t`: end stops clamp; between stops, optional power easing, then linear mix.
+#[cfg(test)]
 fn stop_color(stops: &[GradientStop], t: f32) -> [f32; 4] {
+    let pair = stops
+        .windows(2)
+        .position(|p| t <= p[1].position)
+        .unwrap_or(stops.len().saturating_sub(2));
+    color_from(stops, pair, t)
+}
+
+/// [`stop_color`] when the first pair whose end is at or after `t` (or the last pair) is
+/// known to start at index `pair`.
+fn color_from(stops: &[GradientStop], pair: usize, t: f32) -> [f32; 4] {
     let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
         return [0.0; 4];
     };
@@ -206,24 +226,18 @@ fn stop_color(stops: &[GradientStop], t: f32) -> [f32; 4] {
     if t >= last.position {
         return last.color;
     }
-    for pair in stops.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        if t > b.position {
-            continue;
-        }
-        let span = b.position - a.position;
-        if span <= 0.0 {
-            return b.color;
-        }
-        let mut u = (t - a.position) / span;
-        if a.power > 0.0 {
-            u = u.powf(a.power);
-        } else if a.power < 0.0 {
-            u = 1.0 - (1.0 - u).powf(-a.power);
-        }
-        return [0, 1, 2, 3].map(|i| a.color[i] + (b.color[i] - a.color[i]) * u);
+    let (a, b) = (&stops[pair], &stops[pair + 1]);
+    let span = b.position - a.position;
+    if span <= 0.0 {
+        return b.color;
     }
-    last.color
+    let mut u = (t - a.position) / span;
+    if a.power > 0.0 {
+        u = u.powf(a.power);
+    } else if a.power < 0.0 {
+        u = 1.0 - (1.0 - u).powf(-a.power);
+    }
+    [0, 1, 2, 3].map(|i| a.color[i] + (b.color[i] - a.color[i]) * u)
 }
 
 #[cfg(test)]
@@ -248,6 +262,30 @@ mod tests {
         assert_eq!(stop_color(&stops, 1.0), [0.0, 0.0, 1.0, 0.0]);
         let mid = stop_color(&stops, 0.5);
         assert!((mid[0] - 0.5).abs() < 1e-6 && (mid[3] - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_table_walk_finds_the_stops_the_search_finds() {
+        let eased = |position, power| GradientStop {
+            position,
+            color: [position, 1.0 - position, 0.5, 0.25 + position / 2.0],
+            power,
+        };
+        let sets = [
+            vec![],
+            vec![eased(0.4, 0.0)],
+            vec![eased(0.0, 0.0), eased(1.0, 0.0)],
+            vec![eased(0.1, 2.0), eased(0.1, 0.0), eased(0.5, -1.5), eased(0.9, 0.0)],
+            // Out of order: the walk and the search must still agree.
+            vec![eased(0.0, 0.0), eased(0.8, 0.0), eased(0.3, 0.0), eased(1.0, 0.0)],
+        ];
+        for stops in sets {
+            let lut = build_lut(&stops);
+            for (i, c) in lut.iter().enumerate() {
+                let t = i as f32 / (LUT_SIZE - 1) as f32;
+                assert_eq!(*c, premultiply(stop_color(&stops, t)), "{stops:?} at {i}");
+            }
+        }
     }
 
     #[test]
