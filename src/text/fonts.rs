@@ -21,12 +21,15 @@ use std::sync::{Mutex, OnceLock};
 
 use fontdb::{Database, Family, Query, Source, Stretch, Style, Weight, ID};
 
+use super::font_names::{normalise, strip_vendor_suffix, FontRequest};
+
 /// Inter Regular (SIL OFL 1.1, `fixtures/fonts/OFL.txt`), the last font of every chain.
 static EMBEDDED_INTER: &[u8] = include_bytes!("../../fixtures/fonts/Inter-Regular.otf");
 
 /// Families that stand in for proprietary ones with the same metrics, by normalised name.
 const SUBSTITUTES: &[(&str, &[&str])] = &[
     ("arial", &["Liberation Sans", "Arimo"]),
+    ("arialnarrow", &["Liberation Sans Narrow", "Arimo"]),
     ("helvetica", &["Liberation Sans", "Arimo"]),
     ("helveticaneue", &["Liberation Sans", "Arimo"]),
     ("timesnewroman", &["Liberation Serif", "Tinos"]),
@@ -80,19 +83,6 @@ pub struct FaceChoice {
     pub substitution: Option<String>,
     /// The style asked for is italic but the face is not (the caller slants it).
     pub synthetic_italic: bool,
-}
-
-/// What a font reference asks for, read from its names.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FontRequest {
-    /// PostScript name.
-    pub post_script: String,
-    /// Family name.
-    pub family: String,
-    /// Weight, 100..900.
-    pub weight: u16,
-    /// Italic or oblique.
-    pub italic: bool,
 }
 
 impl FontBook {
@@ -176,7 +166,9 @@ impl FontBook {
             };
             let Some(info) = db.face(id) else { continue };
             let face_italic = info.style != Style::Normal;
-            let same_style = info.weight.0 == req.weight && face_italic == req.italic;
+            let same_style = info.weight.0 == req.weight
+                && face_italic == req.italic
+                && info.stretch == req.stretch;
             let substitution = if i < exact_family && same_style {
                 None
             } else {
@@ -214,7 +206,7 @@ impl FontBook {
         db.query(&Query {
             families: &[Family::Name(family)],
             weight: Weight(req.weight),
-            stretch: Stretch::Normal,
+            stretch: req.stretch,
             style,
         })
     }
@@ -226,6 +218,7 @@ impl FontBook {
             post_script: String::new(),
             family: String::new(),
             weight: 400,
+            stretch: Stretch::Normal,
             italic: false,
         };
         let mut out: Vec<ID> = GENERIC.iter().filter_map(|f| self.query(f, &req)).collect();
@@ -239,96 +232,9 @@ impl FontBook {
     }
 }
 
-/// Lower case without spaces, hyphens or underscores: "Times New Roman" = "TimesNewRoman".
-fn normalise(name: &str) -> String {
-    name.chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-impl FontRequest {
-    /// Reads a request from an Octopus font reference.
-    pub fn from_names(post_script: &str, family: Option<&str>, style: Option<&str>) -> Self {
-        let (ps_family, ps_style) = match post_script.split_once('-') {
-            Some((f, s)) => (f, s),
-            None => (post_script, ""),
-        };
-        let family = match family {
-            Some(f) if !f.trim().is_empty() => f.trim().to_owned(),
-            _ => strip_vendor_suffix(ps_family).to_owned(),
-        };
-        let style_text = match style {
-            Some(s) if !s.trim().is_empty() => s.to_owned(),
-            _ => ps_style.to_owned(),
-        };
-        let (weight, italic) = parse_style(&style_text);
-        FontRequest {
-            post_script: post_script.to_owned(),
-            family,
-            weight,
-            italic,
-        }
-    }
-}
-
-/// "ArialMT" → "Arial", "TimesNewRomanPSMT" → "TimesNewRoman".
-fn strip_vendor_suffix(name: &str) -> &str {
-    for suffix in ["PSMT", "MT", "PS"] {
-        if let Some(s) = name.strip_suffix(suffix) {
-            if !s.is_empty() {
-                return s;
-            }
-        }
-    }
-    name
-}
-
-/// Weight and slant from a style name such as "Bold Italic", "SemiBold", "BoldItalicMT".
-pub fn parse_style(style: &str) -> (u16, bool) {
-    let s = normalise(style);
-    let italic = s.contains("italic") || s.contains("oblique");
-    // Longer names first so "semibold" is not read as "bold".
-    const WEIGHTS: &[(&str, u16)] = &[
-        ("extralight", 200),
-        ("ultralight", 200),
-        ("semibold", 600),
-        ("demibold", 600),
-        ("extrabold", 800),
-        ("ultrabold", 800),
-        ("hairline", 100),
-        ("thin", 100),
-        ("light", 300),
-        ("medium", 500),
-        ("bold", 700),
-        ("heavy", 900),
-        ("black", 900),
-    ];
-    let weight = WEIGHTS
-        .iter()
-        .find(|(k, _)| s.contains(k))
-        .map_or(400, |(_, w)| *w);
-    (weight, italic)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_weight_and_slant_from_names() {
-        let r = FontRequest::from_names("Arial-BoldItalicMT", None, None);
-        assert_eq!(
-            (r.family.as_str(), r.weight, r.italic),
-            ("Arial", 700, true)
-        );
-        let r = FontRequest::from_names("Urbanist-SemiBold", Some("Urbanist"), None);
-        assert_eq!((r.weight, r.italic), (600, false));
-        let r = FontRequest::from_names("TimesNewRomanPSMT", None, None);
-        assert_eq!((r.family.as_str(), r.weight), ("TimesNewRoman", 400));
-        let r = FontRequest::from_names("Inter", Some("Inter"), Some("Medium Italic"));
-        assert_eq!((r.weight, r.italic), (500, true));
-    }
 
     #[test]
     fn embedded_inter_ends_every_chain() {

@@ -6,9 +6,11 @@
 //! (fonts are bytes handed in); every substituted font and every character no font can
 //! draw leaves a diagnostic.
 
+mod font_names;
 pub mod fonts;
 pub mod layout;
 pub mod outline;
 pub mod style;
 
-pub use fonts::{FaceChoice, FontBook, FontLoader, FontRequest};
+pub use font_names::FontRequest;
+pub use fonts::{FaceChoice, FontBook, FontLoader};

@@ -275,9 +275,19 @@ mod tests {
             vec![],
             vec![eased(0.4, 0.0)],
             vec![eased(0.0, 0.0), eased(1.0, 0.0)],
-            vec![eased(0.1, 2.0), eased(0.1, 0.0), eased(0.5, -1.5), eased(0.9, 0.0)],
+            vec![
+                eased(0.1, 2.0),
+                eased(0.1, 0.0),
+                eased(0.5, -1.5),
+                eased(0.9, 0.0),
+            ],
             // Out of order: the walk and the search must still agree.
-            vec![eased(0.0, 0.0), eased(0.8, 0.0), eased(0.3, 0.0), eased(1.0, 0.0)],
+            vec![
+                eased(0.0, 0.0),
+                eased(0.8, 0.0),
+                eased(0.3, 0.0),
+                eased(1.0, 0.0),
+            ],
         ];
         for stops in sets {
             let lut = build_lut(&stops);
