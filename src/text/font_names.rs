@@ -177,15 +177,17 @@ fn parse_style_name(style: &str) -> StyleName {
 mod tests {
     use super::*;
 
+    /// (postScriptName, family, style).
+    type Names = (&'static str, Option<&'static str>, Option<&'static str>);
+    /// (family, weight, width, italic).
+    type Wanted = (&'static str, u16, Stretch, bool);
+
     /// Names as the converters write them (the corpus's own, and the foundries' habits):
     /// (postScriptName, family, style) → (family, weight, width, italic).
     #[test]
     fn real_converter_names() {
         use Stretch::*;
-        let table: &[(
-            (&str, Option<&str>, Option<&str>),
-            (&str, u16, Stretch, bool),
-        )] = &[
+        let table: &[(Names, Wanted)] = &[
             // Photoshop: the PostScript name in `family`, "Regular" in `style`.
             (
                 ("Arial-BoldMT", Some("Arial-BoldMT"), Some("Regular")),
