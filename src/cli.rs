@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
+use octopus_render::scene::Origin;
 use octopus_render::{
     render_png_owned, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, Limits,
     RenderConfig, Result,
@@ -306,6 +307,7 @@ fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
         antialias,
         scale: args.scale,
         band_height: args.band_height,
+        origin: origin.map_or(Origin::Unknown, Origin::from_name),
         png: if args.small {
             PngSpeed::Small
         } else {

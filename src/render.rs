@@ -15,7 +15,7 @@ use crate::error::{BudgetKind, Error, Result};
 use crate::limits::Limits;
 use crate::output::{write_png, PngSpeed};
 use crate::raster::{self, Antialias, Image, MemoryGuard, RasterOptions};
-use crate::scene::{build_scene, BuildOptions, Scene};
+use crate::scene::{build_scene, BuildOptions, Origin, Scene};
 
 /// Settings of one render.
 #[derive(Debug, Clone)]
@@ -40,6 +40,9 @@ pub struct RenderConfig {
     /// scene first and refused (a limits error) if it will not fit, and the process's memory
     /// is guarded while it runs.
     pub cost: Option<CostBudget>,
+    /// The design tool the document comes from (the manifest's `origin`): picks that tool's
+    /// look where the Octopus leaves it open.
+    pub origin: Origin,
 }
 
 impl Default for RenderConfig {
@@ -54,6 +57,7 @@ impl Default for RenderConfig {
             deadline: None,
             antialias: r.antialias,
             cost: None,
+            origin: Origin::Unknown,
         }
     }
 }
@@ -64,6 +68,7 @@ impl RenderConfig {
             scale: self.scale,
             limits: self.limits,
             deadline: self.deadline,
+            origin: self.origin,
         }
     }
 

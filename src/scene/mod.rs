@@ -16,6 +16,7 @@ pub mod bounds;
 mod build;
 pub mod effect;
 pub mod flatten;
+pub mod origin;
 pub mod paint;
 pub mod tree;
 
@@ -25,6 +26,7 @@ pub use build::{build_scene, BuildOptions};
 pub use effect::{Effect, ShadowEffect, StrokeEffect};
 /// The affine transform of the tree: `[a, b, c, d, tx, ty]`, the document's own type.
 pub use octopus_schema::Transform;
+pub use origin::Origin;
 pub use paint::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};
 pub use tree::{
     EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeGeometry,

@@ -151,6 +151,10 @@ pub struct Line {
     pub baseline: f32,
     /// Width without trailing spaces.
     pub width: f32,
+    /// The line's largest ascent above the baseline.
+    pub ascent: f32,
+    /// The line's largest descent below the baseline.
+    pub descent: f32,
 }
 
 /// The result of layout.
@@ -364,6 +368,8 @@ fn place(raw: Vec<RawLine>, styles: &[LayoutStyle], faces: &[LaidFace], frame: &
             glyphs: first..laid.glyphs.len(),
             baseline,
             width: w,
+            ascent: asc,
+            descent: desc,
         });
     }
     let shift = first_baseline_shift(&laid, top, styles, faces, frame);

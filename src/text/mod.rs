@@ -10,6 +10,7 @@ mod font_names;
 pub mod fonts;
 pub mod layout;
 pub mod outline;
+pub mod overflow;
 pub mod style;
 
 pub use font_names::FontRequest;

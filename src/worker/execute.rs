@@ -234,6 +234,7 @@ async fn render_on_pool(
         scale: job.scale,
         deadline: Some(deadline),
         antialias: job.antialias,
+        origin: job.origin,
         ..ctx.budget.render_config()
     };
     let (tx, rx) = tokio::sync::oneshot::channel();

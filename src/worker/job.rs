@@ -10,17 +10,20 @@
 //! ```json
 //! {"version": 1, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
 //!  "assets": "s3://bucket/designs/a1b2/images/", "output": "s3://bucket/renders/",
-//!  "scale": 2.0, "antialias": "figma"}
+//!  "scale": 2.0, "antialias": "figma", "origin": "FIGMA"}
 //! ```
 //! `version` defaults to 1, `assets` defaults to the document's folder, `scale` to 1,
 //! `antialias` to `"exact"` (`"figma"` draws edges with Figma's sample positions, for
-//! designs that came from Figma; the platform knows the origin from the manifest).
+//! designs that came from Figma; the platform knows the origin from the manifest);
+//! `origin` is the manifest's `origin.name` (`FIGMA`, `PHOTOSHOP`, ...; absent or unknown:
+//! the spec's behaviour), which picks that tool's look where the Octopus leaves it open.
 
 use serde::Deserialize;
 
 use super::error::JobError;
 use super::roots::{as_folder, canonical};
 use crate::raster::Antialias;
+use crate::scene::Origin;
 use url::Url;
 
 /// The format version this worker reads.
@@ -44,6 +47,8 @@ pub struct Job {
     pub scale: f32,
     /// Anti-aliasing (`"figma"` for designs from Figma, default `"exact"`).
     pub antialias: Antialias,
+    /// The design tool the document comes from.
+    pub origin: Origin,
 }
 
 #[derive(Deserialize)]
@@ -60,6 +65,8 @@ struct RawJob {
     scale: Option<f64>,
     #[serde(default)]
     antialias: Option<String>,
+    #[serde(default)]
+    origin: Option<String>,
 }
 
 fn one() -> u32 {
@@ -104,6 +111,10 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
         output,
         scale: scale as f32,
         antialias,
+        origin: raw
+            .origin
+            .as_deref()
+            .map_or(Origin::Unknown, Origin::from_name),
     })
 }
 
@@ -176,7 +187,13 @@ mod tests {
         assert_eq!(j.output_url().as_str(), "s3://b/out/j1.png");
         assert_eq!(j.scale, 1.0);
         assert_eq!(j.antialias, Antialias::Exact);
+        assert_eq!(j.origin, Origin::Unknown);
         assert_eq!(j.asset_url("abc").expect("key").as_str(), "file:///d/x/abc");
+        let j = parse_job(
+            br#"{"id":"j1","document":"file:///d/doc.json","output":"s3://b/","origin":"PHOTOSHOP"}"#,
+        )
+        .expect("job");
+        assert_eq!(j.origin, Origin::Photoshop);
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct SubmitArgs {
     /// Anti-aliasing: `exact`, or `figma` for designs that came from Figma.
     #[arg(long, default_value = "exact")]
     pub antialias: String,
+    /// The design tool the document comes from (the manifest's `origin.name`: `FIGMA`,
+    /// `PHOTOSHOP`, ...), for that tool's look where the Octopus leaves it open.
+    #[arg(long)]
+    pub origin: Option<String>,
 }
 
 /// Builds, checks and publishes the job.
@@ -59,6 +63,9 @@ pub fn run(args: SubmitArgs) -> ExitCode {
     });
     if let Some(a) = &args.assets {
         msg["assets"] = serde_json::Value::String(a.clone());
+    }
+    if let Some(o) = &args.origin {
+        msg["origin"] = serde_json::Value::String(o.clone());
     }
     let body = msg.to_string().into_bytes();
     if let Err(e) = parse_job(&body) {

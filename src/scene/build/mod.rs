@@ -22,6 +22,7 @@ mod paint;
 mod shape;
 mod stroke;
 mod svg_image;
+mod text_frame;
 mod text_layer;
 
 use octopus_schema::{Document, Layer, LayerKind};
@@ -49,6 +50,8 @@ pub struct BuildOptions {
     /// Give up with a limits error once this instant passes (checked every 256 layers), so
     /// a job over its time budget stops building instead of holding a render thread.
     pub deadline: Option<std::time::Instant>,
+    /// The design tool the document comes from (its look where the spec leaves it open).
+    pub origin: crate::scene::Origin,
 }
 
 impl Default for BuildOptions {
@@ -57,6 +60,7 @@ impl Default for BuildOptions {
             scale: 1.0,
             limits: Limits::DEFAULT,
             deadline: None,
+            origin: crate::scene::Origin::Unknown,
         }
     }
 }

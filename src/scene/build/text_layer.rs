@@ -11,10 +11,7 @@
 use std::collections::HashMap;
 
 use fontdb::ID;
-use octopus_schema::{
-    BaselinePolicy, FrameMode, HorizontalAlign, Ligatures, Text, TextStyle, Transform, Underline,
-    VerticalAlign,
-};
+use octopus_schema::{Ligatures, Text, TextStyle, Transform, Underline};
 use rustybuzz::ttf_parser::Tag;
 use rustybuzz::Feature;
 use tiny_skia_path::{Path, PathBuilder};
@@ -23,13 +20,13 @@ use super::context::Ctx;
 use super::paint::resolve_fill;
 use super::shape::strokes_bounds;
 use super::stroke::build_stroke;
+use super::text_frame::{clipped_to_frame, frame_of};
 use crate::diag::DiagKind;
 use crate::error::Result;
 use crate::scene::{BlendMode, Bounds, GroupNode, Node, NodeKind, ShapeNode};
-use crate::text::layout::{
-    self, Align, Baseline, Frame, LaidFace, LayoutStyle, StyledChar, VAlign,
-};
+use crate::text::layout::{self, LaidFace, LayoutStyle, StyledChar};
 use crate::text::outline::{append_glyph, append_rect, SYNTHETIC_SLANT};
+use crate::text::overflow;
 use crate::text::style::{apply_case, resolve_styles};
 use crate::text::{FontBook, FontRequest};
 
@@ -112,7 +109,7 @@ pub(super) fn build_text(
         .zip(&style_faces)
         .map(|(s, sf)| layout_style(s, &faces.laid[sf.slot]))
         .collect();
-    let frame = frame_of(ctx, text);
+    let (frame, overflow) = frame_of(ctx, text);
     if !text.lists.is_empty() {
         ctx.report(
             DiagKind::Unsupported,
@@ -120,7 +117,9 @@ pub(super) fn build_text(
             "list markers are not drawn; the items' text is".into(),
         );
     }
-    let laid = layout::layout(&chars, &lstyles, &faces.laid, &frame);
+    let mut laid = layout::layout(&chars, &lstyles, &faces.laid, &frame);
+    let size = (frame.width.unwrap_or(0.0), frame.height.unwrap_or(0.0));
+    let clip = overflow::apply(&mut laid, overflow, size.0, size.1);
     let bodies = outlines(&laid, &styled.styles, &lstyles, &style_faces, &faces.laid);
     let glyph_to_layer = to_skia(&text.transform);
     let mut nodes = Vec::new();
@@ -140,23 +139,27 @@ pub(super) fn build_text(
             nodes.push(shape);
         }
     }
+    let nodes: Vec<Node> = nodes
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| Node {
+            id: format!("{}#style{i}", ctx.layer_id().unwrap_or_default()),
+            opacity: 1.0,
+            blend: BlendMode::Normal,
+            bounds: s.layer_bounds(true),
+            kind: NodeKind::Shape(s),
+            effects: Vec::new(),
+        })
+        .collect();
+    if clip && !nodes.is_empty() {
+        return Ok(clipped_to_frame(ctx, nodes, size, glyph_to_layer, abs));
+    }
     Ok(match nodes.len() {
         0 => None,
-        1 => nodes.pop().map(NodeKind::Shape),
+        1 => nodes.into_iter().next().map(|n| n.kind),
         _ => Some(NodeKind::Group(GroupNode {
             isolated: false,
-            children: nodes
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| Node {
-                    id: format!("{}#style{i}", ctx.layer_id().unwrap_or_default()),
-                    opacity: 1.0,
-                    blend: BlendMode::Normal,
-                    bounds: s.layer_bounds(true),
-                    kind: NodeKind::Shape(s),
-                    effects: Vec::new(),
-                })
-                .collect(),
+            children: nodes,
             mask: None,
         })),
     })
@@ -316,52 +319,6 @@ fn layout_style(s: &TextStyle, face: &LaidFace) -> LayoutStyle {
 }
 
 /// Frame settings from the text payload.
-fn frame_of(ctx: &mut Ctx, text: &Text) -> Frame {
-    let (mode, size) = match &text.frame {
-        Some(f) => (f.mode, f.size),
-        None => (FrameMode::AutoWidth, None),
-    };
-    let w = size.map(|d| d.width as f32).filter(|w| *w > 0.0);
-    let h = size.map(|d| d.height as f32).filter(|h| *h > 0.0);
-    let (wrap, height) = match mode {
-        FrameMode::AutoWidth => (None, None),
-        FrameMode::AutoHeight => (w, None),
-        FrameMode::Fixed => (w, h),
-        FrameMode::Unknown(m) => {
-            ctx.report(
-                DiagKind::UnknownValue,
-                "text.frame.mode",
-                format!("unknown frame mode {m:?}; laid out as AUTO_WIDTH"),
-            );
-            (None, None)
-        }
-    };
-    let align = match &text.horizontal_align {
-        HorizontalAlign::Center => Align::Center,
-        HorizontalAlign::Right => Align::Right,
-        HorizontalAlign::Justify => Align::Justify,
-        _ => Align::Left,
-    };
-    let valign = match &text.vertical_align {
-        VerticalAlign::Center => VAlign::Center,
-        VerticalAlign::Bottom => VAlign::Bottom,
-        _ => VAlign::Top,
-    };
-    let baseline = match &text.baseline_policy {
-        BaselinePolicy::Set => Baseline::Set,
-        BaselinePolicy::OffsetBearing => Baseline::Bearing,
-        _ => Baseline::Ascender,
-    };
-    Frame {
-        wrap,
-        width: w,
-        height,
-        align,
-        valign,
-        baseline,
-    }
-}
-
 /// Glyph outlines and decorations, one path builder per merged style.
 fn outlines(
     laid: &layout::Laid,
