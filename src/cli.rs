@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
-use octopus_render::scene::Origin;
+use octopus_render::scene::{GradientSpace, Origin};
 use octopus_render::{
     render_png_owned, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, Limits,
     RenderConfig, Result,
@@ -128,6 +128,12 @@ struct RenderArgs {
     /// Figma, else `exact`.
     #[arg(long, value_enum, default_value_t = AaArg::Auto)]
     antialias: AaArg,
+    /// The colour space gradients mix their stops in: `srgb` (Figma, Illustrator, the web,
+    /// Photoshop's Classic method), `oklab` (Photoshop's Perceptual method, its default since
+    /// 2022), `linear` (linear light, Photoshop's Linear method); `auto` picks `oklab` when
+    /// the manifest says the design came from Photoshop, else `srgb`.
+    #[arg(long, value_enum, default_value_t = GradArg::Auto)]
+    gradients: GradArg,
     /// Give up on a document after this many seconds (exit code 4), as a worker does at
     /// the end of its time budget.
     #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
@@ -179,6 +185,15 @@ enum AaArg {
     Auto,
     Exact,
     Figma,
+}
+
+/// `--gradients` values.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum GradArg {
+    Auto,
+    Srgb,
+    Oklab,
+    Linear,
 }
 
 /// Parses arguments and runs; maps errors to exit codes.
@@ -308,6 +323,12 @@ fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
         scale: args.scale,
         band_height: args.band_height,
         origin: origin.map_or(Origin::Unknown, Origin::from_name),
+        gradients: match args.gradients {
+            GradArg::Auto => None,
+            GradArg::Srgb => Some(GradientSpace::Srgb),
+            GradArg::Oklab => Some(GradientSpace::Oklab),
+            GradArg::Linear => Some(GradientSpace::LinearSrgb),
+        },
         png: if args.small {
             PngSpeed::Small
         } else {

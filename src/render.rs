@@ -15,7 +15,7 @@ use crate::error::{BudgetKind, Error, Result};
 use crate::limits::Limits;
 use crate::output::{write_png, PngSpeed};
 use crate::raster::{self, Antialias, Image, MemoryGuard, RasterOptions};
-use crate::scene::{build_scene, BuildOptions, Origin, Scene};
+use crate::scene::{build_scene, BuildOptions, GradientSpace, Origin, Scene};
 
 /// Settings of one render.
 #[derive(Debug, Clone)]
@@ -43,6 +43,9 @@ pub struct RenderConfig {
     /// The design tool the document comes from (the manifest's `origin`): picks that tool's
     /// look where the Octopus leaves it open.
     pub origin: Origin,
+    /// The colour space gradients mix in; `None`: the origin's (Oklab for Photoshop, sRGB
+    /// otherwise).
+    pub gradients: Option<GradientSpace>,
 }
 
 impl Default for RenderConfig {
@@ -58,6 +61,7 @@ impl Default for RenderConfig {
             antialias: r.antialias,
             cost: None,
             origin: Origin::Unknown,
+            gradients: None,
         }
     }
 }
@@ -69,6 +73,7 @@ impl RenderConfig {
             limits: self.limits,
             deadline: self.deadline,
             origin: self.origin,
+            gradients: self.gradients,
         }
     }
 

@@ -97,7 +97,9 @@ fn full_scale_corpus_is_identical_across_threads_and_bands() {
 fn fixtures_are_identical_across_threads_and_bands() {
     let mut cases = Vec::new();
     walk(&root().join("fixtures/render"), &mut cases);
-    cases.retain(|p| p.extension().is_some_and(|e| e == "json"));
+    cases.retain(|p| {
+        p.extension().is_some_and(|e| e == "json") && !p.ends_with("octopus-manifest.json")
+    });
     assert!(!cases.is_empty());
     for case in &cases {
         assert_identical(case, 1.5, &[(1, 1), (2, 3), (2, 17), (1, 1000)]);

@@ -14,6 +14,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use libtest_mimic::Failed;
+use octopus_render::scene::Origin;
 use octopus_render::RenderConfig;
 use support::*;
 
@@ -56,9 +57,26 @@ fn test_name(case: &Path) -> String {
     format!("{area}::{stem}")
 }
 
+/// The origin the manifest beside `case` names (an area of cases from one design tool).
+fn origin_beside(case: &Path) -> Origin {
+    let manifest = case.with_file_name("octopus-manifest.json");
+    let Ok(bytes) = std::fs::read(&manifest) else {
+        return Origin::Unknown;
+    };
+    let json: serde_json::Value =
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", manifest.display()));
+    json["origin"]["name"]
+        .as_str()
+        .map_or(Origin::Unknown, Origin::from_name)
+}
+
 /// Renders `case` and compares it with its reference image.
 fn check(case: &Path) -> Result<(), Failed> {
-    let img = render_file(case, &RenderConfig::default());
+    let cfg = RenderConfig {
+        origin: origin_beside(case),
+        ..RenderConfig::default()
+    };
+    let img = render_file(case, &cfg);
     let reference = case.with_extension("png");
     let name = test_name(case).replace("::", "-");
     if std::env::var_os("OCTOPUS_UPDATE_REFS").is_some() {

@@ -27,7 +27,7 @@ pub use effect::{Effect, ShadowEffect, StrokeEffect};
 /// The affine transform of the tree: `[a, b, c, d, tx, ty]`, the document's own type.
 pub use octopus_schema::Transform;
 pub use origin::Origin;
-pub use paint::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};
+pub use paint::{BlendMode, GradientKind, GradientSpace, GradientStop, Paint, PaintKind};
 pub use tree::{
     EmbedNode, GroupNode, Mask, MaskFacet, Node, NodeKind, Scene, ShapeNode, StrokeGeometry,
     StrokeNode, StrokeSide,

@@ -114,7 +114,36 @@ pub enum PaintKind {
         stops: Vec<GradientStop>,
         /// Gradient space → component space.
         transform: Transform,
+        /// The colour space the stops' colours are mixed in.
+        space: GradientSpace,
     },
+}
+
+/// The colour space a gradient mixes its stops' colours in (alpha always mixes linearly).
+/// Photoshop's gradient methods since 2022 name them: Perceptual (its default) mixes in
+/// Oklab, Linear in linear light, Classic (every tool before, and Figma, Illustrator and
+/// the web) in gamma-encoded sRGB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GradientSpace {
+    /// Gamma-encoded sRGB values, channel by channel.
+    #[default]
+    Srgb,
+    /// Oklab (Photoshop's Perceptual method).
+    Oklab,
+    /// Linear-light sRGB (Photoshop's Linear method).
+    LinearSrgb,
+}
+
+impl GradientSpace {
+    /// Reads `srgb`, `oklab` (or `perceptual`), `linear`; `None` for anything else.
+    pub fn from_name(name: &str) -> Option<GradientSpace> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "srgb" | "classic" => Some(GradientSpace::Srgb),
+            "oklab" | "perceptual" => Some(GradientSpace::Oklab),
+            "linear" | "linear-srgb" => Some(GradientSpace::LinearSrgb),
+            _ => None,
+        }
+    }
 }
 
 /// Gradient geometry in gradient space (docs/rendering.md §3.2).

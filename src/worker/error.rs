@@ -53,6 +53,9 @@ pub enum JobError {
     /// An unknown anti-aliasing mode.
     #[error("antialias must be \"exact\" or \"figma\", got {0:?}")]
     Antialias(String),
+    /// The gradient colour space is not one the renderer knows.
+    #[error("gradients must be \"srgb\", \"oklab\" or \"linear\", got {0:?}")]
+    Gradients(String),
     /// An image reference that is not a plain file name under the assets prefix.
     #[error("image reference {0:?} is not a file name under the assets prefix")]
     AssetKey(String),

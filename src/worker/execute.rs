@@ -235,6 +235,7 @@ async fn render_on_pool(
         deadline: Some(deadline),
         antialias: job.antialias,
         origin: job.origin,
+        gradients: job.gradients,
         ..ctx.budget.render_config()
     };
     let (tx, rx) = tokio::sync::oneshot::channel();

@@ -10,20 +10,22 @@
 //! ```json
 //! {"version": 1, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
 //!  "assets": "s3://bucket/designs/a1b2/images/", "output": "s3://bucket/renders/",
-//!  "scale": 2.0, "antialias": "figma", "origin": "FIGMA"}
+//!  "scale": 2.0, "antialias": "figma", "origin": "FIGMA", "gradients": "srgb"}
 //! ```
 //! `version` defaults to 1, `assets` defaults to the document's folder, `scale` to 1,
 //! `antialias` to `"exact"` (`"figma"` draws edges with Figma's sample positions, for
 //! designs that came from Figma; the platform knows the origin from the manifest);
 //! `origin` is the manifest's `origin.name` (`FIGMA`, `PHOTOSHOP`, ...; absent or unknown:
-//! the spec's behaviour), which picks that tool's look where the Octopus leaves it open.
+//! the spec's behaviour), which picks that tool's look where the Octopus leaves it open;
+//! `gradients` overrides the colour space gradients mix in (`srgb`, `oklab`, `linear`;
+//! absent: the origin's, Oklab for Photoshop).
 
 use serde::Deserialize;
 
 use super::error::JobError;
 use super::roots::{as_folder, canonical};
 use crate::raster::Antialias;
-use crate::scene::Origin;
+use crate::scene::{GradientSpace, Origin};
 use url::Url;
 
 /// The format version this worker reads.
@@ -49,6 +51,8 @@ pub struct Job {
     pub antialias: Antialias,
     /// The design tool the document comes from.
     pub origin: Origin,
+    /// The colour space gradients mix in (`None`: the origin's).
+    pub gradients: Option<GradientSpace>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +71,8 @@ struct RawJob {
     antialias: Option<String>,
     #[serde(default)]
     origin: Option<String>,
+    #[serde(default)]
+    gradients: Option<String>,
 }
 
 fn one() -> u32 {
@@ -104,6 +110,12 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
         Some("figma") => Antialias::Figma,
         Some(other) => return Err(JobError::Antialias(other.to_owned())),
     };
+    let gradients = match raw.gradients.as_deref() {
+        None => None,
+        Some(name) => Some(
+            GradientSpace::from_name(name).ok_or_else(|| JobError::Gradients(name.to_owned()))?,
+        ),
+    };
     Ok(Job {
         id: raw.id,
         document,
@@ -115,6 +127,7 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
             .origin
             .as_deref()
             .map_or(Origin::Unknown, Origin::from_name),
+        gradients,
     })
 }
 
@@ -194,6 +207,12 @@ mod tests {
         )
         .expect("job");
         assert_eq!(j.origin, Origin::Photoshop);
+        assert_eq!(j.gradients, None);
+        let j = parse_job(
+            br#"{"id":"j1","document":"file:///d/doc.json","output":"s3://b/","gradients":"oklab"}"#,
+        )
+        .expect("job");
+        assert_eq!(j.gradients, Some(GradientSpace::Oklab));
     }
 
     #[test]
@@ -238,6 +257,11 @@ mod tests {
         assert_eq!(j.antialias, Antialias::Figma);
         let e = parse_job(body("msaa").as_bytes()).expect_err("unknown mode");
         assert!(e.to_string().contains("antialias"), "{e}");
+        let e = parse_job(
+            br#"{"id":"j","document":"s3://b/d.json","output":"s3://b/","gradients":"hsv"}"#,
+        )
+        .expect_err("unknown space");
+        assert!(e.to_string().contains("gradients"), "{e}");
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub struct SubmitArgs {
     /// `PHOTOSHOP`, ...), for that tool's look where the Octopus leaves it open.
     #[arg(long)]
     pub origin: Option<String>,
+    /// The colour space gradients mix in (`srgb`, `oklab`, `linear`; default: the origin's).
+    #[arg(long)]
+    pub gradients: Option<String>,
 }
 
 /// Builds, checks and publishes the job.
@@ -64,8 +67,10 @@ pub fn run(args: SubmitArgs) -> ExitCode {
     if let Some(a) = &args.assets {
         msg["assets"] = serde_json::Value::String(a.clone());
     }
-    if let Some(o) = &args.origin {
-        msg["origin"] = serde_json::Value::String(o.clone());
+    for (field, value) in [("origin", &args.origin), ("gradients", &args.gradients)] {
+        if let Some(v) = value {
+            msg[field] = serde_json::Value::String(v.clone());
+        }
     }
     let body = msg.to_string().into_bytes();
     if let Err(e) = parse_job(&body) {

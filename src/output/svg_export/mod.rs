@@ -20,8 +20,8 @@ mod filter;
 
 use crate::output::png::{encode_png, PngSpeed};
 use crate::scene::{
-    BlendMode, GradientKind, MaskFacet, Node, NodeKind, Paint, PaintKind, Scene, ShapeNode,
-    StrokeGeometry, StrokeSide,
+    BlendMode, GradientKind, GradientSpace, MaskFacet, Node, NodeKind, Paint, PaintKind, Scene,
+    ShapeNode, StrokeGeometry, StrokeSide,
 };
 
 /// An exported scene.
@@ -266,7 +266,13 @@ impl Writer {
             PaintKind::Solid(c) => {
                 format!(r#"{to}="{}" {to}-opacity="{}""#, hex(c), c[3])
             }
-            PaintKind::Gradient { kind, stops, .. } => {
+            PaintKind::Gradient {
+                kind, stops, space, ..
+            } => {
+                if *space != GradientSpace::Srgb {
+                    self.approx
+                        .insert("gradients mixed in Oklab or linear light (written as sRGB)");
+                }
                 let id = self.id("g");
                 let mut st = String::new();
                 for s in stops {

@@ -13,6 +13,7 @@
 //! * [`image`]: bitmap sampling for image fills.
 
 pub(crate) mod blend;
+pub(crate) mod gradient_space;
 pub(crate) mod image;
 pub(crate) mod kernels;
 pub(crate) mod occupancy;

@@ -11,8 +11,9 @@ use multiversion::multiversion;
 use crate::scene::Transform;
 
 use crate::raster::composite::blend::ColorF;
+use crate::raster::composite::gradient_space::mix;
 use crate::raster::composite::image::DeviceImage;
-use crate::scene::{BlendMode, GradientKind, GradientStop, Paint, PaintKind};
+use crate::scene::{BlendMode, GradientKind, GradientSpace, GradientStop, Paint, PaintKind};
 
 /// Entries of a gradient lookup table (finer than the reference's 256 to avoid banding).
 const LUT_SIZE: usize = 1024;
@@ -66,9 +67,10 @@ impl DevicePaint {
                 kind,
                 stops,
                 transform,
+                space,
             } => {
                 let inv = device.then_apply_to(transform).invert()?;
-                let lut = build_lut(stops);
+                let lut = build_lut(stops, *space);
                 let lut8 = lut.iter().map(|c| to_u8(*c)).collect();
                 Source::Gradient(Box::new(DeviceGradient {
                     kind: *kind,
@@ -191,7 +193,7 @@ pub(crate) fn premultiply(c: [f32; 4]) -> ColorF {
 /// Samples the stops at `LUT_SIZE` evenly spaced positions. The positions rise, so the
 /// pair of stops around each one is found by walking on from the last entry's pair (the
 /// same pair, and so the same colour, [`stop_color`] finds by searching from the start).
-fn build_lut(stops: &[GradientStop]) -> Vec<ColorF> {
+fn build_lut(stops: &[GradientStop], space: GradientSpace) -> Vec<ColorF> {
     let mut pair = 0;
     (0..LUT_SIZE)
         .map(|i| {
@@ -199,7 +201,7 @@ fn build_lut(stops: &[GradientStop]) -> Vec<ColorF> {
             while pair + 2 < stops.len() && t > stops[pair + 1].position {
                 pair += 1;
             }
-            premultiply(color_from(stops, pair, t))
+            premultiply(color_from(stops, pair, t, space))
         })
         .collect()
 }
@@ -211,12 +213,12 @@ fn stop_color(stops: &[GradientStop], t: f32) -> [f32; 4] {
         .windows(2)
         .position(|p| t <= p[1].position)
         .unwrap_or(stops.len().saturating_sub(2));
-    color_from(stops, pair, t)
+    color_from(stops, pair, t, GradientSpace::Srgb)
 }
 
-/// [`stop_color`] when the first pair whose end is at or after `t` (or the last pair) is
-/// known to start at index `pair`.
-fn color_from(stops: &[GradientStop], pair: usize, t: f32) -> [f32; 4] {
+/// [`stop_color`] (mixing in `space`) when the first pair whose end is at or after `t` (or
+/// the last pair) is known to start at index `pair`.
+fn color_from(stops: &[GradientStop], pair: usize, t: f32, space: GradientSpace) -> [f32; 4] {
     let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
         return [0.0; 4];
     };
@@ -237,7 +239,7 @@ fn color_from(stops: &[GradientStop], pair: usize, t: f32) -> [f32; 4] {
     } else if a.power < 0.0 {
         u = 1.0 - (1.0 - u).powf(-a.power);
     }
-    [0, 1, 2, 3].map(|i| a.color[i] + (b.color[i] - a.color[i]) * u)
+    mix(a.color, b.color, u, space)
 }
 
 #[cfg(test)]
@@ -290,7 +292,7 @@ mod tests {
             ],
         ];
         for stops in sets {
-            let lut = build_lut(&stops);
+            let lut = build_lut(&stops, GradientSpace::Srgb);
             for (i, c) in lut.iter().enumerate() {
                 let t = i as f32 / (LUT_SIZE - 1) as f32;
                 assert_eq!(*c, premultiply(stop_color(&stops, t)), "{stops:?} at {i}");
@@ -309,6 +311,7 @@ mod tests {
                     stop(1.0, [1.0, 1.0, 1.0, 1.0]),
                 ],
                 transform: Transform([100.0, 0.0, 0.0, 100.0, 0.0, 0.0]),
+                space: GradientSpace::Srgb,
             },
         };
         let dp = DevicePaint::new(&p, &Transform::IDENTITY).unwrap();

@@ -229,6 +229,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// Id of the layer being built.
+    /// The colour space gradients mix in: the caller's choice, else the origin's default.
+    pub(super) fn gradient_space(&self) -> crate::scene::GradientSpace {
+        use crate::scene::{GradientSpace, Origin};
+        self.opts.gradients.unwrap_or(match self.opts.origin {
+            Origin::Photoshop => GradientSpace::Oklab,
+            _ => GradientSpace::Srgb,
+        })
+    }
+
     pub(crate) fn layer_id(&self) -> Option<String> {
         self.layers.last().cloned()
     }

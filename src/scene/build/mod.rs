@@ -52,6 +52,9 @@ pub struct BuildOptions {
     pub deadline: Option<std::time::Instant>,
     /// The design tool the document comes from (its look where the spec leaves it open).
     pub origin: crate::scene::Origin,
+    /// The colour space gradients mix in; `None` picks the origin's (Oklab, Photoshop's
+    /// Perceptual default, for Photoshop; sRGB for every other tool).
+    pub gradients: Option<crate::scene::GradientSpace>,
 }
 
 impl Default for BuildOptions {
@@ -61,6 +64,7 @@ impl Default for BuildOptions {
             limits: Limits::DEFAULT,
             deadline: None,
             origin: crate::scene::Origin::Unknown,
+            gradients: None,
         }
     }
 }

@@ -235,5 +235,6 @@ fn resolve_gradient(ctx: &mut Ctx, g: &Gradient, transform: Transform) -> Option
         kind,
         stops,
         transform,
+        space: ctx.gradient_space(),
     })
 }
