@@ -83,7 +83,7 @@ fn gradient_opacity_against_photoshop() {
     // Colours mix in Oklab (Photoshop's Perceptual method); what is left is Photoshop's
     // own curve between stops (its Smoothness, its opacity stops), which the document
     // does not carry.
-    check("gradient-opacity", 0.365);
+    check("gradient-opacity", 0.38);
 }
 
 #[test]
@@ -94,5 +94,6 @@ fn mask_clipping_text_against_photoshop() {
 
 #[test]
 fn combine_path_against_photoshop() {
-    check("combine-path", 0.955);
+    // 1 px borders on the pixel grid fill whole pixels, as Photoshop draws them.
+    check("combine-path", 0.995);
 }

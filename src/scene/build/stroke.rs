@@ -19,7 +19,7 @@ use super::geometry::{build_path, to_skia};
 use super::paint::resolve_fill;
 use crate::diag::DiagKind;
 use crate::error::Result;
-use crate::scene::{StrokeGeometry, StrokeNode, StrokeSide};
+use crate::scene::{Origin, StrokeGeometry, StrokeNode, StrokeSide};
 
 /// Default dash patterns in layer units when `dashing` is empty (the reference's choice).
 const DASHED_DEFAULT: [f32; 2] = [4.0, 4.0];
@@ -123,7 +123,9 @@ fn stroke_geometry(
 ) -> Option<StrokeGeometry> {
     let stroke = stroke_style(ctx, s, side);
     let device_width = conformal_scale(layer).map(|k| stroke.width * k * ctx.scale());
+    let nudge = photoshop_nudge(ctx, body, side, device_width, layer);
     let thin = side == StrokeSide::Center
+        && nudge.is_none()
         && stroke.dash.is_none()
         && device_width.is_some_and(|w| w <= THIN_MAX_PIXELS)
         && all_closed(body);
@@ -153,7 +155,47 @@ fn stroke_geometry(
             },
             res,
         )
+        .and_then(|outline| match nudge {
+            Some((dx, dy)) => outline.transform(tiny_skia_path::Transform::from_translate(dx, dy)),
+            None => Some(outline),
+        })
         .map(StrokeGeometry::Outline)
+}
+
+/// Photoshop draws a centred stroke of an odd number of pixels on a path that lies on the
+/// pixel grid whole pixels wide, half a pixel right of and below the path (a 1 px border
+/// of a rectangle from x = 25 fills column 25, where centring it would half-fill columns
+/// 24 and 25): its own composites in the corpus show this on every such border. For
+/// documents from Photoshop, the shift in layer units that does the same; `None` elsewhere.
+fn photoshop_nudge(
+    ctx: &Ctx,
+    body: &Path,
+    side: StrokeSide,
+    device_width: Option<f32>,
+    layer: &Transform,
+) -> Option<(f32, f32)> {
+    let w = device_width?;
+    let odd = (w.round() as i64) % 2 == 1 && (w - w.round()).abs() < 1e-3;
+    if ctx.opts.origin != Origin::Photoshop || side != StrokeSide::Center || !odd {
+        return None;
+    }
+    let scale = ctx.scale() as f64;
+    let to_device = |p: tiny_skia_path::Point| {
+        let (x, y) = layer.apply(p.x as f64, p.y as f64);
+        (x * scale, y * scale)
+    };
+    let on_grid = |v: f64| (v - v.round()).abs() < 1e-3;
+    if !body.points().iter().all(|&p| {
+        let (x, y) = to_device(p);
+        on_grid(x) && on_grid(y)
+    }) {
+        return None;
+    }
+    // Half a device pixel along both axes, back in layer units.
+    let inv = layer.invert()?;
+    let [a, b, c, d, _, _] = inv.0;
+    let h = 0.5 / scale;
+    Some(((a * h + c * h) as f32, (b * h + d * h) as f32))
 }
 
 /// The tiny-skia stroke style of `s` (INSIDE and OUTSIDE strokes twice as wide), reporting
