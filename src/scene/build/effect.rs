@@ -32,11 +32,46 @@ pub(super) fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Ef
 }
 
 fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
-    let basis = e.basis.unwrap_or(EffectBasis::Fill);
+    let basis = match e.basis.unwrap_or(EffectBasis::Fill) {
+        EffectBasis::Unknown(v) => {
+            ctx.report(
+                DiagKind::UnknownValue,
+                "basis",
+                format!("unknown effect basis {:?}; read as FILL", v.as_str()),
+            );
+            EffectBasis::Fill
+        }
+        b => b,
+    };
+    report_basis(ctx, &e.kind, &basis);
     match &e.kind {
         EffectKind::DropShadow(s) => Some(Effect::DropShadow(shadow(ctx, e, s, &basis))),
         EffectKind::InnerShadow(s) => Some(Effect::InnerShadow(shadow(ctx, e, s, &basis))),
-        EffectKind::Blur { kind, blur, .. } => {
+        EffectKind::Blur {
+            kind,
+            blur,
+            filters,
+        } => {
+            if !filters.is_empty() {
+                ctx.report(
+                    DiagKind::Unsupported,
+                    "filters",
+                    "a blur's filters are not applied".into(),
+                );
+            }
+            if !matches!(
+                e.blend_mode,
+                octopus_schema::BlendMode::Normal | octopus_schema::BlendMode::PassThrough
+            ) {
+                ctx.report(
+                    DiagKind::Approximated,
+                    "blendMode",
+                    format!(
+                        "a blur's blend mode {} is not applied (the blurred layer composites with the layer's own)",
+                        e.blend_mode
+                    ),
+                );
+            }
             let sigma = match kind {
                 BlurKind::Gaussian | BlurKind::Blur => *blur,
                 BlurKind::Bounded | BlurKind::Background => *blur / 2.5,
@@ -135,6 +170,35 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
             );
             None
         }
+    }
+}
+
+/// Reports the bases an effect is drawn from only approximately: shadows are cast by the
+/// body's outline (BODY) or by the layer's painted pixels (every other basis, so FILL counts
+/// the strokes too and BODY_AND_STROKES counts translucent paint as partly there); an
+/// overlay covers the body; a stroke effect follows the painted pixels.
+fn report_basis(ctx: &mut Ctx, kind: &EffectKind, basis: &EffectBasis) {
+    let note = match (kind, basis) {
+        (
+            EffectKind::DropShadow(_) | EffectKind::InnerShadow(_) | EffectKind::Glow { .. },
+            EffectBasis::Fill | EffectBasis::BodyAndStrokes,
+        ) => Some(
+            "the shadow is cast by the layer's painted pixels (strokes and translucency included)",
+        ),
+        (EffectKind::Overlay(_), EffectBasis::LayerAndEffects | EffectBasis::BodyAndStrokes) => {
+            Some("the overlay covers the layer's body only")
+        }
+        (EffectKind::Stroke(_), EffectBasis::Body | EffectBasis::Fill) => {
+            Some("the stroke follows the layer's painted pixels (its strokes included)")
+        }
+        _ => None,
+    };
+    if let Some(note) = note {
+        ctx.report(
+            DiagKind::Approximated,
+            "basis",
+            format!("effect basis {basis}: {note}"),
+        );
     }
 }
 

@@ -22,6 +22,7 @@ mod paint;
 mod shape;
 mod stroke;
 mod svg_image;
+mod text_checks;
 mod text_frame;
 mod text_layer;
 

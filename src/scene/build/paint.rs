@@ -69,6 +69,16 @@ pub(super) fn resolve_fill(
             filters,
         } => {
             let base = origin_base(ctx, &positioning.origin, layer, parent);
+            if let octopus_schema::ImageRefType::Unknown(t) = &image.reference.kind {
+                ctx.report(
+                    DiagKind::UnknownValue,
+                    "image.ref.type",
+                    format!(
+                        "unknown image reference type {:?}; its value is looked up as a resource",
+                        t.as_str()
+                    ),
+                );
+            }
             let mut bitmap = ctx.bitmap(&image.reference.value)?;
             if image.subsection.is_some() {
                 ctx.report(
@@ -195,6 +205,7 @@ fn resolve_gradient(ctx: &mut Ctx, g: &Gradient, transform: Transform) -> Option
             return None;
         }
     };
+    let mut unknown_interpolation: Option<String> = None;
     let mut stops: Vec<GradientStop> = g
         .stops
         .iter()
@@ -208,10 +219,21 @@ fn resolve_gradient(ctx: &mut Ctx, g: &Gradient, transform: Transform) -> Option
                 StopInterpolation::ReversePower if s.interpolation_parameter > 0.0 => {
                     -(s.interpolation_parameter as f32)
                 }
+                StopInterpolation::Unknown(v) => {
+                    unknown_interpolation.get_or_insert_with(|| v.as_str().to_owned());
+                    0.0
+                }
                 _ => 0.0,
             },
         })
         .collect();
+    if let Some(v) = unknown_interpolation {
+        ctx.report(
+            DiagKind::UnknownValue,
+            "gradient.stops",
+            format!("unknown stop interpolation {v:?}; read as LINEAR"),
+        );
+    }
     if stops.is_empty() {
         ctx.report(
             DiagKind::InvalidValue,

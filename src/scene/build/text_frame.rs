@@ -51,17 +51,39 @@ pub(super) fn frame_of(ctx: &mut Ctx, text: &Text) -> (Frame, Overflow) {
         HorizontalAlign::Center => Align::Center,
         HorizontalAlign::Right => Align::Right,
         HorizontalAlign::Justify => Align::Justify,
-        _ => Align::Left,
+        HorizontalAlign::Left => Align::Left,
+        HorizontalAlign::Unknown(v) => {
+            unknown(ctx, "horizontalAlign", v.as_str(), "LEFT");
+            Align::Left
+        }
     };
     let valign = match &text.vertical_align {
         VerticalAlign::Center => VAlign::Center,
         VerticalAlign::Bottom => VAlign::Bottom,
-        _ => VAlign::Top,
+        VerticalAlign::Top => VAlign::Top,
+        VerticalAlign::Unknown(v) => {
+            unknown(ctx, "verticalAlign", v.as_str(), "TOP");
+            VAlign::Top
+        }
     };
     let baseline = match &text.baseline_policy {
         BaselinePolicy::Set => Baseline::Set,
         BaselinePolicy::OffsetBearing => Baseline::Bearing,
-        _ => Baseline::Ascender,
+        BaselinePolicy::OffsetAscender => Baseline::Ascender,
+        BaselinePolicy::Center => {
+            // How ODTR combines the centred baseline with its caret shift was never traced
+            // (no corpus document uses it): drawn as OFFSET_ASCENDER, and said so.
+            ctx.report(
+                DiagKind::Approximated,
+                "text.baselinePolicy",
+                "baseline policy CENTER is drawn as OFFSET_ASCENDER".into(),
+            );
+            Baseline::Ascender
+        }
+        BaselinePolicy::Unknown(v) => {
+            unknown(ctx, "baselinePolicy", v.as_str(), "OFFSET_ASCENDER");
+            Baseline::Ascender
+        }
     };
     let frame = Frame {
         wrap,
@@ -72,6 +94,15 @@ pub(super) fn frame_of(ctx: &mut Ctx, text: &Text) -> (Frame, Overflow) {
         baseline,
     };
     (frame, overflow)
+}
+
+/// Reports an unknown value of a text field and what it is read as.
+fn unknown(ctx: &mut Ctx, field: &str, value: &str, read_as: &str) {
+    ctx.report(
+        DiagKind::UnknownValue,
+        &format!("text.{field}"),
+        format!("unknown {field} {value:?}; read as {read_as}"),
+    );
 }
 
 /// The overflow policy of a FIXED frame.

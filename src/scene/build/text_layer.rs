@@ -20,6 +20,7 @@ use super::context::Ctx;
 use super::paint::resolve_fill;
 use super::shape::strokes_bounds;
 use super::stroke::build_stroke;
+use super::text_checks::check_style;
 use super::text_frame::{clipped_to_frame, frame_of};
 use crate::diag::DiagKind;
 use crate::error::Result;
@@ -109,6 +110,18 @@ pub(super) fn build_text(
         .zip(&style_faces)
         .map(|(s, sf)| layout_style(s, &faces.laid[sf.slot]))
         .collect();
+    for (si, (st, sf)) in styled.styles.iter().zip(&style_faces).enumerate() {
+        let lf = &faces.laid[sf.slot];
+        let font = faces
+            .book
+            .database()
+            .face(faces.ids[sf.slot])
+            .map(|f| f.post_script_name.clone())
+            .unwrap_or_default();
+        let asked: Vec<Tag> = lstyles[si].features.iter().map(|f| f.tag).collect();
+        let source = styled.font_source[si];
+        check_style(ctx, (si, source), st, &lf.face, &font, &asked);
+    }
     let (frame, overflow) = frame_of(ctx, text);
     if !text.lists.is_empty() {
         ctx.report(
