@@ -34,6 +34,9 @@ pub(crate) struct Ctx<'a> {
     /// A limit passed where the builder could not return it at once (a bitmap lookup):
     /// the build fails with it when the tree is done.
     pub(super) over_budget: Option<Error>,
+    /// The product of the `featureScale`s of the layers being built, innermost last (it
+    /// multiplies effect parameters, cumulatively down the tree).
+    pub(super) feature_scales: Vec<f64>,
 }
 
 impl<'a> Ctx<'a> {
@@ -52,6 +55,7 @@ impl<'a> Ctx<'a> {
             over_budget: None,
             components: HashMap::new(),
             expanding: Vec::new(),
+            feature_scales: Vec::new(),
         }
     }
 
@@ -229,6 +233,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Id of the layer being built.
+    /// The feature scale in force: the product of the enclosing layers' `featureScale`s.
+    pub(super) fn feature_scale(&self) -> f64 {
+        self.feature_scales.last().copied().unwrap_or(1.0)
+    }
+
     /// The colour space gradients mix in: the caller's choice, else the origin's default.
     pub(super) fn gradient_space(&self) -> crate::scene::GradientSpace {
         use crate::scene::{GradientSpace, Origin};

@@ -28,6 +28,16 @@ pub(super) fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Ef
         }
         ctx.leave();
     }
+    let has = |f: fn(&Effect) -> bool| out.iter().any(f);
+    if has(|e| matches!(e, Effect::LayerBlur(_))) && has(|e| matches!(e, Effect::BackgroundBlur(_)))
+    {
+        // The blurred layer is drawn whole; the frosted backdrop under it is not composed in.
+        ctx.report(
+            DiagKind::Unsupported,
+            "effects",
+            "a background blur on a layer that also has a layer blur is not drawn".into(),
+        );
+    }
     out
 }
 
@@ -76,6 +86,7 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
                 BlurKind::Gaussian | BlurKind::Blur => *blur,
                 BlurKind::Bounded | BlurKind::Background => *blur / 2.5,
             };
+            let sigma = sigma * ctx.feature_scale();
             let sigma = if sigma.is_finite() {
                 sigma.clamp(0.0, 10_000.0) as f32
             } else {
@@ -121,8 +132,9 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
                 );
                 return None;
             };
-            let width = if st.thickness.is_finite() {
-                st.thickness.clamp(0.0, 10_000.0) as f32
+            let thickness = st.thickness * ctx.feature_scale();
+            let width = if thickness.is_finite() {
+                thickness.clamp(0.0, 10_000.0) as f32
             } else {
                 0.0
             };
@@ -219,12 +231,64 @@ fn shadow(ctx: &mut Ctx, e: &SchemaEffect, s: &Shadow, basis: &EffectBasis) -> S
             0.0
         }
     };
+    let k = ctx.feature_scale();
     ShadowEffect {
-        offset: (finite(s.offset.x), finite(s.offset.y)),
-        sigma: finite(s.blur).abs() / 2.25,
-        spread: finite(s.choke),
+        offset: (finite(s.offset.x * k), finite(s.offset.y * k)),
+        sigma: finite(s.blur * k).abs() / 2.25,
+        spread: finite(s.choke * k),
         color: color_of(&s.color),
         blend: resolve_blend(ctx, &e.blend_mode, "blendMode", false),
         body_basis: *basis == EffectBasis::Body,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{render_document, NoAssets, RenderConfig};
+
+    /// A 96 x 64 frame with a card whose drop shadow is `(offset, blur, choke)`, inside a
+    /// group with `featureScale` (when given).
+    fn card(shadow: (f64, f64, f64), feature_scale: Option<f64>) -> Vec<u8> {
+        let (offset, blur, choke) = shadow;
+        let scale = feature_scale.map_or(String::new(), |f| format!(r#""featureScale":{f},"#));
+        let json = format!(
+            r#"{{"id":"fs","type":"OCTOPUS_COMPONENT","version":"3.1.1",
+            "dimensions":{{"width":96,"height":64}},
+            "content":{{"id":"root","type":"GROUP",{scale}"layers":[
+             {{"id":"c","type":"SHAPE","shape":{{"path":{{"type":"RECTANGLE",
+              "rectangle":{{"x0":20,"y0":12,"x1":60,"y1":40}}}},
+              "fills":[{{"type":"COLOR","color":{{"r":1,"g":1,"b":1,"a":1}}}}]}},
+              "effects":[{{"type":"DROP_SHADOW","basis":"BODY","shadow":{{
+               "offset":{{"x":{offset},"y":{offset}}},"blur":{blur},"choke":{choke},
+               "color":{{"r":0,"g":0,"b":0,"a":0.6}}}}}}]}}]}}}}"#
+        );
+        let (img, diags) =
+            render_document(json.as_bytes(), &RenderConfig::default(), &NoAssets).expect("renders");
+        assert!(diags.is_empty(), "{diags:?}");
+        img.data
+    }
+
+    #[test]
+    fn a_background_blur_beside_a_layer_blur_is_reported() {
+        let json = br#"{"id":"bb","type":"OCTOPUS_COMPONENT","version":"3.1.1",
+            "dimensions":{"width":32,"height":32},
+            "content":{"id":"s","type":"SHAPE","shape":{"path":{"type":"RECTANGLE",
+             "rectangle":{"x0":4,"y0":4,"x1":28,"y1":28}},
+             "fills":[{"type":"COLOR","color":{"r":1,"g":1,"b":1,"a":0.5}}]},
+             "effects":[{"type":"BACKGROUND_BLUR","basis":"BACKGROUND","blur":8},
+                        {"type":"BOUNDED_BLUR","basis":"LAYER_AND_EFFECTS","blur":4}]}}"#;
+        let (_, diags) =
+            render_document(json, &RenderConfig::default(), &NoAssets).expect("renders");
+        assert!(
+            diags.iter().any(|d| d.message.contains("background blur")),
+            "{diags:?}"
+        );
+    }
+
+    #[test]
+    fn feature_scale_multiplies_shadow_parameters_down_the_tree() {
+        let scaled = card((3.0, 4.0, 1.0), Some(2.0));
+        assert_eq!(scaled, card((6.0, 8.0, 2.0), None));
+        assert_ne!(scaled, card((3.0, 4.0, 1.0), None));
     }
 }

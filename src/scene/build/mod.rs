@@ -154,7 +154,26 @@ pub(crate) fn build_layer(
         )));
     }
     ctx.layers.push(layer.id.clone());
+    // A feature scale multiplies effect parameters down the tree (digest §6); negative or
+    // non-finite values are invalid and read as 1.
+    let own = layer
+        .feature_scale
+        .filter(|f| f.is_finite() && *f >= 0.0)
+        .unwrap_or(1.0);
+    if layer
+        .feature_scale
+        .is_some_and(|f| !(f.is_finite() && f >= 0.0))
+    {
+        ctx.report(
+            DiagKind::InvalidValue,
+            "featureScale",
+            "featureScale must be a finite number >= 0; read as 1".into(),
+        );
+    }
+    let scale = ctx.feature_scale() * own;
+    ctx.feature_scales.push(scale);
     let result = build_layer_inner(ctx, layer, parent);
+    ctx.feature_scales.pop();
     ctx.layers.pop();
     result
 }
