@@ -32,6 +32,7 @@ pub(super) fn check_style(
     face: &Face<'_>,
     font: &str,
     asked: &[Tag],
+    seen: &mut Vec<String>,
 ) {
     let path = style_path(si, source);
     let unknown = [
@@ -82,13 +83,14 @@ pub(super) fn check_style(
     };
     let mut settings: Vec<&str> = missing.iter().map(|t| by(t)).collect();
     settings.dedup();
-    ctx.report(
-        DiagKind::Approximated,
-        &path,
-        format!(
-            "font {font:?} has no OpenType feature {} (asked for by {}); asking changes nothing",
-            missing.join(", "),
-            settings.join(", ")
-        ),
+    let message = format!(
+        "font {font:?} has no OpenType feature {} (asked for by {}); asking changes nothing",
+        missing.join(", "),
+        settings.join(", ")
     );
+    // Styles that differ in other ways often share a font and its settings: say it once.
+    if !seen.contains(&message) {
+        ctx.report(DiagKind::Approximated, &path, message.clone());
+        seen.push(message);
+    }
 }

@@ -5,8 +5,8 @@
 //! nodes wrapped in a group masked by the frame's rectangle. Guarantees: overflow applies to
 //! FIXED frames only, as the spec says; `NO_OVERFLOW` clips exactly, except in documents
 //! from Photoshop, whose paragraph boxes hide each line that does not fit whole (there the
-//! spec's default reads as `CLIP_LINE`); an unknown policy is reported and read as the
-//! default.
+//! spec's default reads as `CLIP_LINE`), and from Figma, which draws text past its box (there
+//! it reads as `EXTEND_ALL`); an unknown policy is reported and read as the default.
 
 use octopus_schema::{
     BaselinePolicy, FrameMode, HorizontalAlign, OverflowPolicy, Text, VerticalAlign,
@@ -108,8 +108,13 @@ fn unknown(ctx: &mut Ctx, field: &str, value: &str, read_as: &str) {
 /// The overflow policy of a FIXED frame.
 fn overflow_of(ctx: &mut Ctx, policy: &OverflowPolicy) -> Overflow {
     match policy {
-        OverflowPolicy::NoOverflow if ctx.opts.origin == Origin::Photoshop => Overflow::ClipLine,
-        OverflowPolicy::NoOverflow => Overflow::Clip,
+        OverflowPolicy::NoOverflow => match ctx.opts.origin {
+            Origin::Photoshop => Overflow::ClipLine,
+            // Figma draws text past its fixed box (its converter writes no policy, so the
+            // spec's default would clip what Figma shows).
+            Origin::Figma => Overflow::Visible,
+            _ => Overflow::Clip,
+        },
         OverflowPolicy::ClipLine => Overflow::ClipLine,
         OverflowPolicy::ExtendLine => Overflow::ExtendLine,
         OverflowPolicy::ExtendAll => Overflow::Visible,

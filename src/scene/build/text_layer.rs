@@ -110,6 +110,7 @@ pub(super) fn build_text(
         .zip(&style_faces)
         .map(|(s, sf)| layout_style(s, &faces.laid[sf.slot]))
         .collect();
+    let mut seen = Vec::new();
     for (si, (st, sf)) in styled.styles.iter().zip(&style_faces).enumerate() {
         let lf = &faces.laid[sf.slot];
         let font = faces
@@ -120,7 +121,7 @@ pub(super) fn build_text(
             .unwrap_or_default();
         let asked: Vec<Tag> = lstyles[si].features.iter().map(|f| f.tag).collect();
         let source = styled.font_source[si];
-        check_style(ctx, (si, source), st, &lf.face, &font, &asked);
+        check_style(ctx, (si, source), st, &lf.face, &font, &asked, &mut seen);
     }
     let (frame, overflow) = frame_of(ctx, text);
     if !text.lists.is_empty() {
