@@ -30,6 +30,26 @@ impl Bitmap {
             half: std::sync::OnceLock::new(),
         }
     }
+
+    /// The pixels of columns `x0..x1` and rows `y0..y1` (clamped to the bitmap) as a
+    /// bitmap of their own; `None` when that selects no pixel.
+    pub fn crop(&self, x0: u32, y0: u32, x1: u32, y1: u32) -> Option<Bitmap> {
+        let (x1, y1) = (x1.min(self.width), y1.min(self.height));
+        if x0 >= x1 || y0 >= y1 {
+            return None;
+        }
+        let row = self.width as usize * 4;
+        let (a, b) = (x0 as usize * 4, x1 as usize * 4);
+        let data = self
+            .data
+            .chunks_exact(row)
+            .skip(y0 as usize)
+            .take((y1 - y0) as usize)
+            .flat_map(|r| &r[a..b])
+            .copied()
+            .collect();
+        Some(Bitmap::new(x1 - x0, y1 - y0, data))
+    }
 }
 
 /// Width and height from the image's header, without decoding; `None` when unreadable.
