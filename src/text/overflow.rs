@@ -4,7 +4,7 @@
 //! at y = 0) and the frame's size. Output: the lines the policy hides removed, and whether
 //! what is left must still be clipped to the frame. Guarantees: lines are kept from the
 //! top while they qualify, so a hidden line never leaves a visible one below it; a line
-//! that fits to within [`SLACK`] of the frame counts as fitting (frames are often measured
+//! that fits to within half a pixel of the frame counts as fitting (frames are often measured
 //! to exactly the text's height, and the float sums of line heights can pass it by a hair).
 
 use super::layout::Laid;

@@ -81,7 +81,24 @@ pub(super) fn draw_with_effects(
             radii,
             sc.cancel.as_deref(),
         );
-        composite(dst, &full, ext, region, n.blend, n.opacity);
+        if fx.background.is_some() {
+            // A frosted backdrop under the blurred layer: the backdrop is blurred within
+            // the body first, then the blurred layer goes over it, and the pair takes the
+            // layer's opacity together (as the layer and its backdrop blur do unblurred).
+            let mut copy = sc.copy_of(dst, region);
+            {
+                let mut target = Surface {
+                    data: &mut copy,
+                    rect: region,
+                };
+                background(sc, n, &body, ext, &mut target, region);
+                composite(&mut target, &full, ext, region, n.blend, 1.0);
+            }
+            blend_copy(dst, &copy, region, n.opacity);
+            sc.give_pixels(copy);
+        } else {
+            composite(dst, &full, ext, region, n.blend, n.opacity);
+        }
         sc.give_pixels(full);
     } else {
         let direct = n.opacity >= 1.0 && n.blend == BlendMode::Normal;
@@ -104,19 +121,24 @@ pub(super) fn draw_with_effects(
                 background(sc, n, &body, ext, &mut target, region);
                 draw_content(sc, n, fx, &basis, &mut target, region);
             }
-            let w = region.width() * 4;
-            let t = weight(n.opacity);
-            for (row, y) in copy.chunks_exact(w).zip(region.y0..region.y1) {
-                let out = dst.span_mut(region.x0, region.x1, y);
-                for (s, d) in row.chunks_exact(4).zip(out.chunks_exact_mut(4)) {
-                    lerp_w(d, s, t);
-                }
-            }
+            blend_copy(dst, &copy, region, n.opacity);
             sc.give_pixels(copy);
         }
     }
     sc.give_pixels(body);
     sc.give_pixels(layer);
+}
+
+/// Mixes `copy` (the `region` of `dst` with the layer drawn on it) into `dst` at `opacity`.
+fn blend_copy(dst: &mut Surface<'_>, copy: &[u8], region: IRect, opacity: f32) {
+    let w = region.width() * 4;
+    let t = weight(opacity);
+    for (row, y) in copy.chunks_exact(w).zip(region.y0..region.y1) {
+        let out = dst.span_mut(region.x0, region.x1, y);
+        for (s, d) in row.chunks_exact(4).zip(out.chunks_exact_mut(4)) {
+            lerp_w(d, s, t);
+        }
+    }
 }
 
 /// A wide layer blur: the rows of its blurred image (computed once per render, see

@@ -215,15 +215,20 @@ fn prepare_effects(
 const WIDE_BLUR: usize = 1024;
 
 /// Marks a layer blur as wide (see [`DeviceEffects::wide`]) when it reaches [`WIDE_BLUR`],
-/// the layer has no drop shadows (they are blurred with it, band by band) and nothing
-/// inside it blurs its background (that needs the backdrops, computed after). The scene
+/// the layer has no drop shadows (they are blurred with it, band by band) and neither it
+/// nor anything inside it blurs its background (that needs the backdrops, computed after,
+/// and is drawn band by band under the blurred layer). The scene
 /// exempts exactly such blurs from the effect-reach limit (`scene::build`).
 fn mark_wide(fx: &mut DeviceEffects, content: &IRect, canvas: IRect, kind: &DeviceKind) {
     let Some(radii) = fx.blur else {
         return;
     };
     let reach = support(radii);
-    if reach < WIDE_BLUR || !fx.drops.is_empty() || has_background_blur(kind) {
+    if reach < WIDE_BLUR
+        || !fx.drops.is_empty()
+        || fx.background.is_some()
+        || has_background_blur(kind)
+    {
         return;
     }
     let inner = fx.inners.iter().map(InnerEffect::reach).max().unwrap_or(0);

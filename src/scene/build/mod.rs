@@ -314,8 +314,8 @@ fn drop_vanishing(ctx: &Ctx, effects: &mut Vec<Effect>, bounds: &Bounds) -> bool
 /// Effects whose extent at the render scale is over the limit fail the render (their cost
 /// grows with the extent), rather than take the time and memory of a huge blur. A layer
 /// blur is exempt when the raster blurs it once at reduced resolution, whatever its radius
-/// (`raster/wide.rs`): no drop shadows, no background blur inside, and a layer within the
-/// output-pixel limit.
+/// (`raster/wide.rs`): no drop shadows, no background blur on it or inside, and a layer
+/// within the output-pixel limit.
 fn check_effect_extent(
     ctx: &Ctx,
     effects: &[Effect],
@@ -324,7 +324,9 @@ fn check_effect_extent(
 ) -> Result<()> {
     let s = ctx.scale() as f64;
     let layer_px = (bounds.x1 - bounds.x0) * (bounds.y1 - bounds.y0) * s * s;
-    let wide = !effects.iter().any(|e| matches!(e, Effect::DropShadow(_)))
+    let wide = !effects
+        .iter()
+        .any(|e| matches!(e, Effect::DropShadow(_) | Effect::BackgroundBlur(_)))
         && !kind.has_background_blur()
         && (bounds.is_empty() || layer_px <= ctx.opts.limits.output_pixels as f64);
     let extent = effects
