@@ -5,8 +5,6 @@
 //! PNG; every diagnostic is printed with its layer id; with `--manifest`, one failing
 //! document does not stop the others, and the exit code reports the worst failure.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -16,36 +14,11 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use octopus_render::output::PngSpeed;
 use octopus_render::scene::{GradientSpace, Origin};
+
+use crate::cli_assets::{dir_assets, manifest_beside, read_manifest};
 use octopus_render::{
-    render_png_owned, Antialias, AssetResolver, Blame, Diagnostic, Error, FontBook, Limits,
-    RenderConfig, Result,
+    render_png_owned, Antialias, Blame, Diagnostic, Error, FontBook, Limits, RenderConfig, Result,
 };
-
-/// Bitmaps read from a directory (the CLI's side of the core's no-I/O rule).
-struct DirAssets {
-    fonts: Arc<FontBook>,
-    /// Component id → document file, from the design's manifest.
-    components: HashMap<String, PathBuf>,
-    dir: PathBuf,
-}
-
-impl AssetResolver for DirAssets {
-    fn lookup(&self, name: &str) -> Option<Cow<'_, [u8]>> {
-        // Keys are file names, never paths: a key with a separator or `..` is not looked up.
-        if !octopus_render::assets::is_file_name(name) {
-            return None;
-        }
-        fs::read(self.dir.join(name)).ok().map(Cow::Owned)
-    }
-
-    fn fonts(&self) -> &FontBook {
-        &self.fonts
-    }
-
-    fn component(&self, id: &str) -> Option<Cow<'_, [u8]>> {
-        fs::read(self.components.get(id)?).ok().map(Cow::Owned)
-    }
-}
 
 /// Renders Octopus 3 design documents to PNG.
 #[derive(Parser)]
@@ -229,7 +202,20 @@ pub(crate) fn run() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // The manifest rendered, or the one beside the document: its fonts and what it names
+    // that the command line cannot follow.
+    let manifest = match (&args.manifest, &args.document) {
+        (Some(m), _) => read_manifest(m),
+        (None, Some(doc)) => manifest_beside(doc),
+        (None, None) => Default::default(),
+    };
+    if !args.quiet {
+        for note in &manifest.notes {
+            eprintln!("warning: manifest: {note}");
+        }
+    }
     let mut dirs = args.fonts.clone();
+    dirs.extend(manifest.font_dirs);
     if !args.no_system_fonts {
         dirs.extend(octopus_render::fontdirs::system_font_dirs());
     }
@@ -343,52 +329,6 @@ fn positive_seconds(s: &str) -> std::result::Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v < 1e9 => Ok(v),
         _ => Err(format!("{s:?} is not a positive number of seconds")),
-    }
-}
-
-/// What the `octopus-manifest.json` next to a document tells about it.
-#[derive(Default)]
-struct Beside {
-    /// Components by id (COMPONENT_REFERENCE layers point at them).
-    components: HashMap<String, PathBuf>,
-    /// The design tool the design came from (`FIGMA`, `PHOTOSHOP`, ...).
-    origin: Option<String>,
-}
-
-/// Reads the manifest beside `doc`, if there is one (a missing or unreadable one is no error:
-/// a document renders on its own).
-fn manifest_beside(doc: &Path) -> Beside {
-    let dir = doc.parent().unwrap_or(Path::new("."));
-    let Ok(bytes) = fs::read(dir.join("octopus-manifest.json")) else {
-        return Beside::default();
-    };
-    match octopus_schema::parse_manifest(&bytes) {
-        Ok(m) => Beside {
-            components: m
-                .components
-                .iter()
-                .map(|c| (c.id.clone(), dir.join(c.document_path())))
-                .collect(),
-            origin: m.origin.map(|o| o.name),
-        },
-        Err(_) => Beside::default(),
-    }
-}
-
-/// The bitmaps, fonts and components of `doc`: bitmaps from `assets` (default: the
-/// document's folder), components from the manifest beside it.
-pub(crate) fn dir_assets(
-    doc: &Path,
-    assets: Option<&Path>,
-    fonts: &Arc<FontBook>,
-) -> impl AssetResolver {
-    let dir = assets
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
-    DirAssets {
-        dir,
-        fonts: Arc::clone(fonts),
-        components: manifest_beside(doc).components,
     }
 }
 

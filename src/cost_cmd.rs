@@ -22,7 +22,8 @@ use octopus_render::render::{load_scene_owned, render_scene_png};
 use octopus_render::{procfs, Error, FontBook, RenderConfig, Result};
 use serde_json::{json, Value};
 
-use crate::cli::{dir_assets, exit_code};
+use crate::cli::exit_code;
+use crate::cli_assets::dir_assets;
 
 /// `octopus-render cost` arguments.
 #[derive(Args)]

@@ -6,6 +6,7 @@
 //! path and layer id of the problem.
 
 mod cli;
+mod cli_assets;
 mod cost_cmd;
 
 use mimalloc::MiMalloc;

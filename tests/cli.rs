@@ -180,3 +180,51 @@ fn a_timeout_exits_4_and_writes_no_file() {
         .expect("run");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn images_are_found_where_the_manifest_says() {
+    // A design whose bitmap lives under `resourcesBase/images/` with a key that is not its
+    // file name, and a second image the manifest says is at a URL.
+    let dir = tmp("located");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("res/images")).expect("dirs");
+    std::fs::copy(
+        root().join("fixtures/images/photo.png"),
+        dir.join("res/images/p1.png"),
+    )
+    .expect("copy image");
+    let fill = |key: &str| {
+        format!(
+            r#"{{"type":"IMAGE","image":{{"ref":{{"type":"RESOURCE_REF","value":"{key}"}}}},
+            "positioning":{{"layout":"STRETCH","origin":"LAYER","transform":[40,0,0,30,0,0]}}}}"#
+        )
+    };
+    let doc = format!(
+        r#"{{"id":"a","type":"OCTOPUS_COMPONENT","version":"3.1.1","dimensions":{{"width":40,"height":30}},
+        "content":{{"id":"s","type":"SHAPE","shape":{{"path":{{"type":"RECTANGLE",
+        "rectangle":{{"x0":0,"y0":0,"x1":40,"y1":30}}}},"fills":[{}]}}}}}}"#,
+        fill("photo-key")
+    );
+    std::fs::write(dir.join("octopus-a.json"), doc).expect("doc");
+    let manifest = r#"{"version":"3.0.0","origin":{"name":"FIGMA"},"resourcesBase":"res","components":[
+        {"id":"a","location":{"type":"RELATIVE","path":""},"assets":{"images":[
+         {"refId":"photo-key","location":{"type":"RELATIVE","path":"images/p1.png"}},
+         {"refId":"far","location":{"type":"EXTERNAL","path":"https://example.com/far.png"}}]}}]}"#;
+    std::fs::write(dir.join("octopus-manifest.json"), manifest).expect("manifest");
+    let out = dir.join("a.png");
+    let run = bin()
+        .args(["render"])
+        .arg(dir.join("octopus-a.json"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(!stderr.contains("missing"), "the image was not found: {stderr}");
+    assert!(stderr.contains("EXTERNAL"), "the URL is not reported: {stderr}");
+    let (_, _, px) = decode_png(&out);
+    // The photo (one corner cut away) fills the frame; without it the frame is empty.
+    let opaque = px.chunks_exact(4).filter(|p| p[3] == 255).count();
+    assert!(opaque * 10 > px.len() / 4 * 8, "the photo is missing");
+}

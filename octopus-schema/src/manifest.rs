@@ -31,6 +31,9 @@ pub struct Manifest {
     /// Style chunks (not needed to render).
     #[serde(default)]
     pub chunks: Vec<serde_json::Value>,
+    /// The folder (or URL) RELATIVE locations are under, when not the manifest's own.
+    #[serde(default, rename = "resourcesBase")]
+    pub resources_base: Option<String>,
 }
 
 /// The design tool and converter version.
