@@ -221,8 +221,14 @@ fn images_are_found_where_the_manifest_says() {
         .expect("run");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert!(!stderr.contains("missing"), "the image was not found: {stderr}");
-    assert!(stderr.contains("EXTERNAL"), "the URL is not reported: {stderr}");
+    assert!(
+        !stderr.contains("missing"),
+        "the image was not found: {stderr}"
+    );
+    assert!(
+        stderr.contains("EXTERNAL"),
+        "the URL is not reported: {stderr}"
+    );
     let (_, _, px) = decode_png(&out);
     // The photo (one corner cut away) fills the frame; without it the frame is empty.
     let opaque = px.chunks_exact(4).filter(|p| p[3] == 255).count();

@@ -12,7 +12,9 @@
 //! glyphs' ascent + descent centred in it (half leading above and below); trailing spaces
 //! hang past the frame edge.
 
-use rustybuzz::{Face, Feature, UnicodeBuffer};
+use rustybuzz::{Direction, Face, Feature, UnicodeBuffer};
+
+use super::bidi;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 /// A loaded face with the metrics layout needs (font units).
@@ -140,6 +142,8 @@ pub struct Glyph {
     pub advance: f32,
     /// The glyph draws a space (it may hang past the frame and stretches when justified).
     pub blank: bool,
+    /// Its character's bidirectional embedding level (odd: right to left).
+    pub level: u8,
 }
 
 /// A line of laid-out glyphs.
@@ -217,11 +221,19 @@ fn shape_segment(
     faces: &[LaidFace],
 ) -> Vec<Glyph> {
     let mut out = Vec::with_capacity(seg.len());
+    let line: String = seg.iter().map(|c| c.ch).collect();
+    let levels = bidi::levels(&line);
+    let level = |i: usize| levels.as_ref().map_or(0, |l| l[i]);
     let mut run_start = 0;
     while run_start < seg.len() {
         let (style, face) = (seg[run_start].style, seg[run_start].face);
+        let lv = level(run_start);
         let mut run_end = run_start + 1;
-        while run_end < seg.len() && seg[run_end].style == style && seg[run_end].face == face {
+        while run_end < seg.len()
+            && seg[run_end].style == style
+            && seg[run_end].face == face
+            && level(run_end) == lv
+        {
             run_end += 1;
         }
         let text: String = seg[run_start..run_end].iter().map(|c| c.ch).collect();
@@ -235,8 +247,17 @@ fn shape_segment(
         let mut buf = UnicodeBuffer::new();
         buf.push_str(&text);
         buf.guess_segment_properties();
+        // The run's direction is its level's, whatever the script (digits in Arabic text
+        // are left to right, Latin inside an RTL embedding is not).
+        let rtl = lv % 2 == 1;
+        buf.set_direction(if rtl {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        });
         let shaped = rustybuzz::shape(&lf.face, &st.features, buf);
         let k = st.size / lf.upem;
+        let first = out.len();
         for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
             let char_index = char_at
                 .get(info.cluster as usize)
@@ -254,7 +275,13 @@ fn shape_segment(
                 char_index,
                 advance: pos.x_advance as f32 * k + st.letter_spacing,
                 blank,
+                level: lv,
             });
+        }
+        if rtl {
+            // The shaper gives a right-to-left run in visual order: back to logical order
+            // for line breaking (`bidi::reorder` turns each line around again).
+            out[first..].reverse();
         }
         run_start = run_end;
     }
@@ -347,6 +374,13 @@ fn place(raw: Vec<RawLine>, styles: &[LayoutStyle], faces: &[LaidFace], frame: &
     let box_w = frame
         .width
         .unwrap_or_else(|| widths.iter().copied().fold(0.0, f32::max));
+    let mut raw = raw;
+    for line in raw
+        .iter_mut()
+        .filter(|l| l.glyphs.iter().any(|g| g.level > 0))
+    {
+        bidi::reorder(&mut line.glyphs);
+    }
     for (line, &w) in raw.iter().zip(&widths) {
         let (asc, desc, height) = line_metrics(line, styles, faces);
         let baseline = top + (height - (asc + desc)) / 2.0 + asc;

@@ -6,6 +6,7 @@
 //! (fonts are bytes handed in); every substituted font and every character no font can
 //! draw leaves a diagnostic.
 
+mod bidi;
 mod font_names;
 pub mod fonts;
 pub mod layout;

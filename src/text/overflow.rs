@@ -84,6 +84,7 @@ mod tests {
                 char_index: i,
                 advance: 100.0,
                 blank: false,
+                level: 0,
             });
             laid.lines.push(Line {
                 glyphs: i..i + 1,

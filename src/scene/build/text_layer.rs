@@ -96,13 +96,6 @@ pub(super) fn build_text(
         return Ok(None);
     };
     let chars = apply_case(&text.value, &styled.per_char, &styled.styles);
-    if chars.iter().any(|(c, _)| is_rtl(*c)) {
-        ctx.report(
-            DiagKind::Approximated,
-            "text.value",
-            "right-to-left text is shaped run by run but lines are not reordered (no bidi)".into(),
-        );
-    }
     let chars = assign_faces(ctx, &chars, &style_faces, &mut faces);
     let lstyles: Vec<LayoutStyle> = styled
         .styles
@@ -264,11 +257,6 @@ fn assign_faces(
         out.push(StyledChar { ch, style, face });
     }
     out
-}
-
-/// Hebrew, Arabic, Syriac, Thaana, NKo and their presentation forms.
-fn is_rtl(c: char) -> bool {
-    matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
 }
 
 /// Joiners and variation selectors: shaped with their neighbours, never drawn alone.
