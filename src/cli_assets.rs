@@ -98,7 +98,17 @@ fn from_manifest(m: &Manifest, dir: &Path) -> Beside {
         origin: m.origin.as_ref().map(|o| o.name.clone()),
         ..Beside::default()
     };
-    let mut external = 0usize;
+    // Documents are found beside the manifest (`document_path`), as `--manifest` renders
+    // them; an EXTERNAL one is looked for there under its default name.
+    let mut external = m
+        .components
+        .iter()
+        .filter(|c| c.location.as_ref().is_some_and(|l| l.kind == "EXTERNAL"))
+        .count();
+    for c in &m.components {
+        out.components
+            .insert(c.id.clone(), dir.join(c.document_path()));
+    }
     let mut place = |loc: &Option<ResourceLocation>| -> Option<PathBuf> {
         let loc = loc.as_ref()?;
         match loc.kind.as_str() {
@@ -111,8 +121,6 @@ fn from_manifest(m: &Manifest, dir: &Path) -> Beside {
         }
     };
     for c in &m.components {
-        let doc = place(&c.location).unwrap_or_else(|| dir.join(c.document_path()));
-        out.components.insert(c.id.clone(), doc);
         for image in c.assets.iter().flat_map(|a| &a.images) {
             if let (Some(key), Some(path)) = (&image.ref_id, place(&image.location)) {
                 out.images.insert(key.clone(), path);
