@@ -347,7 +347,7 @@ fn render_one(
     let mut writer = BufWriter::new(file);
     let beside = manifest_beside(doc);
     let config = config(args, origin.or(beside.origin.as_deref()));
-    let assets = dir_assets(doc, args.assets.as_deref(), fonts);
+    let assets = dir_assets(doc, args.assets.as_deref(), fonts, beside);
     let rendered = render_png_owned(json, &config, &assets, &mut writer).and_then(|r| {
         writer.flush().map_err(|e| Error::io(&tmp, e))?;
         Ok(r)

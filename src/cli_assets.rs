@@ -146,17 +146,18 @@ fn from_manifest(m: &Manifest, dir: &Path) -> Beside {
     out
 }
 
-/// The bitmaps, fonts and components of `doc`: bitmaps where the manifest beside it says,
-/// else in `assets` (default: the document's folder), components from that manifest.
+/// The bitmaps, fonts and components of `doc`: bitmaps where `beside` (the manifest beside
+/// it, read once by the caller) says, else in `assets` (default: the document's folder),
+/// components from that manifest.
 pub(crate) fn dir_assets(
     doc: &Path,
     assets: Option<&Path>,
     fonts: &Arc<FontBook>,
+    beside: Beside,
 ) -> impl AssetResolver {
     let dir = assets
         .map(Path::to_path_buf)
         .unwrap_or_else(|| doc.parent().unwrap_or(Path::new(".")).to_path_buf());
-    let beside = manifest_beside(doc);
     DirAssets {
         dir,
         fonts: Arc::clone(fonts),

@@ -23,7 +23,7 @@ use octopus_render::{procfs, Error, FontBook, RenderConfig, Result};
 use serde_json::{json, Value};
 
 use crate::cli::exit_code;
-use crate::cli_assets::dir_assets;
+use crate::cli_assets::{dir_assets, manifest_beside};
 
 /// `octopus-render cost` arguments.
 #[derive(Args)]
@@ -85,7 +85,7 @@ pub(crate) fn run(args: &CostArgs) -> ExitCode {
 
 fn one(args: &CostArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result<Value> {
     let json = fs::read(doc).map_err(|e| Error::io(doc, e))?;
-    let assets = dir_assets(doc, None, fonts);
+    let assets = dir_assets(doc, None, fonts, manifest_beside(doc));
     let cfg = RenderConfig {
         scale: args.scale,
         ..RenderConfig::default()

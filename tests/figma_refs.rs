@@ -30,11 +30,7 @@ fn share_within(
     );
     let ours = over_white(&straight(&img));
     let theirs = over_white(&expected);
-    let ok = ours
-        .iter()
-        .zip(&theirs)
-        .filter(|(a, b)| (0..3).all(|i| a[i].abs_diff(b[i]) <= tol))
-        .count();
+    let share = share_within_tol(&ours, &theirs, tol);
     if std::env::var_os("OCTOPUS_WRITE_DIFFS").is_some() {
         let flat = |v: &[[u8; 3]]| {
             v.iter()
@@ -54,7 +50,7 @@ fn share_within(
             &diffs,
         );
     }
-    ok as f64 / ours.len() as f64
+    share
 }
 
 /// Prints both modes' shares for one frame and checks them.

@@ -40,13 +40,7 @@ fn share_within(doc: &str, reference: &str) -> f64 {
     let _ = std::fs::remove_file(&out);
     let (rw, rh, theirs) = decode_png(&reference);
     assert_eq!((w, h), (rw, rh), "{}", doc.display());
-    let (ours, theirs) = (over_white(&ours), over_white(&theirs));
-    let ok = ours
-        .iter()
-        .zip(&theirs)
-        .filter(|(a, b)| (0..3).all(|i| a[i].abs_diff(b[i]) <= 8))
-        .count();
-    ok as f64 / ours.len() as f64
+    share_within_tol(&over_white(&ours), &over_white(&theirs), 8)
 }
 
 fn check(name: &str, floor: f64) {

@@ -192,12 +192,17 @@ pub fn layout(
         let hard = i == chars.len() || is_hard_break(chars[i].ch);
         if hard {
             let seg = &chars[start..i];
-            let glyphs = shape_segment(seg, start, styles, faces);
+            let line = HardLine {
+                chars: seg,
+                text: seg.iter().map(|c| c.ch).collect(),
+                offset: start,
+            };
+            let glyphs = shape_segment(&line, styles, faces);
             let (style, face) = match chars.get(i).or(chars.get(i.wrapping_sub(1))) {
                 Some(c) => (c.style, c.face),
                 None => (0, 0),
             };
-            wrap(seg, start, glyphs, frame.wrap, style, face, &mut raw);
+            wrap(&line, glyphs, frame.wrap, style, face, &mut raw);
             // CR LF counts as one break.
             if i + 1 < chars.len() && chars[i].ch == '\r' && chars[i + 1].ch == '\n' {
                 i += 1;
@@ -209,20 +214,23 @@ pub fn layout(
     place(raw, styles, faces, frame)
 }
 
+/// The characters between two hard breaks (text made once for shaper, bidi and breaker).
+struct HardLine<'a> {
+    chars: &'a [StyledChar],
+    text: String,
+    /// Index of the first character in the layer's text.
+    offset: usize,
+}
+
 fn is_hard_break(c: char) -> bool {
     matches!(c, '\u{2029}' | '\u{2028}' | '\n' | '\r')
 }
 
 /// Shapes one hard line, run by run (a run keeps one style and face).
-fn shape_segment(
-    seg: &[StyledChar],
-    offset: usize,
-    styles: &[LayoutStyle],
-    faces: &[LaidFace],
-) -> Vec<Glyph> {
+fn shape_segment(line: &HardLine<'_>, styles: &[LayoutStyle], faces: &[LaidFace]) -> Vec<Glyph> {
+    let (seg, offset) = (line.chars, line.offset);
     let mut out = Vec::with_capacity(seg.len());
-    let line: String = seg.iter().map(|c| c.ch).collect();
-    let levels = bidi::levels(&line);
+    let levels = bidi::levels(&line.text);
     let level = |i: usize| levels.as_ref().map_or(0, |l| l[i]);
     let mut run_start = 0;
     while run_start < seg.len() {
@@ -290,22 +298,21 @@ fn shape_segment(
 
 /// Breaks a hard line's glyphs into lines no wider than `width` where UAX #14 allows.
 fn wrap(
-    seg: &[StyledChar],
-    offset: usize,
+    line: &HardLine<'_>,
     glyphs: Vec<Glyph>,
     width: Option<f32>,
     style: usize,
     face: usize,
     out: &mut Vec<RawLine>,
 ) {
-    let text: String = seg.iter().map(|c| c.ch).collect();
+    let (seg, offset, text) = (line.chars, line.offset, &line.text);
     let mut allowed = vec![false; seg.len() + 1];
     let mut byte_to_char = vec![0; text.len() + 1];
     for (ci, (bi, _)) in text.char_indices().enumerate() {
         byte_to_char[bi] = ci;
     }
     byte_to_char[text.len()] = seg.len();
-    for (bi, op) in linebreaks(&text) {
+    for (bi, op) in linebreaks(text) {
         if op == BreakOpportunity::Allowed {
             allowed[byte_to_char[bi]] = true;
         }
@@ -367,14 +374,13 @@ fn line_metrics(line: &RawLine, styles: &[LayoutStyle], faces: &[LaidFace]) -> (
 }
 
 /// Positions lines vertically and glyphs horizontally.
-fn place(raw: Vec<RawLine>, styles: &[LayoutStyle], faces: &[LaidFace], frame: &Frame) -> Laid {
+fn place(mut raw: Vec<RawLine>, styles: &[LayoutStyle], faces: &[LaidFace], frame: &Frame) -> Laid {
     let mut laid = Laid::default();
     let mut top = 0.0f32;
     let widths: Vec<f32> = raw.iter().map(content_width).collect();
     let box_w = frame
         .width
         .unwrap_or_else(|| widths.iter().copied().fold(0.0, f32::max));
-    let mut raw = raw;
     for line in raw
         .iter_mut()
         .filter(|l| l.glyphs.iter().any(|g| g.level > 0))

@@ -158,6 +158,16 @@ pub(crate) fn over_white(straight: &[u8]) -> Vec<[u8; 3]> {
         .collect()
 }
 
+/// Share of pixels (RGB over white) within `tol` of each other on every channel.
+pub(crate) fn share_within_tol(ours: &[[u8; 3]], theirs: &[[u8; 3]], tol: u8) -> f64 {
+    let ok = ours
+        .iter()
+        .zip(theirs)
+        .filter(|(a, b)| (0..3).all(|i| a[i].abs_diff(b[i]) <= tol))
+        .count();
+    ok as f64 / ours.len().max(1) as f64
+}
+
 /// Straight-alpha bytes of a rendered image.
 pub(crate) fn straight(img: &Image) -> Vec<u8> {
     let mut v = img.data.clone();

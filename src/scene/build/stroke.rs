@@ -174,9 +174,11 @@ fn photoshop_nudge(
     device_width: Option<f32>,
     layer: &Transform,
 ) -> Option<(f32, f32)> {
+    if ctx.opts.origin != Origin::Photoshop || side != StrokeSide::Center {
+        return None;
+    }
     let w = device_width?;
-    let odd = (w.round() as i64) % 2 == 1 && (w - w.round()).abs() < 1e-3;
-    if ctx.opts.origin != Origin::Photoshop || side != StrokeSide::Center || !odd {
+    if (w.round() as i64) % 2 != 1 || (w - w.round()).abs() >= 1e-3 {
         return None;
     }
     let scale = ctx.scale() as f64;

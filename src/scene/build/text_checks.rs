@@ -13,6 +13,7 @@ use rustybuzz::ttf_parser::Tag;
 use rustybuzz::Face;
 
 use super::context::Ctx;
+use super::text_frame::report_unknown;
 use crate::diag::DiagKind;
 
 /// The JSON path of merged style `si` (0 is the default style).
@@ -50,11 +51,7 @@ pub(super) fn check_style(
         },
     ];
     for (field, value, read_as) in unknown.into_iter().flatten() {
-        ctx.report(
-            DiagKind::UnknownValue,
-            &format!("{path}.{field}"),
-            format!("unknown {field} {value:?}; read as {read_as}"),
-        );
+        report_unknown(ctx, &path, field, value, read_as);
     }
     let has = |tag: &Tag| {
         let tables = face.tables();

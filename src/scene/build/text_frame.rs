@@ -53,7 +53,7 @@ pub(super) fn frame_of(ctx: &mut Ctx, text: &Text) -> (Frame, Overflow) {
         HorizontalAlign::Justify => Align::Justify,
         HorizontalAlign::Left => Align::Left,
         HorizontalAlign::Unknown(v) => {
-            unknown(ctx, "horizontalAlign", v.as_str(), "LEFT");
+            report_unknown(ctx, "text", "horizontalAlign", v.as_str(), "LEFT");
             Align::Left
         }
     };
@@ -62,7 +62,7 @@ pub(super) fn frame_of(ctx: &mut Ctx, text: &Text) -> (Frame, Overflow) {
         VerticalAlign::Bottom => VAlign::Bottom,
         VerticalAlign::Top => VAlign::Top,
         VerticalAlign::Unknown(v) => {
-            unknown(ctx, "verticalAlign", v.as_str(), "TOP");
+            report_unknown(ctx, "text", "verticalAlign", v.as_str(), "TOP");
             VAlign::Top
         }
     };
@@ -81,7 +81,7 @@ pub(super) fn frame_of(ctx: &mut Ctx, text: &Text) -> (Frame, Overflow) {
             Baseline::Ascender
         }
         BaselinePolicy::Unknown(v) => {
-            unknown(ctx, "baselinePolicy", v.as_str(), "OFFSET_ASCENDER");
+            report_unknown(ctx, "text", "baselinePolicy", v.as_str(), "OFFSET_ASCENDER");
             Baseline::Ascender
         }
     };
@@ -96,11 +96,11 @@ pub(super) fn frame_of(ctx: &mut Ctx, text: &Text) -> (Frame, Overflow) {
     (frame, overflow)
 }
 
-/// Reports an unknown value of a text field and what it is read as.
-fn unknown(ctx: &mut Ctx, field: &str, value: &str, read_as: &str) {
+/// Reports an unknown value of the text field `field` (under `at`) and what it is read as.
+pub(super) fn report_unknown(ctx: &mut Ctx, at: &str, field: &str, value: &str, read_as: &str) {
     ctx.report(
         DiagKind::UnknownValue,
-        &format!("text.{field}"),
+        &format!("{at}.{field}"),
         format!("unknown {field} {value:?}; read as {read_as}"),
     );
 }
