@@ -226,3 +226,66 @@ fn a_character_no_font_has_is_reported() {
         "{diags:?}"
     );
 }
+
+/// Leftmost column in rows `y0..y1` whose pixel passes `pick`.
+fn first_column(img: &Image, (y0, y1): (u32, u32), pick: impl Fn(&[u8]) -> bool) -> Option<u32> {
+    (y0..y1)
+        .flat_map(|y| (0..img.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| pick(&img.data[((y * img.width + x) * 4) as usize..][..4]))
+        .map(|(x, _)| x)
+        .min()
+}
+
+#[test]
+fn list_items_hang_their_lines_at_the_padding_with_the_marker_before_the_first() {
+    let red = json!([{"type": "COLOR", "color": {"r": 1, "g": 0, "b": 0, "a": 1}}]);
+    let t = text(
+        "item that wraps here\u{2029}plain",
+        json!({"lineHeight": 30}),
+        json!({
+            "frame": {"mode": "AUTO_HEIGHT", "size": {"width": 150, "height": 10}},
+            "lists": [{"type": "BULLETED", "marker": "\u{25CF}", "index": 0,
+                       "style": {"fills": red}, "paddingLeft": 40, "listIndent": 0}]
+        }),
+    );
+    let (img, diags) = render_text(t, 200, 120);
+    assert!(diags.is_empty(), "{diags:?}");
+    let black = |p: &[u8]| p[3] > 128 && p[0] < 60;
+    let red = |p: &[u8]| p[3] > 128 && p[0] > 200 && p[1] < 60;
+    let text_x = first_column(&img, (0, 30), black).expect("first line");
+    let marker_x = first_column(&img, (0, 30), red).expect("a red marker");
+    let wrapped_x = first_column(&img, (30, 60), black).expect("the item wraps");
+    let plain_x = first_column(&img, (60, 90), black).expect("the plain paragraph");
+    assert!((40..44).contains(&text_x), "item text starts at {text_x}");
+    assert!(
+        (40..44).contains(&wrapped_x),
+        "wrapped line starts at {wrapped_x}"
+    );
+    assert!(
+        marker_x + 8 < text_x,
+        "marker at {marker_x} before the text"
+    );
+    assert!(plain_x <= 3, "a paragraph without entry is not indented");
+    assert!(
+        first_column(&img, (30, 120), red).is_none(),
+        "one marker only"
+    );
+}
+
+#[test]
+fn a_list_entry_outside_the_text_is_reported_with_its_path() {
+    let t = text(
+        "short",
+        json!({}),
+        json!({"lists": [{"type": "NUMBERED", "marker": "1.", "index": 99, "style": {},
+                          "paddingLeft": 20, "listIndent": 0}]}),
+    );
+    let (img, diags) = render_text(t, 100, 40);
+    assert!(ink(&img).0 <= 3, "the text is drawn unindented");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.kind == DiagKind::InvalidValue && d.path.ends_with("text.lists[0].index")),
+        "{diags:?}"
+    );
+}

@@ -15,6 +15,9 @@
 use rustybuzz::{Direction, Face, Feature, UnicodeBuffer};
 
 use super::bidi;
+use super::frame::first_baseline_shift;
+pub use super::frame::{Align, Baseline, Frame, VAlign};
+use super::lists::{ends_paragraph, ListItem};
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 /// A loaded face with the metrics layout needs (font units).
@@ -71,58 +74,6 @@ pub struct StyledChar {
     pub face: usize,
 }
 
-/// Frame and alignment.
-#[derive(Debug, Clone, Copy)]
-pub struct Frame {
-    /// Wrap width, when the frame wraps.
-    pub wrap: Option<f32>,
-    /// Width lines are aligned in (None: the widest line).
-    pub width: Option<f32>,
-    /// Height for vertical alignment (FIXED frames only).
-    pub height: Option<f32>,
-    /// Horizontal alignment.
-    pub align: Align,
-    /// Vertical alignment inside `height`.
-    pub valign: VAlign,
-    /// Where the first baseline goes.
-    pub baseline: Baseline,
-}
-
-/// Horizontal alignment.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Align {
-    /// Flush left.
-    Left,
-    /// Centred.
-    Center,
-    /// Flush right.
-    Right,
-    /// Spaces stretched to fill all but each paragraph's last line.
-    Justify,
-}
-
-/// Vertical alignment.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum VAlign {
-    /// Top.
-    Top,
-    /// Centre.
-    Center,
-    /// Bottom.
-    Bottom,
-}
-
-/// First-baseline rule (docs/rendering.md §10.2).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Baseline {
-    /// Line boxes from the frame top, glyphs centred in each.
-    Ascender,
-    /// The first baseline sits at the first line's highest glyph top.
-    Bearing,
-    /// The first baseline is the origin.
-    Set,
-}
-
 /// A glyph placed on its line.
 #[derive(Debug, Clone, Copy)]
 pub struct Glyph {
@@ -176,6 +127,10 @@ struct RawLine {
     empty_style: usize,
     empty_face: usize,
     last_of_paragraph: bool,
+    /// Left indent of a list item's lines.
+    indent: f32,
+    /// A list marker's glyphs (first line of a list item only), pens from 0.
+    marker: Vec<Glyph>,
 }
 
 /// Lays `chars` out in `frame`.
@@ -184,10 +139,12 @@ pub fn layout(
     styles: &[LayoutStyle],
     faces: &[LaidFace],
     frame: &Frame,
+    items: &[ListItem],
 ) -> Laid {
     let mut raw = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    let (mut paragraph, mut opens_paragraph) = (0, true);
     while i <= chars.len() {
         let hard = i == chars.len() || is_hard_break(chars[i].ch);
         if hard {
@@ -202,7 +159,19 @@ pub fn layout(
                 Some(c) => (c.style, c.face),
                 None => (0, 0),
             };
-            wrap(&line, glyphs, frame.wrap, style, face, &mut raw);
+            let item = items.iter().find(|it| it.paragraph == paragraph);
+            let indent = item.map_or(0.0, |it| it.indent);
+            let first = raw.len();
+            let width = frame.wrap.map(|w| (w - indent).max(0.0));
+            wrap(&line, glyphs, width, style, face, &mut raw);
+            for r in &mut raw[first..] {
+                r.indent = indent;
+            }
+            if let Some(it) = item.filter(|_| opens_paragraph) {
+                raw[first].marker = shape_marker(it, start, styles, faces);
+            }
+            opens_paragraph = i == chars.len() || ends_paragraph(chars[i].ch);
+            paragraph += opens_paragraph as usize;
             // CR LF counts as one break.
             if i + 1 < chars.len() && chars[i].ch == '\r' && chars[i + 1].ch == '\n' {
                 i += 1;
@@ -224,6 +193,26 @@ struct HardLine<'a> {
 
 fn is_hard_break(c: char) -> bool {
     matches!(c, '\u{2029}' | '\u{2028}' | '\n' | '\r')
+}
+
+/// A list item's marker shaped on its own, each glyph standing for the paragraph's first
+/// character `at` (the marker has no characters of the text).
+fn shape_marker(
+    item: &ListItem,
+    at: usize,
+    styles: &[LayoutStyle],
+    faces: &[LaidFace],
+) -> Vec<Glyph> {
+    let line = HardLine {
+        chars: &item.marker,
+        text: item.marker.iter().map(|c| c.ch).collect(),
+        offset: 0,
+    };
+    let mut glyphs = shape_segment(&line, styles, faces);
+    for g in &mut glyphs {
+        g.char_index = at;
+    }
+    glyphs
 }
 
 /// Shapes one hard line, run by run (a run keeps one style and face).
@@ -347,6 +336,8 @@ fn wrap(
             empty_style: style,
             empty_face: face,
             last_of_paragraph: i + 1 == n,
+            indent: 0.0,
+            marker: Vec::new(),
         });
     }
 }
@@ -367,7 +358,7 @@ fn line_metrics(line: &RawLine, styles: &[LayoutStyle], faces: &[LaidFace]) -> (
     if line.glyphs.is_empty() {
         visit(line.empty_style, line.empty_face);
     }
-    for g in &line.glyphs {
+    for g in line.glyphs.iter().chain(&line.marker) {
         visit(g.style, g.face);
     }
     (asc, desc, height)
@@ -378,9 +369,10 @@ fn place(mut raw: Vec<RawLine>, styles: &[LayoutStyle], faces: &[LaidFace], fram
     let mut laid = Laid::default();
     let mut top = 0.0f32;
     let widths: Vec<f32> = raw.iter().map(content_width).collect();
-    let box_w = frame
-        .width
-        .unwrap_or_else(|| widths.iter().copied().fold(0.0, f32::max));
+    let box_w = frame.width.unwrap_or_else(|| {
+        let indented = raw.iter().zip(&widths).map(|(l, w)| w + l.indent);
+        indented.fold(0.0, f32::max)
+    });
     for line in raw
         .iter_mut()
         .filter(|l| l.glyphs.iter().any(|g| g.level > 0))
@@ -391,8 +383,19 @@ fn place(mut raw: Vec<RawLine>, styles: &[LayoutStyle], faces: &[LaidFace], fram
         let (asc, desc, height) = line_metrics(line, styles, faces);
         let baseline = top + (height - (asc + desc)) / 2.0 + asc;
         top += height;
-        let (mut pen, extra_per_space) = start_x(line, w, box_w, frame.align);
+        let (pen, extra_per_space) = start_x(line, w, box_w - line.indent, frame.align);
+        let mut pen = pen + line.indent;
         let first = laid.glyphs.len();
+        // The marker (and its space) ends where the item's text begins.
+        let mut marker_pen = pen - line.marker.iter().map(|g| g.advance).sum::<f32>();
+        for g in &line.marker {
+            laid.glyphs.push(Glyph {
+                x: g.x + marker_pen,
+                y: g.y + baseline,
+                ..*g
+            });
+            marker_pen += g.advance;
+        }
         for g in &line.glyphs {
             let mut g = *g;
             let adv = g.advance;
@@ -453,43 +456,5 @@ fn start_x(line: &RawLine, w: f32, box_w: f32, align: Align) -> (f32, f32) {
                 (0.0, (box_w - w) / spaces as f32)
             }
         }
-    }
-}
-
-/// The vertical shift that applies the baseline policy and vertical alignment.
-fn first_baseline_shift(
-    laid: &Laid,
-    text_h: f32,
-    styles: &[LayoutStyle],
-    faces: &[LaidFace],
-    frame: &Frame,
-) -> f32 {
-    let Some(first) = laid.lines.first() else {
-        return 0.0;
-    };
-    match frame.baseline {
-        Baseline::Set => -first.baseline,
-        Baseline::Bearing => {
-            let bearing = laid.glyphs[first.glyphs.clone()]
-                .iter()
-                .filter_map(|g| {
-                    let f = &faces[g.face];
-                    let bb = f
-                        .face
-                        .glyph_bounding_box(rustybuzz::ttf_parser::GlyphId(g.id))?;
-                    Some(bb.y_max as f32 * styles[g.style].size / f.upem)
-                })
-                .fold(0.0f32, f32::max);
-            bearing - first.baseline + valign_offset(frame, text_h)
-        }
-        Baseline::Ascender => valign_offset(frame, text_h),
-    }
-}
-
-fn valign_offset(frame: &Frame, text_h: f32) -> f32 {
-    match (frame.height, frame.valign) {
-        (Some(h), VAlign::Center) => (h - text_h) / 2.0,
-        (Some(h), VAlign::Bottom) => h - text_h,
-        _ => 0.0,
     }
 }

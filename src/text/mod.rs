@@ -9,7 +9,9 @@
 mod bidi;
 mod font_names;
 pub mod fonts;
+pub mod frame;
 pub mod layout;
+pub mod lists;
 pub mod outline;
 pub mod overflow;
 pub mod style;

@@ -23,14 +23,35 @@ pub enum RangeUnit {
     Utf16,
 }
 
+/// Where a merged style's font was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FontSource {
+    /// The default style.
+    Default,
+    /// The last range (index into `styles`) that set it.
+    Range(usize),
+    /// A list entry's marker style (index into `lists`).
+    ListEntry(usize),
+}
+
+impl FontSource {
+    /// The JSON path of the style that set the font.
+    pub fn path(self) -> String {
+        match self {
+            FontSource::Default => "text.defaultStyle".to_owned(),
+            FontSource::Range(ri) => format!("text.styles[{ri}].style"),
+            FontSource::ListEntry(i) => format!("text.lists[{i}].style"),
+        }
+    }
+}
+
 /// Merged styles and the style of every character.
 #[derive(Debug, Clone)]
 pub struct Styled {
     /// Distinct styles; index 0 is the default style.
     pub styles: Vec<TextStyle>,
-    /// For each merged style, the index of the last range that set its font (None: the
-    /// default style's font), for diagnostics' JSON paths.
-    pub font_source: Vec<Option<usize>>,
+    /// For each merged style, where its font was set, for diagnostics' JSON paths.
+    pub font_source: Vec<FontSource>,
     /// Style index per code point of `value`.
     pub per_char: Vec<usize>,
     /// How the ranges were read.
@@ -86,7 +107,7 @@ pub fn resolve_styles(value: &str, default: &TextStyle, ranges: &[StyleRange]) -
     }
     let mut index: HashMap<Vec<usize>, usize> = HashMap::new();
     let mut styles = vec![default.clone()];
-    let mut font_source = vec![None];
+    let mut font_source = vec![FontSource::Default];
     index.insert(Vec::new(), 0);
     let mut per_char = Vec::with_capacity(cover.len());
     for key in cover {
@@ -94,10 +115,10 @@ pub fn resolve_styles(value: &str, default: &TextStyle, ranges: &[StyleRange]) -
         let idx = *index.entry(key.clone()).or_insert(next);
         if idx == next {
             let mut s = default.clone();
-            let mut src = None;
+            let mut src = FontSource::Default;
             for &ri in &key {
                 if ranges[ri].style.font.is_some() {
-                    src = Some(ri);
+                    src = FontSource::Range(ri);
                 }
                 merge(&mut s, &ranges[ri].style);
             }

@@ -126,7 +126,7 @@ fn collect(v: &Value, at: String, out: &mut BTreeMap<String, Vec<String>>) {
 /// The field name an enum sits at (`$defs/Text/properties/overflowPolicy` -> `overflowpolicy`).
 fn field(key: &str) -> String {
     if key.contains("TextListEntry") {
-        // List entries are reported as a whole (markers are not drawn).
+        // An entry's `type` is reported under its list path (`text.lists[0].type`).
         return "lists".into();
     }
     key.rsplit('/').next().unwrap_or(key).to_lowercase()

@@ -325,7 +325,7 @@ pub(crate) fn site(key: &str) -> Option<Site> {
                     json!({})
                 )]))
             },
-            None,
+            Some("EMPTY"),
         ),
         "$defs/TextStyle/properties/ligatures" => (
             |v| {

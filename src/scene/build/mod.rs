@@ -25,6 +25,7 @@ mod svg_image;
 mod text_checks;
 mod text_frame;
 mod text_layer;
+mod text_lists;
 
 use octopus_schema::{Document, Layer, LayerKind};
 

@@ -15,20 +15,20 @@ use rustybuzz::Face;
 use super::context::Ctx;
 use super::text_frame::report_unknown;
 use crate::diag::DiagKind;
+use crate::text::style::FontSource;
 
 /// The JSON path of merged style `si` (0 is the default style).
-fn style_path(si: usize, font_source: Option<usize>) -> String {
+fn style_path(si: usize, font_source: FontSource) -> String {
     match (si, font_source) {
-        (0, _) => "text.defaultStyle".to_owned(),
-        (_, Some(ri)) => format!("text.styles[{ri}].style"),
-        (_, None) => format!("text.styles(style {si})"),
+        (_, FontSource::Default) if si > 0 => format!("text.styles(style {si})"),
+        (_, source) => source.path(),
     }
 }
 
 /// Reports the unknown enum values of a style and the features its face lacks.
 pub(super) fn check_style(
     ctx: &mut Ctx,
-    (si, source): (usize, Option<usize>),
+    (si, source): (usize, FontSource),
     style: &TextStyle,
     face: &Face<'_>,
     font: &str,

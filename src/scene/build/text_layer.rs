@@ -22,6 +22,7 @@ use super::shape::strokes_bounds;
 use super::stroke::build_stroke;
 use super::text_checks::check_style;
 use super::text_frame::{clipped_to_frame, frame_of};
+use super::text_lists;
 use crate::diag::DiagKind;
 use crate::error::Result;
 use crate::scene::{BlendMode, Bounds, GroupNode, Node, NodeKind, ShapeNode};
@@ -80,7 +81,8 @@ pub(super) fn build_text(
     fills_direct: bool,
 ) -> Result<Option<NodeKind>> {
     let book = ctx.font_book();
-    let styled = resolve_styles(&text.value, &text.default_style, &text.styles);
+    let mut styled = resolve_styles(&text.value, &text.default_style, &text.styles);
+    let markers = text_lists::markers(ctx, text, &mut styled);
     let mut faces = Faces {
         book,
         ids: Vec::new(),
@@ -97,6 +99,10 @@ pub(super) fn build_text(
     };
     let chars = apply_case(&text.value, &styled.per_char, &styled.styles);
     let chars = assign_faces(ctx, &chars, &style_faces, &mut faces);
+    let items: Vec<_> = markers
+        .iter()
+        .map(|m| m.item(assign_faces(ctx, &m.chars(), &style_faces, &mut faces)))
+        .collect();
     let lstyles: Vec<LayoutStyle> = styled
         .styles
         .iter()
@@ -117,14 +123,7 @@ pub(super) fn build_text(
         check_style(ctx, (si, source), st, &lf.face, &font, &asked, &mut seen);
     }
     let (frame, overflow) = frame_of(ctx, text);
-    if !text.lists.is_empty() {
-        ctx.report(
-            DiagKind::Unsupported,
-            "text.lists",
-            "list markers are not drawn; the items' text is".into(),
-        );
-    }
-    let mut laid = layout::layout(&chars, &lstyles, &faces.laid, &frame);
+    let mut laid = layout::layout(&chars, &lstyles, &faces.laid, &frame, &items);
     let size = (frame.width.unwrap_or(0.0), frame.height.unwrap_or(0.0));
     let clip = overflow::apply(&mut laid, overflow, size.0, size.1);
     let bodies = outlines(&laid, &styled.styles, &lstyles, &style_faces, &faces.laid);
@@ -190,10 +189,7 @@ fn choose_faces(
         let choice = faces.book.choose(&req);
         if let Some(msg) = &choice.substitution {
             if !reported.contains(msg) {
-                let field = match styled.font_source[si] {
-                    None => "text.defaultStyle.font".to_owned(),
-                    Some(ri) => format!("text.styles[{ri}].style.font"),
-                };
+                let field = format!("{}.font", styled.font_source[si].path());
                 ctx.report(DiagKind::MissingFont, &field, msg.clone());
                 reported.push(msg.clone());
             }

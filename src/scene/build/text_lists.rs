@@ -1,0 +1,145 @@
+//! A text's list entries → marker styles and the list items layout reads.
+//!
+//! Input: a text payload and its merged character styles. Output: each drawable entry's
+//! marker style appended to the merged styles (so its font is chosen, substituted and
+//! reported like any other style's), then, once faces are assigned, layout's
+//! [`ListItem`]s. Guarantees: an entry's `index` is read in the unit the text's style
+//! ranges use; an entry whose index lies outside the text, or whose padding is not a
+//! finite number, is reported and skipped (its paragraph is drawn unindented); a BULLETED
+//! entry without marker text gets the spec's `●`, an EMPTY one no marker whatever its text;
+//! an unknown type is reported and drawn as its marker text says; a hidden entry draws no
+//! marker but keeps its indent. The marker style is the paragraph's first character's style
+//! with the entry's style over it.
+
+use octopus_schema::{ListType, Text};
+
+use super::context::Ctx;
+use super::text_frame::report_unknown;
+use crate::diag::DiagKind;
+use crate::text::layout::StyledChar;
+use crate::text::lists::{paragraph_of, ListItem};
+use crate::text::style::{merge, FontSource, RangeUnit, Styled};
+
+/// A list entry ready for face assignment.
+pub(super) struct Marker {
+    paragraph: usize,
+    indent: f32,
+    /// Marker text and its trailing space (empty: no marker).
+    text: String,
+    /// Index of its merged style.
+    style: usize,
+}
+
+impl Marker {
+    /// The marker's characters with their style, for face assignment.
+    pub(super) fn chars(&self) -> Vec<(char, usize)> {
+        self.text.chars().map(|c| (c, self.style)).collect()
+    }
+
+    /// The layout item, given the marker's characters with faces.
+    pub(super) fn item(&self, marker: Vec<StyledChar>) -> ListItem {
+        ListItem {
+            paragraph: self.paragraph,
+            indent: self.indent,
+            marker,
+        }
+    }
+}
+
+/// Reads `text.lists`, appending each entry's marker style to `styled`.
+pub(super) fn markers(ctx: &mut Ctx, text: &Text, styled: &mut Styled) -> Vec<Marker> {
+    let mut out: Vec<Marker> = Vec::with_capacity(text.lists.len());
+    for (i, entry) in text.lists.iter().enumerate() {
+        let at = format!("text.lists[{i}]");
+        let Some(cp) = code_point_at(&text.value, entry.index, styled.unit) else {
+            ctx.report(
+                DiagKind::InvalidValue,
+                &format!("{at}.index"),
+                format!(
+                    "list entry starts at {} outside the text; entry skipped",
+                    entry.index
+                ),
+            );
+            continue;
+        };
+        if !entry.padding_left.is_finite() {
+            ctx.report(
+                DiagKind::InvalidValue,
+                &format!("{at}.paddingLeft"),
+                "list entry padding is not a number; entry skipped".into(),
+            );
+            continue;
+        }
+        let paragraph = paragraph_of(&text.value, cp);
+        if out.iter().any(|m| m.paragraph == paragraph) {
+            ctx.report(
+                DiagKind::InvalidValue,
+                &format!("{at}.index"),
+                "a second list entry in one paragraph; the first one is drawn".into(),
+            );
+            continue;
+        }
+        let mut marker = match &entry.kind {
+            ListType::Bulleted if entry.marker.is_empty() => "\u{25CF}".to_owned(),
+            ListType::Empty => String::new(),
+            ListType::Unknown(v) => {
+                report_unknown(ctx, &at, "type", v.as_str(), "its marker text");
+                entry.marker.clone()
+            }
+            _ => entry.marker.clone(),
+        };
+        if !entry.visible {
+            marker.clear();
+        }
+        if !marker.is_empty() {
+            marker.push(' ');
+        }
+        let base = styled.per_char.get(cp).copied().unwrap_or(0);
+        let mut style = styled.styles[base].clone();
+        if let Some(own) = &entry.style {
+            merge(&mut style, own);
+        }
+        styled.styles.push(style);
+        styled.font_source.push(FontSource::ListEntry(i));
+        out.push(Marker {
+            paragraph,
+            indent: entry.padding_left.max(0.0) as f32,
+            text: marker,
+            style: styled.styles.len() - 1,
+        });
+    }
+    out
+}
+
+/// The code point at `index` counted in `unit`; `None` outside the text (its end counts:
+/// an entry there marks an empty last paragraph).
+fn code_point_at(value: &str, index: i64, unit: RangeUnit) -> Option<usize> {
+    let index = u64::try_from(index).ok()?;
+    let mut at = 0u64;
+    for (cp, ch) in value.chars().enumerate() {
+        if at >= index {
+            return Some(cp);
+        }
+        at += match unit {
+            RangeUnit::CodePoints => 1,
+            RangeUnit::Utf16 => ch.len_utf16() as u64,
+        };
+    }
+    (at >= index).then(|| value.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indices_count_in_the_ranges_unit() {
+        let v = "👍 a\u{2029}b";
+        assert_eq!(code_point_at(v, 0, RangeUnit::CodePoints), Some(0));
+        assert_eq!(code_point_at(v, 4, RangeUnit::CodePoints), Some(4));
+        assert_eq!(code_point_at(v, 5, RangeUnit::Utf16), Some(4));
+        assert_eq!(code_point_at(v, 5, RangeUnit::CodePoints), Some(5));
+        assert_eq!(code_point_at(v, 6, RangeUnit::CodePoints), None);
+        assert_eq!(code_point_at(v, -1, RangeUnit::CodePoints), None);
+    }
+}

@@ -1,0 +1,62 @@
+//! List items of a text: which paragraph each marks, how far its lines are indented and
+//! the marker drawn before its first line.
+//!
+//! Input: a text's `value` and the index of a list entry's first character. Output: the
+//! paragraph it marks ([`paragraph_of`]) and the [`ListItem`] layout reads. Guarantees:
+//! paragraphs are counted the way layout counts them (U+2029, LF, CR, with CR LF one
+//! break; U+2028 breaks a line inside a paragraph), so the two always agree, whatever
+//! letter case does to the characters in between.
+//!
+//! Model (docs/rendering.md §10.5): `paddingLeft` is the distance from the frame's left edge
+//! to the item's text, on every line of the paragraph (a hanging indent); the marker, in
+//! its own style and followed by a space, ends where the first line's text begins.
+
+use super::layout::StyledChar;
+
+/// One list item, as layout reads it.
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    /// Index of the paragraph it marks (0 is the text's first).
+    pub paragraph: usize,
+    /// Indent of every line of the paragraph, in pixels.
+    pub indent: f32,
+    /// The marker's characters, trailing space included (empty: no marker).
+    pub marker: Vec<StyledChar>,
+}
+
+/// True for the characters that end a paragraph (U+2028 ends only a line).
+pub fn ends_paragraph(c: char) -> bool {
+    matches!(c, '\u{2029}' | '\n' | '\r')
+}
+
+/// The paragraph that holds code point `at` of `value` (the last one when `at` is past
+/// the end).
+pub fn paragraph_of(value: &str, at: usize) -> usize {
+    let mut paragraph = 0;
+    let mut prev = '\0';
+    for c in value.chars().take(at) {
+        // CR LF is one break: the LF after a CR does not start another paragraph.
+        if ends_paragraph(c) && !(c == '\n' && prev == '\r') {
+            paragraph += 1;
+        }
+        prev = c;
+    }
+    paragraph
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_counted_as_layout_counts_them() {
+        let v = "one\u{2029}two\u{2028}still two\r\nthree\nfour";
+        let at = |needle: &str| v[..v.find(needle).expect("in text")].chars().count();
+        assert_eq!(paragraph_of(v, 0), 0);
+        assert_eq!(paragraph_of(v, at("two")), 1);
+        assert_eq!(paragraph_of(v, at("still")), 1, "U+2028 breaks a line only");
+        assert_eq!(paragraph_of(v, at("three")), 2, "CR LF is one break");
+        assert_eq!(paragraph_of(v, at("four")), 3);
+        assert_eq!(paragraph_of(v, 10_000), 3);
+    }
+}
