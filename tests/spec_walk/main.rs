@@ -1,5 +1,6 @@
-//! Walks every enum of the Octopus spec (`../shared/octopus-spec/octopus.bundled.json`) and
-//! fails on any value the renderer neither honours nor reports.
+//! Walks every enum and every optional field of the Octopus spec
+//! (`../shared/octopus-spec/octopus.bundled.json`) and fails on any value the renderer neither
+//! honours nor reports, and on any field whose use is not recorded (`fields.rs`).
 //!
 //! Each enum is placed by a *site*: a small document with the value at one spot. A value is
 //! honoured when its render differs from the site's baseline (the default value's render, or
@@ -7,6 +8,8 @@
 //! value. A made-up value must always be reported. An enum the spec gains later has no site
 //! and fails the test until one is added (or it is listed as metadata, with the reason).
 
+mod fields;
+mod fields_text;
 mod sites;
 #[path = "../support/mod.rs"]
 mod support;
@@ -193,6 +196,119 @@ fn every_spec_enum_value_is_honoured_or_reported() {
         }
     }
     println!("{walked} values walked");
+    assert!(
+        failures.is_empty(),
+        "{} problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// The spec's optional fields: `($defs name, property)`, with the property's schema.
+fn spec_optional_fields() -> BTreeMap<(String, String), Value> {
+    let path = corpus().join("../octopus-spec/octopus.bundled.json");
+    let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let spec: Value = serde_json::from_slice(&text).expect("the bundled spec is JSON");
+    let mut out = BTreeMap::new();
+    for (name, def) in spec["$defs"].as_object().into_iter().flatten() {
+        let mut parts = vec![def];
+        parts.extend(def["allOf"].as_array().into_iter().flatten());
+        for part in parts {
+            let required: Vec<&str> = part["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            for (prop, schema) in part["properties"].as_object().into_iter().flatten() {
+                if !required.contains(&prop.as_str()) {
+                    out.insert((name.clone(), prop.clone()), schema.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// True when a property's schema is an enum, directly or through one `$ref`.
+fn is_enum(schema: &Value, spec_defs: &Value) -> bool {
+    if schema.get("enum").is_some() {
+        return true;
+    }
+    let target = schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/$defs/"));
+    target.is_some_and(|t| spec_defs[t].get("enum").is_some())
+}
+
+/// `base` with `prop` set to `value` (or removed) in the object at `at`.
+fn patched(base: &Value, at: &str, prop: &str, value: Option<&Value>) -> Value {
+    let mut d = base.clone();
+    let Some(obj) = d.pointer_mut(at).and_then(Value::as_object_mut) else {
+        panic!("no object at {at} in the site for {prop}");
+    };
+    match value {
+        Some(v) => obj.insert(prop.to_owned(), v.clone()),
+        None => obj.remove(prop),
+    };
+    d
+}
+
+#[test]
+fn every_optional_spec_field_is_drawn_reported_or_explained() {
+    let path = corpus().join("../octopus-spec/octopus.bundled.json");
+    let spec: Value = serde_json::from_slice(&std::fs::read(&path).expect("spec")).expect("JSON");
+    let uses = fields::uses();
+    let mut failures = Vec::new();
+    let fields = spec_optional_fields();
+    for ((def, prop), schema) in &fields {
+        let found = uses
+            .iter()
+            .find(|(d, p, _)| d == def && (p == prop || *p == "*"));
+        let Some((_, _, usage)) = found else {
+            failures.push(format!(
+                "{def}.{prop}: no use recorded (add it to tests/spec_walk/fields.rs)"
+            ));
+            continue;
+        };
+        match usage {
+            fields::Use::Enum if !is_enum(schema, &spec["$defs"]) => {
+                failures.push(format!("{def}.{prop}: recorded as an enum, but is not one"));
+            }
+            fields::Use::Drawn(base, at, value) => {
+                let with = render(&patched(base, at, prop, Some(value)));
+                let without = render(&patched(base, at, prop, None));
+                match (with, without) {
+                    (Ok((a, _)), Ok((b, _))) if a != b => {}
+                    (Ok((_, notes)), Ok(_)) => failures.push(format!(
+                        "{def}.{prop}: draws the same with and without ({notes:?})"
+                    )),
+                    (a, b) => failures.push(format!(
+                        "{def}.{prop}: does not render: {:?} / {:?}",
+                        a.err(),
+                        b.err()
+                    )),
+                }
+            }
+            fields::Use::Reported(base, at, value) => {
+                let lower = prop.to_lowercase();
+                match render(&patched(base, at, prop, Some(value))) {
+                    Ok((_, notes)) if notes.iter().any(|n| n.contains(&lower)) => {}
+                    other => failures.push(format!("{def}.{prop}: not reported: {other:?}")),
+                }
+            }
+            fields::Use::Elsewhere(why) if why.trim().is_empty() => {
+                failures.push(format!("{def}.{prop}: no reason given"));
+            }
+            _ => {}
+        }
+    }
+    for (def, prop, _) in &uses {
+        if *prop != "*" && !fields.contains_key(&(def.to_string(), prop.to_string())) {
+            failures.push(format!("{def}.{prop}: recorded, but not an optional field"));
+        }
+    }
+    println!("{} optional fields walked", fields.len());
     assert!(
         failures.is_empty(),
         "{} problems:\n{}",

@@ -10,15 +10,15 @@ pub(crate) fn doc(layers: Value) -> Value {
         "content": {"id": "root", "type": "GROUP", "layers": layers}})
 }
 
-fn solid(r: f64, g: f64, b: f64, a: f64) -> Value {
+pub(crate) fn solid(r: f64, g: f64, b: f64, a: f64) -> Value {
     json!({"type": "COLOR", "color": {"r": r, "g": g, "b": b, "a": a}})
 }
 
-fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
+pub(crate) fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Value {
     json!({"type": "RECTANGLE", "rectangle": {"x0": x0, "y0": y0, "x1": x1, "y1": y1}})
 }
 
-fn shape(id: &str, path: Value, fills: Value, extra: Value) -> Value {
+pub(crate) fn shape(id: &str, path: Value, fills: Value, extra: Value) -> Value {
     let mut l = json!({"id": id, "type": "SHAPE", "shape": {"path": path, "fills": fills}});
     if let (Some(l), Some(extra)) = (l.as_object_mut(), extra.as_object()) {
         for (k, v) in extra {
@@ -33,7 +33,7 @@ fn shape(id: &str, path: Value, fills: Value, extra: Value) -> Value {
 }
 
 /// A light and a dark half behind whatever a site draws (blend modes show on one or both).
-fn backdrop() -> Vec<Value> {
+pub(crate) fn backdrop() -> Vec<Value> {
     vec![
         shape(
             "light",
@@ -50,7 +50,7 @@ fn backdrop() -> Vec<Value> {
     ]
 }
 
-fn stroke(position: &str, extra: Value) -> Value {
+pub(crate) fn stroke(position: &str, extra: Value) -> Value {
     let mut s = json!({"fill": solid(0.1, 0.1, 0.6, 1.0), "position": position, "thickness": 6,
         "lineJoin": "MITER", "lineCap": "BUTT", "style": "SOLID"});
     if let (Some(s), Some(extra)) = (s.as_object_mut(), extra.as_object()) {
@@ -60,7 +60,7 @@ fn stroke(position: &str, extra: Value) -> Value {
 }
 
 /// A text layer in a 60 x 30 FIXED frame; `text` and `style` fields are merged in.
-fn text(value: &str, text_fields: Value, style_fields: Value) -> Value {
+pub(crate) fn text(value: &str, text_fields: Value, style_fields: Value) -> Value {
     let mut style = json!({"font": {"postScriptName": "Inter-Regular", "family": "Inter"},
         "fontSize": 14, "fills": [solid(0.1, 0.1, 0.2, 1.0)]});
     if let (Some(s), Some(extra)) = (style.as_object_mut(), style_fields.as_object()) {
