@@ -289,3 +289,18 @@ fn a_list_entry_outside_the_text_is_reported_with_its_path() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn bidirectional_controls_steer_order_and_are_neither_drawn_nor_reported() {
+    let plain = render_text(text("abc fed", json!({}), json!({})), 160, 40).0;
+    let (img, diags) = render_text(
+        text("abc \u{202E}def\u{202C}", json!({}), json!({})),
+        160,
+        40,
+    );
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        img.data, plain.data,
+        "RLO ... PDF reverses the run, and draws nothing else"
+    );
+}

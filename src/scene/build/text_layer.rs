@@ -255,9 +255,11 @@ fn assign_faces(
     out
 }
 
-/// Joiners and variation selectors: shaped with their neighbours, never drawn alone.
+/// Joiners, variation selectors and bidirectional controls: they steer shaping or
+/// ordering and are never drawn (the shaper hides these default-ignorables).
 fn is_format_char(ch: char) -> bool {
-    matches!(ch as u32, 0x200B..=0x200F | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF | 0x2060)
+    matches!(ch as u32,
+        0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
 }
 
 /// Layout settings of a style on its face.
