@@ -49,7 +49,6 @@ pub fn manifest(data: &[u8]) {
     if let Ok(m) = octopus_schema::parse_manifest(data) {
         for c in &m.components {
             let _ = c.document_path();
-            let _ = c.is_renderable_role();
         }
     }
 }

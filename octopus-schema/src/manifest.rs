@@ -141,9 +141,4 @@ impl ManifestComponent {
             _ => format!("octopus-{}.json", self.id),
         }
     }
-
-    /// True for artboards, components and partial exports; false for pasteboards.
-    pub fn is_renderable_role(&self) -> bool {
-        !matches!(self.role.as_deref(), Some("PASTEBOARD"))
-    }
 }
