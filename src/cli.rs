@@ -1,8 +1,8 @@
 //! Argument parsing and the `render` command (one document or every document of a manifest).
 //!
-//! Input: command-line arguments. Output: PNG files and an exit code. Guarantees: files are
-//! written through a temporary name and renamed, so a failed render never leaves a truncated
-//! PNG; every diagnostic is printed with its layer id; with `--manifest`, one failing
+//! Input: command-line arguments. Output: PNG, JPEG or WebP files and an exit code.
+//! Guarantees: files are written through a temporary name and renamed, so a failed render
+//! never leaves a truncated image; every diagnostic is printed with its layer id; with `--manifest`, one failing
 //! document does not stop the others, and the exit code reports the worst failure.
 
 use std::fs;
@@ -16,11 +16,13 @@ use octopus_render::output::PngSpeed;
 use octopus_render::scene::{GradientSpace, Origin};
 
 use crate::cli_assets::{dir_assets, manifest_beside, read_manifest};
+use crate::cli_image::ImageArgs;
 use octopus_render::{
-    render_png_owned, Antialias, Blame, Diagnostic, Error, FontBook, Limits, RenderConfig, Result,
+    render_encoded_owned, Antialias, Blame, Diagnostic, Error, FontBook, Limits, RenderConfig,
+    Result,
 };
 
-/// Renders Octopus 3 design documents to PNG.
+/// Renders Octopus 3 design documents to PNG, JPEG or WebP.
 #[derive(Parser)]
 #[command(name = "octopus-render", version, about)]
 struct Cli {
@@ -67,7 +69,8 @@ struct RenderArgs {
     /// Render every component of this manifest instead of one document.
     #[arg(long)]
     manifest: Option<PathBuf>,
-    /// Output PNG (one document) or output directory (manifest).
+    /// Output image (one document; its extension picks the format unless --format does) or
+    /// output directory (manifest).
     #[arg(short, long)]
     output: PathBuf,
     /// Output pixels per design pixel.
@@ -120,6 +123,8 @@ struct RenderArgs {
     /// Do not print diagnostics.
     #[arg(short, long)]
     quiet: bool,
+    #[command(flatten)]
+    image: ImageArgs,
 }
 
 impl RenderArgs {
@@ -341,17 +346,22 @@ fn render_one(
     fonts: &Arc<FontBook>,
     origin: Option<&str>,
 ) -> Result<()> {
+    let encoding = args.image.encoding(out)?;
     let json = fs::read(doc).map_err(|e| Error::io(doc, e))?;
+    let beside = manifest_beside(doc);
+    let mut config = config(args, origin.or(beside.origin.as_deref()));
+    let assets = dir_assets(doc, args.assets.as_deref(), fonts, beside);
+    if args.image.fits() {
+        config.scale = args.image.fit_scale(&json, &config, &assets)?;
+    }
     let tmp = temp_name(out);
     let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut writer = BufWriter::new(file);
-    let beside = manifest_beside(doc);
-    let config = config(args, origin.or(beside.origin.as_deref()));
-    let assets = dir_assets(doc, args.assets.as_deref(), fonts, beside);
-    let rendered = render_png_owned(json, &config, &assets, &mut writer).and_then(|r| {
-        writer.flush().map_err(|e| Error::io(&tmp, e))?;
-        Ok(r)
-    });
+    let rendered =
+        render_encoded_owned(json, &config, &assets, &encoding, &mut writer).and_then(|r| {
+            writer.flush().map_err(|e| Error::io(&tmp, e))?;
+            Ok(r)
+        });
     drop(writer);
     let rendered = match rendered {
         Ok(r) => r,
@@ -394,7 +404,8 @@ fn print_diagnostics(doc: &Path, diags: &[Diagnostic], assets: Option<&Path>) {
     }
 }
 
-/// Renders every component of a manifest into the output directory as `<id>.png`.
+/// Renders every component of a manifest into the output directory as `<id>.png` (or the
+/// `--format`'s extension).
 fn render_manifest(args: &RenderArgs, manifest: &Path, fonts: &Arc<FontBook>) -> Result<()> {
     let bytes = fs::read(manifest).map_err(|e| Error::io(manifest, e))?;
     let m = octopus_schema::parse_manifest(&bytes)?;
@@ -404,7 +415,8 @@ fn render_manifest(args: &RenderArgs, manifest: &Path, fonts: &Arc<FontBook>) ->
     let mut done = 0usize;
     for c in &m.components {
         let doc = base.join(c.document_path());
-        let out = args.output.join(format!("{}.png", sanitize(&c.id)));
+        let name = format!("{}.{}", sanitize(&c.id), args.image.extension());
+        let out = args.output.join(name);
         let origin = m.origin.as_ref().map(|o| o.name.as_str());
         match render_one(args, &doc, &out, fonts, origin) {
             Ok(()) => done += 1,

@@ -29,5 +29,8 @@ pub use diag::{DiagKind, Diagnostic};
 pub use error::{Blame, BudgetKind, Error, Result};
 pub use limits::Limits;
 pub use raster::Antialias;
-pub use render::{render_document, render_png, render_png_owned, RenderConfig, Rendered};
+pub use render::{
+    load_scene, render_document, render_encoded_owned, render_png, render_png_owned,
+    render_scene_encoded, RenderConfig, Rendered,
+};
 pub use text::FontBook;

@@ -7,6 +7,7 @@
 
 mod cli;
 mod cli_assets;
+mod cli_image;
 mod cost_cmd;
 
 use mimalloc::MiMalloc;

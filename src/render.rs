@@ -1,4 +1,4 @@
-//! The whole pipeline on bytes: JSON → scene → pixels → PNG.
+//! The whole pipeline on bytes: JSON → scene → pixels → PNG (or JPEG, WebP).
 //!
 //! Input: document JSON bytes, a [`RenderConfig`] and an [`AssetResolver`] for bitmaps. Output: an [`Image`] or a PNG written to
 //! any writer, plus the diagnostics. Guarantees: no file or network I/O here (the caller
@@ -13,7 +13,7 @@ use crate::cost::{self, CostBudget, CostFeatures, Prediction};
 use crate::diag::Diagnostic;
 use crate::error::{BudgetKind, Error, Result};
 use crate::limits::Limits;
-use crate::output::{write_png, PngSpeed};
+use crate::output::{flatten_row, write_png, Encoding, Format, FrameBuffer, PngSpeed};
 use crate::raster::{self, Antialias, Image, MemoryGuard, RasterOptions};
 use crate::scene::{build_scene, BuildOptions, GradientSpace, Origin, Scene};
 
@@ -239,6 +239,69 @@ pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> 
         })
         .map(|_| ())
     })?;
+    Ok(Rendered {
+        width,
+        height,
+        diagnostics: scene.diagnostics.clone(),
+        features,
+        prediction,
+    })
+}
+
+/// Renders a document onto `out` in `enc`'s format, like [`render_png_owned`] (which it is
+/// for a plain PNG).
+pub fn render_encoded_owned<W: Write>(
+    json: Vec<u8>,
+    cfg: &RenderConfig,
+    assets: &dyn AssetResolver,
+    enc: &Encoding,
+    out: W,
+) -> Result<Rendered> {
+    let scene = load_scene_owned(json, cfg, assets)?;
+    check_deadline(cfg)?;
+    render_scene_encoded(&scene, cfg, enc, out)
+}
+
+/// Renders a built scene onto `out` in `enc`'s format: PNG streamed chunk by chunk (laid over
+/// the background, when one is given), JPEG and WebP encoded from the whole frame.
+pub fn render_scene_encoded<W: Write>(
+    scene: &Scene,
+    cfg: &RenderConfig,
+    enc: &Encoding,
+    out: W,
+) -> Result<Rendered> {
+    let background = match (enc.format, enc.background) {
+        (Format::Png, None) => return render_scene_png(scene, cfg, out),
+        (_, bg) => bg,
+    };
+    let opts = cfg.raster_options();
+    let Plan {
+        width,
+        height,
+        features,
+        prediction,
+    } = plan(scene, cfg)?;
+    if let (Format::Png, Some(bg)) = (enc.format, background) {
+        let mut flat = Vec::new();
+        write_png(out, width, height, cfg.png, |png| {
+            raster::render_streamed(scene, &opts, |_, rows| {
+                check_deadline(cfg)?;
+                flat.clear();
+                flat.extend_from_slice(rows);
+                flatten_row(&mut flat, bg);
+                png.write_rows(&flat)
+            })
+            .map(|_| ())
+        })?;
+    } else {
+        let mut frame = FrameBuffer::new(*enc, width, height);
+        raster::render_streamed(scene, &opts, |_, rows| {
+            check_deadline(cfg)?;
+            frame.push_rows(rows);
+            Ok(())
+        })?;
+        frame.encode(out, width, height)?;
+    }
     Ok(Rendered {
         width,
         height,

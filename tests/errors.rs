@@ -113,14 +113,14 @@ fn unknown_values_are_diagnostics_not_errors() {
 #[test]
 fn unsupported_features_warn_with_layer_id() {
     let (_, diags) = render(&with_layers(
-        r#"{"id":"t","type":"TEXT","text":{"value":"hi","defaultStyle":{"fontSize":12},"lists":[{"type":"BULLETED"}]}},
+        r#"{"id":"t","type":"SHAPE","effects":[{"type":"BLUR","basis":"FILL","blur":2}],"shape":{}},
            {"id":"e","type":"SHAPE","effects":[{"type":"OTHER","basis":"FILL"}],"shape":{}},
            {"id":"g","type":"SHAPE","effects":[{"type":"OUTER_GLOW","basis":"FILL","glow":{"blur":2}}],"shape":{}}"#,
     ))
     .expect("renders");
     assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
         && d.layer_id.as_deref() == Some("t")
-        && d.path.ends_with("text.lists")));
+        && d.path.ends_with("effects[0].basis")));
     assert!(diags.iter().any(|d| d.kind == DiagKind::Unsupported
         && d.layer_id.as_deref() == Some("e")
         && d.message.contains("OTHER")));

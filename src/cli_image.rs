@@ -1,0 +1,121 @@
+//! The CLI's image options: format, JPEG quality, background and fitting within a size.
+//!
+//! Input: `render`'s image arguments, the output path and (for fitting) the document bytes.
+//! Output: the [`Encoding`] to write with and the scale to render at. Guarantees: the format
+//! comes from `--format`, else the output's extension (PNG when it has none), and an unknown
+//! one is refused before any work; `--width`/`--height` keep the aspect ratio and the
+//! result never exceeds either bound.
+
+use std::path::Path;
+
+use clap::Args;
+use octopus_render::output::{parse_color, Encoding, Format};
+use octopus_render::{AssetResolver, Error, RenderConfig, Result};
+
+/// Image options of `render`.
+#[derive(Args)]
+pub(crate) struct ImageArgs {
+    /// Output format: png, jpeg or webp (lossless); default: the output's extension.
+    #[arg(long, value_parser = format_name)]
+    format: Option<Format>,
+    /// JPEG quality, 1 to 100.
+    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: u8,
+    /// Colour to lay the image over (#rrggbb, #rrggbbaa, #rgb, white, black); JPEG without
+    /// it is laid over white, since JPEG has no transparency.
+    #[arg(long, value_parser = parse_color)]
+    background: Option<[u8; 4]>,
+    /// Fit within this many pixels of width, keeping the aspect ratio (instead of --scale).
+    #[arg(long, conflicts_with = "scale")]
+    width: Option<u32>,
+    /// Fit within this many pixels of height, keeping the aspect ratio (instead of --scale).
+    #[arg(long, conflicts_with = "scale")]
+    height: Option<u32>,
+}
+
+fn format_name(s: &str) -> std::result::Result<Format, String> {
+    Format::from_name(s).ok_or_else(|| format!("{s:?} is not png, jpeg or webp"))
+}
+
+impl ImageArgs {
+    /// How to write `out`.
+    pub(crate) fn encoding(&self, out: &Path) -> Result<Encoding> {
+        let format = match self.format {
+            Some(f) => f,
+            None => Format::from_path(out).map_err(Error::Unsupported)?,
+        };
+        Ok(Encoding {
+            format,
+            quality: self.quality,
+            background: self.background,
+        })
+    }
+
+    /// The format's extension for outputs the CLI names itself (manifest mode).
+    pub(crate) fn extension(&self) -> &'static str {
+        self.format.unwrap_or(Format::Png).extension()
+    }
+
+    /// True when the output size is asked for instead of a scale.
+    pub(crate) fn fits(&self) -> bool {
+        self.width.is_some() || self.height.is_some()
+    }
+
+    /// The scale that fits the document within `--width` × `--height`: from its
+    /// `dimensions`, else from the frame of its scene at 1x.
+    pub(crate) fn fit_scale(
+        &self,
+        json: &[u8],
+        cfg: &RenderConfig,
+        assets: &dyn AssetResolver,
+    ) -> Result<f32> {
+        let doc = octopus_schema::parse_document(json)?;
+        let (w, h) = match doc.dimensions {
+            Some(d) if d.width > 0.0 && d.height > 0.0 => (d.width, d.height),
+            _ => {
+                let one = RenderConfig {
+                    scale: 1.0,
+                    ..cfg.clone()
+                };
+                let f = octopus_render::load_scene(json, &one, assets)?.frame;
+                ((f.x1 - f.x0) as f64, (f.y1 - f.y0) as f64)
+            }
+        };
+        Ok(fit(w, h, self.width, self.height))
+    }
+}
+
+/// The largest scale at which a `w` × `h` frame, rounded out to whole pixels, stays within
+/// the bounds given.
+fn fit(w: f64, h: f64, max_w: Option<u32>, max_h: Option<u32>) -> f32 {
+    let sw = max_w.map_or(f64::INFINITY, |m| m as f64 / w.max(1e-9));
+    let sh = max_h.map_or(f64::INFINITY, |m| m as f64 / h.max(1e-9));
+    let mut s = sw.min(sh) as f32;
+    let over = |s: f32| {
+        max_w.is_some_and(|m| (w as f32 * s).ceil() > m as f32)
+            || max_h.is_some_and(|m| (h as f32 * s).ceil() > m as f32)
+    };
+    // f32 rounding may push the rounded-out size one pixel past the bound.
+    while over(s) && s > 0.0 {
+        s = f32::from_bits(s.to_bits() - 1);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_keeps_the_aspect_ratio_within_both_bounds() {
+        let s = fit(1440.0, 900.0, Some(200), None);
+        assert_eq!((1440.0 * s).ceil(), 200.0);
+        let s = fit(1440.0, 900.0, Some(200), Some(100));
+        assert_eq!((900.0 * s).ceil(), 100.0);
+        assert!((1440.0 * s).ceil() <= 200.0);
+        for w in [333.0, 1000.3, 7.0] {
+            let s = fit(w, 10.0, Some(97), None);
+            assert!((w as f32 * s).ceil() <= 97.0, "{w}");
+        }
+    }
+}
