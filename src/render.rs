@@ -159,9 +159,7 @@ pub fn render_png_owned<W: Write>(
     assets: &dyn AssetResolver,
     out: W,
 ) -> Result<Rendered> {
-    let scene = load_scene_owned(json, cfg, assets)?;
-    check_deadline(cfg)?;
-    render_scene_png(&scene, cfg, out)
+    render_encoded_owned(json, cfg, assets, &Encoding::default(), out)
 }
 
 /// [`load_scene`] that frees the JSON once parsed and the document once the scene is built.
@@ -225,27 +223,7 @@ pub fn plan(scene: &Scene, cfg: &RenderConfig) -> Result<Plan> {
 
 /// Renders a built scene straight to PNG on `out`, streaming.
 pub fn render_scene_png<W: Write>(scene: &Scene, cfg: &RenderConfig, out: W) -> Result<Rendered> {
-    let opts = cfg.raster_options();
-    let Plan {
-        width,
-        height,
-        features,
-        prediction,
-    } = plan(scene, cfg)?;
-    write_png(out, width, height, cfg.png, |png| {
-        raster::render_streamed(scene, &opts, |_, rows| {
-            check_deadline(cfg)?;
-            png.write_rows(rows)
-        })
-        .map(|_| ())
-    })?;
-    Ok(Rendered {
-        width,
-        height,
-        diagnostics: scene.diagnostics.clone(),
-        features,
-        prediction,
-    })
+    render_scene_encoded(scene, cfg, &Encoding::default(), out)
 }
 
 /// Renders a document onto `out` in `enc`'s format, like [`render_png_owned`] (which it is
@@ -270,10 +248,6 @@ pub fn render_scene_encoded<W: Write>(
     enc: &Encoding,
     out: W,
 ) -> Result<Rendered> {
-    let background = match (enc.format, enc.background) {
-        (Format::Png, None) => return render_scene_png(scene, cfg, out),
-        (_, bg) => bg,
-    };
     let opts = cfg.raster_options();
     let Plan {
         width,
@@ -281,11 +255,14 @@ pub fn render_scene_encoded<W: Write>(
         features,
         prediction,
     } = plan(scene, cfg)?;
-    if let (Format::Png, Some(bg)) = (enc.format, background) {
+    if enc.format == Format::Png {
         let mut flat = Vec::new();
         write_png(out, width, height, cfg.png, |png| {
             raster::render_streamed(scene, &opts, |_, rows| {
                 check_deadline(cfg)?;
+                let Some(bg) = enc.background else {
+                    return png.write_rows(rows);
+                };
                 flat.clear();
                 flat.extend_from_slice(rows);
                 flatten_row(&mut flat, bg);
