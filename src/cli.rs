@@ -17,6 +17,7 @@ use octopus_render::scene::{GradientSpace, Origin};
 
 use crate::cli_assets::{dir_assets, manifest_beside, read_manifest};
 use crate::cli_image::ImageArgs;
+use crate::cli_layers::{render_layers, LayerExport};
 use octopus_render::{
     render_encoded_owned, Antialias, Blame, Diagnostic, Error, FontBook, Limits, RenderConfig,
     Result,
@@ -120,6 +121,10 @@ struct RenderArgs {
     #[cfg(feature = "worker")]
     #[arg(long, value_enum)]
     tier: Option<octopus_render::worker::Tier>,
+    /// Export this layer (or group) alone, cropped to what it paints, into the output
+    /// directory as `<doc>-<layer>@<scale>x.<ext>`; repeatable, one parse for all.
+    #[arg(long = "layer", value_name = "ID", conflicts_with_all = ["manifest", "width", "height"])]
+    layers: Vec<String>,
     /// Do not print diagnostics.
     #[arg(short, long)]
     quiet: bool,
@@ -228,6 +233,7 @@ pub(crate) fn run() -> ExitCode {
     let result = pool.install(|| match &args.manifest {
         Some(m) => render_manifest(&args, m, &fonts),
         None => match &args.document {
+            Some(doc) if !args.layers.is_empty() => export_layers(&args, doc, &fonts),
             Some(doc) => render_one(&args, doc, &args.output, &fonts, None),
             None => Err(Error::Internal("no document given".into())),
         },
@@ -384,6 +390,23 @@ fn render_one(
     Ok(())
 }
 
+/// `--layer`: the asked layers of one document, from one scene.
+fn export_layers(args: &RenderArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result<()> {
+    let beside = manifest_beside(doc);
+    let job = LayerExport {
+        doc,
+        dir: &args.output,
+        ids: &args.layers,
+        config: config(args, beside.origin.as_deref()),
+        encoding: args.image.encoding_for_dir(),
+        quiet: args.quiet,
+    };
+    render_layers(
+        &job,
+        &dir_assets(doc, args.assets.as_deref(), fonts, beside),
+    )
+}
+
 fn temp_name(out: &Path) -> PathBuf {
     let mut name = out
         .file_name()
@@ -450,7 +473,7 @@ fn worse(a: Option<Error>, b: Error) -> Error {
 }
 
 /// A component id as a safe file name (ids may contain `:` or `/` in other producers).
-fn sanitize(id: &str) -> String {
+pub(crate) fn sanitize(id: &str) -> String {
     id.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || "-_.".contains(c) {

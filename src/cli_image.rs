@@ -53,7 +53,16 @@ impl ImageArgs {
 
     /// The format's extension for outputs the CLI names itself (manifest mode).
     pub(crate) fn extension(&self) -> &'static str {
-        self.format.unwrap_or(Format::Png).extension()
+        self.encoding_for_dir().format.extension()
+    }
+
+    /// How to write files the CLI names itself: `--format`, else PNG.
+    pub(crate) fn encoding_for_dir(&self) -> Encoding {
+        Encoding {
+            format: self.format.unwrap_or(Format::Png),
+            quality: self.quality,
+            background: self.background,
+        }
     }
 
     /// True when the output size is asked for instead of a scale.

@@ -8,6 +8,7 @@
 mod cli;
 mod cli_assets;
 mod cli_image;
+mod cli_layers;
 mod cost_cmd;
 
 use mimalloc::MiMalloc;

@@ -16,6 +16,7 @@ pub mod bounds;
 mod build;
 pub mod effect;
 pub mod flatten;
+pub mod layer;
 pub mod origin;
 pub mod paint;
 pub mod tree;
