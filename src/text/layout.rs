@@ -133,7 +133,8 @@ struct RawLine {
     marker: Vec<Glyph>,
 }
 
-/// Lays `chars` out in `frame`.
+/// Lays `chars` out in `frame`; `items` (sorted by paragraph, one per paragraph) indent
+/// their paragraphs and put markers before them.
 pub fn layout(
     chars: &[StyledChar],
     styles: &[LayoutStyle],
@@ -159,7 +160,10 @@ pub fn layout(
                 Some(c) => (c.style, c.face),
                 None => (0, 0),
             };
-            let item = items.iter().find(|it| it.paragraph == paragraph);
+            let item = items
+                .binary_search_by_key(&paragraph, |it| it.paragraph)
+                .ok()
+                .map(|k| &items[k]);
             let indent = item.map_or(0.0, |it| it.indent);
             let first = raw.len();
             let width = frame.wrap.map(|w| (w - indent).max(0.0));

@@ -1,8 +1,7 @@
 //! List items of a text: which paragraph each marks, how far its lines are indented and
 //! the marker drawn before its first line.
 //!
-//! Input: a text's `value` and the index of a list entry's first character. Output: the
-//! paragraph it marks ([`paragraph_of`]) and the [`ListItem`] layout reads. Guarantees:
+//! Input: a text's `value`. Output: the paragraph of each character ([`paragraphs`]) and the [`ListItem`] layout reads. Guarantees:
 //! paragraphs are counted the way layout counts them (U+2029, LF, CR, with CR LF one
 //! break; U+2028 breaks a line inside a paragraph), so the two always agree, whatever
 //! letter case does to the characters in between.
@@ -29,19 +28,22 @@ pub fn ends_paragraph(c: char) -> bool {
     matches!(c, '\u{2029}' | '\n' | '\r')
 }
 
-/// The paragraph that holds code point `at` of `value` (the last one when `at` is past
-/// the end).
-pub fn paragraph_of(value: &str, at: usize) -> usize {
+/// The paragraph of every code point of `value`, and one more entry for its end (the last
+/// paragraph), in one pass.
+pub fn paragraphs(value: &str) -> Vec<usize> {
+    let mut out = Vec::with_capacity(value.len() + 1);
     let mut paragraph = 0;
     let mut prev = '\0';
-    for c in value.chars().take(at) {
+    for c in value.chars() {
+        out.push(paragraph);
         // CR LF is one break: the LF after a CR does not start another paragraph.
         if ends_paragraph(c) && !(c == '\n' && prev == '\r') {
             paragraph += 1;
         }
         prev = c;
     }
-    paragraph
+    out.push(paragraph);
+    out
 }
 
 #[cfg(test)]
@@ -51,12 +53,14 @@ mod tests {
     #[test]
     fn paragraphs_are_counted_as_layout_counts_them() {
         let v = "one\u{2029}two\u{2028}still two\r\nthree\nfour";
-        let at = |needle: &str| v[..v.find(needle).expect("in text")].chars().count();
-        assert_eq!(paragraph_of(v, 0), 0);
-        assert_eq!(paragraph_of(v, at("two")), 1);
-        assert_eq!(paragraph_of(v, at("still")), 1, "U+2028 breaks a line only");
-        assert_eq!(paragraph_of(v, at("three")), 2, "CR LF is one break");
-        assert_eq!(paragraph_of(v, at("four")), 3);
-        assert_eq!(paragraph_of(v, 10_000), 3);
+        let p = paragraphs(v);
+        let at = |needle: &str| p[v[..v.find(needle).expect("in text")].chars().count()];
+        assert_eq!(p[0], 0);
+        assert_eq!(at("two"), 1);
+        assert_eq!(at("still"), 1, "U+2028 breaks a line only");
+        assert_eq!(at("three"), 2, "CR LF is one break");
+        assert_eq!(at("four"), 3);
+        assert_eq!(p.len(), v.chars().count() + 1);
+        assert_eq!(p[p.len() - 1], 3);
     }
 }

@@ -11,13 +11,15 @@
 //! marker but keeps its indent. The marker style is the paragraph's first character's style
 //! with the entry's style over it.
 
+use std::collections::HashSet;
+
 use octopus_schema::{ListType, Text};
 
 use super::context::Ctx;
 use super::text_frame::report_unknown;
 use crate::diag::DiagKind;
 use crate::text::layout::StyledChar;
-use crate::text::lists::{paragraph_of, ListItem};
+use crate::text::lists::{paragraphs, ListItem};
 use crate::text::style::{merge, FontSource, RangeUnit, Styled};
 
 /// A list entry ready for face assignment.
@@ -49,9 +51,16 @@ impl Marker {
 /// Reads `text.lists`, appending each entry's marker style to `styled`.
 pub(super) fn markers(ctx: &mut Ctx, text: &Text, styled: &mut Styled) -> Vec<Marker> {
     let mut out: Vec<Marker> = Vec::with_capacity(text.lists.len());
+    let mut marked = HashSet::new();
+    if text.lists.is_empty() {
+        return out;
+    }
+    // Both tables in one pass each, so many entries cost no more than one.
+    let starts = unit_starts(&text.value, styled.unit);
+    let paragraph = paragraphs(&text.value);
     for (i, entry) in text.lists.iter().enumerate() {
         let at = format!("text.lists[{i}]");
-        let Some(cp) = code_point_at(&text.value, entry.index, styled.unit) else {
+        let Some(cp) = code_point_at(&starts, entry.index) else {
             ctx.report(
                 DiagKind::InvalidValue,
                 &format!("{at}.index"),
@@ -70,8 +79,8 @@ pub(super) fn markers(ctx: &mut Ctx, text: &Text, styled: &mut Styled) -> Vec<Ma
             );
             continue;
         }
-        let paragraph = paragraph_of(&text.value, cp);
-        if out.iter().any(|m| m.paragraph == paragraph) {
+        let paragraph = paragraph[cp];
+        if !marked.insert(paragraph) {
             ctx.report(
                 DiagKind::InvalidValue,
                 &format!("{at}.index"),
@@ -108,24 +117,32 @@ pub(super) fn markers(ctx: &mut Ctx, text: &Text, styled: &mut Styled) -> Vec<Ma
             style: styled.styles.len() - 1,
         });
     }
+    // Layout looks items up by paragraph.
+    out.sort_by_key(|m| m.paragraph);
     out
 }
 
-/// The code point at `index` counted in `unit`; `None` outside the text (its end counts:
-/// an entry there marks an empty last paragraph).
-fn code_point_at(value: &str, index: i64, unit: RangeUnit) -> Option<usize> {
-    let index = u64::try_from(index).ok()?;
+/// Where each code point of `value` starts, counted in `unit`, and the total at the end.
+fn unit_starts(value: &str, unit: RangeUnit) -> Vec<u64> {
+    let mut out = Vec::with_capacity(value.len() + 1);
     let mut at = 0u64;
-    for (cp, ch) in value.chars().enumerate() {
-        if at >= index {
-            return Some(cp);
-        }
+    for ch in value.chars() {
+        out.push(at);
         at += match unit {
             RangeUnit::CodePoints => 1,
             RangeUnit::Utf16 => ch.len_utf16() as u64,
         };
     }
-    (at >= index).then(|| value.chars().count())
+    out.push(at);
+    out
+}
+
+/// The code point at `index` (the first starting there or after); `None` outside the text
+/// (its end counts: an entry there marks an empty last paragraph).
+fn code_point_at(starts: &[u64], index: i64) -> Option<usize> {
+    let index = u64::try_from(index).ok()?;
+    let cp = starts.partition_point(|&s| s < index);
+    (cp < starts.len()).then_some(cp)
 }
 
 #[cfg(test)]
@@ -135,11 +152,17 @@ mod tests {
     #[test]
     fn indices_count_in_the_ranges_unit() {
         let v = "👍 a\u{2029}b";
-        assert_eq!(code_point_at(v, 0, RangeUnit::CodePoints), Some(0));
-        assert_eq!(code_point_at(v, 4, RangeUnit::CodePoints), Some(4));
-        assert_eq!(code_point_at(v, 5, RangeUnit::Utf16), Some(4));
-        assert_eq!(code_point_at(v, 5, RangeUnit::CodePoints), Some(5));
-        assert_eq!(code_point_at(v, 6, RangeUnit::CodePoints), None);
-        assert_eq!(code_point_at(v, -1, RangeUnit::CodePoints), None);
+        let cps = unit_starts(v, RangeUnit::CodePoints);
+        let u16 = unit_starts(v, RangeUnit::Utf16);
+        assert_eq!(code_point_at(&cps, 0), Some(0));
+        assert_eq!(code_point_at(&cps, 4), Some(4));
+        assert_eq!(code_point_at(&u16, 5), Some(4));
+        assert_eq!(
+            code_point_at(&cps, 5),
+            Some(5),
+            "the end marks an empty paragraph"
+        );
+        assert_eq!(code_point_at(&cps, 6), None);
+        assert_eq!(code_point_at(&cps, -1), None);
     }
 }
