@@ -360,23 +360,9 @@ fn render_one(
     if args.image.fits() {
         config.scale = args.image.fit_scale(&json, &config, &assets)?;
     }
-    let tmp = temp_name(out);
-    let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let mut writer = BufWriter::new(file);
-    let rendered =
-        render_encoded_owned(json, &config, &assets, &encoding, &mut writer).and_then(|r| {
-            writer.flush().map_err(|e| Error::io(&tmp, e))?;
-            Ok(r)
-        });
-    drop(writer);
-    let rendered = match rendered {
-        Ok(r) => r,
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
-        }
-    };
-    fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+    let rendered = write_through_temp(out, |w| {
+        render_encoded_owned(json, &config, &assets, &encoding, w)
+    })?;
     if !args.quiet {
         print_diagnostics(doc, &rendered.diagnostics, args.assets.as_deref());
         eprintln!(
@@ -405,6 +391,32 @@ fn export_layers(args: &RenderArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result
         &job,
         &dir_assets(doc, args.assets.as_deref(), fonts, beside),
     )
+}
+
+/// Writes `out` through a temporary name beside it, renamed once `write` and the flush
+/// succeed, so a failure never leaves a truncated file (the temporary one is removed).
+pub(crate) fn write_through_temp<T>(
+    out: &Path,
+    write: impl FnOnce(&mut BufWriter<fs::File>) -> Result<T>,
+) -> Result<T> {
+    let tmp = temp_name(out);
+    let file = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut writer = BufWriter::new(file);
+    let written = write(&mut writer).and_then(|r| {
+        writer.flush().map_err(|e| Error::io(&tmp, e))?;
+        Ok(r)
+    });
+    drop(writer);
+    match written {
+        Ok(r) => {
+            fs::rename(&tmp, out).map_err(|e| Error::io(out, e))?;
+            Ok(r)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }
 
 fn temp_name(out: &Path) -> PathBuf {

@@ -8,7 +8,6 @@
 //! through a temporary name, so a failure leaves no truncated image.
 
 use std::fs;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use octopus_render::output::Encoding;
@@ -63,23 +62,9 @@ pub(crate) fn render_layers(job: &LayerExport<'_>, assets: &dyn AssetResolver) -
             job.encoding.format.extension()
         );
         let out = job.dir.join(name);
-        let tmp = out.with_extension("tmp");
-        let written = fs::File::create(&tmp)
-            .map_err(|e| Error::io(&tmp, e))
-            .and_then(|f| {
-                let mut w = BufWriter::new(f);
-                let r = render_scene_encoded(layer, &job.config, &job.encoding, &mut w)?;
-                w.flush().map_err(|e| Error::io(&tmp, e))?;
-                Ok(r)
-            });
-        let rendered = match written {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = fs::remove_file(&tmp);
-                return Err(e);
-            }
-        };
-        fs::rename(&tmp, &out).map_err(|e| Error::io(&out, e))?;
+        let rendered = crate::cli::write_through_temp(&out, |w| {
+            render_scene_encoded(layer, &job.config, &job.encoding, w)
+        })?;
         if !job.quiet {
             for d in &rendered.diagnostics {
                 eprintln!("warning: {}: {d}", job.doc.display());

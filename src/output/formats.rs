@@ -174,23 +174,25 @@ impl FrameBuffer {
 
     /// Appends premultiplied rows (a whole number of rows).
     pub fn push_rows(&mut self, premultiplied: &[u8]) {
-        self.scratch.clear();
-        self.scratch.extend_from_slice(premultiplied);
-        if let Some(bg) = self.encoding.flatten_over() {
-            flatten_row(&mut self.scratch, bg);
-        }
+        // Copied only when it must be flattened first.
+        let rows = match self.encoding.flatten_over() {
+            Some(bg) => {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(premultiplied);
+                flatten_row(&mut self.scratch, bg);
+                &self.scratch[..]
+            }
+            None => premultiplied,
+        };
         let start = self.pixels.len();
         if self.encoding.format == Format::Jpeg {
             // Flattened over an opaque colour: every pixel is opaque, so premultiplied is
             // straight and only the alpha byte goes.
-            self.pixels.extend(
-                self.scratch
-                    .chunks_exact(4)
-                    .flat_map(|p| [p[0], p[1], p[2]]),
-            );
+            self.pixels
+                .extend(rows.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]));
         } else {
-            self.pixels.resize(start + self.scratch.len(), 0);
-            unpremultiply_into(&self.scratch, &mut self.pixels[start..]);
+            self.pixels.resize(start + rows.len(), 0);
+            unpremultiply_into(rows, &mut self.pixels[start..]);
         }
     }
 

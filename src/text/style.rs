@@ -56,6 +56,24 @@ pub struct Styled {
     pub per_char: Vec<usize>,
     /// How the ranges were read.
     pub unit: RangeUnit,
+    /// Where each code point of `value` starts in `unit`, and the end: what list entries'
+    /// indices are read against.
+    pub starts: Vec<u64>,
+}
+
+/// Where each code point of `value` starts, counted in `unit`, and the total at the end.
+pub fn unit_starts(value: &str, unit: RangeUnit) -> Vec<u64> {
+    let mut out = Vec::with_capacity(value.len() + 1);
+    let mut at = 0u64;
+    for ch in value.chars() {
+        out.push(at);
+        at += match unit {
+            RangeUnit::CodePoints => 1,
+            RangeUnit::Utf16 => ch.len_utf16() as u64,
+        };
+    }
+    out.push(at);
+    out
 }
 
 /// Detects the unit of `ranges` over `value`.
@@ -80,16 +98,9 @@ pub fn range_unit(value: &str, ranges: &[StyleRange]) -> RangeUnit {
 /// Assigns a merged style to every character of `value`.
 pub fn resolve_styles(value: &str, default: &TextStyle, ranges: &[StyleRange]) -> Styled {
     let unit = range_unit(value, ranges);
-    // Position of each code point in the ranges' unit.
-    let mut starts = Vec::with_capacity(value.len());
-    let mut at = 0u64;
-    for ch in value.chars() {
-        starts.push(at);
-        at += match unit {
-            RangeUnit::CodePoints => 1,
-            RangeUnit::Utf16 => ch.len_utf16() as u64,
-        };
-    }
+    let positions = unit_starts(value, unit);
+    // Position of each code point in the ranges' unit (without the end).
+    let starts = &positions[..positions.len() - 1];
     // Which ranges cover each character, in array order.
     let mut cover: Vec<Vec<usize>> = vec![Vec::new(); starts.len()];
     for (ri, r) in ranges.iter().enumerate() {
@@ -132,6 +143,7 @@ pub fn resolve_styles(value: &str, default: &TextStyle, ranges: &[StyleRange]) -
         font_source,
         per_char,
         unit,
+        starts: positions,
     }
 }
 

@@ -20,7 +20,7 @@ use super::text_frame::report_unknown;
 use crate::diag::DiagKind;
 use crate::text::layout::StyledChar;
 use crate::text::lists::{paragraphs, ListItem};
-use crate::text::style::{merge, FontSource, RangeUnit, Styled};
+use crate::text::style::{merge, FontSource, Styled};
 
 /// A list entry ready for face assignment.
 pub(super) struct Marker {
@@ -55,12 +55,12 @@ pub(super) fn markers(ctx: &mut Ctx, text: &Text, styled: &mut Styled) -> Vec<Ma
     if text.lists.is_empty() {
         return out;
     }
-    // Both tables in one pass each, so many entries cost no more than one.
-    let starts = unit_starts(&text.value, styled.unit);
+    // One table of paragraphs for all entries (their indices are read against the
+    // starts the style ranges were read with), so many entries cost no more than one.
     let paragraph = paragraphs(&text.value);
     for (i, entry) in text.lists.iter().enumerate() {
         let at = format!("text.lists[{i}]");
-        let Some(cp) = code_point_at(&starts, entry.index) else {
+        let Some(cp) = code_point_at(&styled.starts, entry.index) else {
             ctx.report(
                 DiagKind::InvalidValue,
                 &format!("{at}.index"),
@@ -122,21 +122,6 @@ pub(super) fn markers(ctx: &mut Ctx, text: &Text, styled: &mut Styled) -> Vec<Ma
     out
 }
 
-/// Where each code point of `value` starts, counted in `unit`, and the total at the end.
-fn unit_starts(value: &str, unit: RangeUnit) -> Vec<u64> {
-    let mut out = Vec::with_capacity(value.len() + 1);
-    let mut at = 0u64;
-    for ch in value.chars() {
-        out.push(at);
-        at += match unit {
-            RangeUnit::CodePoints => 1,
-            RangeUnit::Utf16 => ch.len_utf16() as u64,
-        };
-    }
-    out.push(at);
-    out
-}
-
 /// The code point at `index` (the first starting there or after); `None` outside the text
 /// (its end counts: an entry there marks an empty last paragraph).
 fn code_point_at(starts: &[u64], index: i64) -> Option<usize> {
@@ -148,6 +133,7 @@ fn code_point_at(starts: &[u64], index: i64) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::style::{unit_starts, RangeUnit};
 
     #[test]
     fn indices_count_in_the_ranges_unit() {
