@@ -9,7 +9,9 @@
 use std::path::Path;
 
 use clap::Args;
+use octopus_render::handoff::fit_scale;
 use octopus_render::output::{parse_color, Encoding, Format};
+use octopus_render::scene::Bounds;
 use octopus_render::{AssetResolver, Error, RenderConfig, Result};
 
 /// Image options of `render`.
@@ -79,52 +81,16 @@ impl ImageArgs {
         assets: &dyn AssetResolver,
     ) -> Result<f32> {
         let doc = octopus_schema::parse_document(json)?;
-        let (w, h) = match doc.dimensions {
-            Some(d) if d.width > 0.0 && d.height > 0.0 => (d.width, d.height),
+        let frame = match doc.dimensions {
+            Some(d) if d.width > 0.0 && d.height > 0.0 => Bounds::new(0.0, 0.0, d.width, d.height),
             _ => {
                 let one = RenderConfig {
                     scale: 1.0,
                     ..cfg.clone()
                 };
-                let f = octopus_render::load_scene(json, &one, assets)?.frame;
-                ((f.x1 - f.x0) as f64, (f.y1 - f.y0) as f64)
+                octopus_render::load_scene(json, &one, assets)?.frame
             }
         };
-        Ok(fit(w, h, self.width, self.height))
-    }
-}
-
-/// The largest scale at which a `w` × `h` frame, rounded out to whole pixels, stays within
-/// the bounds given.
-fn fit(w: f64, h: f64, max_w: Option<u32>, max_h: Option<u32>) -> f32 {
-    let sw = max_w.map_or(f64::INFINITY, |m| m as f64 / w.max(1e-9));
-    let sh = max_h.map_or(f64::INFINITY, |m| m as f64 / h.max(1e-9));
-    let mut s = sw.min(sh) as f32;
-    let over = |s: f32| {
-        max_w.is_some_and(|m| (w as f32 * s).ceil() > m as f32)
-            || max_h.is_some_and(|m| (h as f32 * s).ceil() > m as f32)
-    };
-    // f32 rounding may push the rounded-out size one pixel past the bound.
-    while over(s) && s > 0.0 {
-        s = f32::from_bits(s.to_bits() - 1);
-    }
-    s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fitting_keeps_the_aspect_ratio_within_both_bounds() {
-        let s = fit(1440.0, 900.0, Some(200), None);
-        assert_eq!((1440.0 * s).ceil(), 200.0);
-        let s = fit(1440.0, 900.0, Some(200), Some(100));
-        assert_eq!((900.0 * s).ceil(), 100.0);
-        assert!((1440.0 * s).ceil() <= 200.0);
-        for w in [333.0, 1000.3, 7.0] {
-            let s = fit(w, 10.0, Some(97), None);
-            assert!((w as f32 * s).ceil() <= 97.0, "{w}");
-        }
+        Ok(fit_scale(&frame, self.width, self.height))
     }
 }

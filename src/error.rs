@@ -24,6 +24,19 @@ pub enum Blame {
     Internal,
 }
 
+impl Blame {
+    /// The name results and logs use (`input`, `unsupported`, `limits`, `io`, `internal`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blame::Input => "input",
+            Blame::Unsupported => "unsupported",
+            Blame::Limits => "limits",
+            Blame::Io => "io",
+            Blame::Internal => "internal",
+        }
+    }
+}
+
 /// Why a render failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

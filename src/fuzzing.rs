@@ -67,11 +67,19 @@ pub fn job(data: &[u8]) {
     let Ok(roots) = roots else {
         panic!("fixed roots parse");
     };
-    for (url, access) in [
-        (&job.document, Access::Read),
-        (&job.assets, Access::Read),
-        (&job.output_url(), Access::Write),
-    ] {
+    let outputs = job.output_urls();
+    for out in &outputs {
+        // Every output key stays under the output prefix, whatever the job says.
+        let c = canonical(out).unwrap_or_else(|e| panic!("output {out} not canonical: {e}"));
+        assert!(
+            c.as_str().starts_with(job.output.as_str()),
+            "{c} leaves {}",
+            job.output
+        );
+    }
+    let inputs = [(&job.document, Access::Read), (&job.assets, Access::Read)];
+    let outs = outputs.iter().map(|u| (u, Access::Write));
+    for (url, access) in inputs.into_iter().chain(outs) {
         let _ = roots.check(url, access);
         if let Ok(c) = canonical(url) {
             assert_eq!(canonical(&c).as_ref(), Ok(&c), "canonical is stable: {url}");

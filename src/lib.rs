@@ -12,6 +12,7 @@ pub mod diag;
 pub mod error;
 pub mod fontdirs;
 pub mod fuzzing;
+pub mod handoff;
 pub mod limits;
 pub mod output;
 pub mod procfs;

@@ -67,7 +67,7 @@ impl Default for RenderConfig {
 }
 
 impl RenderConfig {
-    fn build_options(&self) -> BuildOptions {
+    pub(crate) fn build_options(&self) -> BuildOptions {
         BuildOptions {
             scale: self.scale,
             limits: self.limits,
@@ -175,7 +175,7 @@ pub fn load_scene_owned(
 }
 
 /// A limits error once `cfg.deadline` has passed.
-fn check_deadline(cfg: &RenderConfig) -> Result<()> {
+pub(crate) fn check_deadline(cfg: &RenderConfig) -> Result<()> {
     match cfg.deadline {
         Some(d) if Instant::now() >= d => Err(Error::budget(
             BudgetKind::Deadline,

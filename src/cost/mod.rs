@@ -53,6 +53,16 @@ pub fn check(
     chunk_rows: usize,
 ) -> Result<Prediction> {
     let p = Prediction::of(&budget.model, features, budget.threads, chunk_rows);
+    check_prediction(p, budget, deadline)
+}
+
+/// Checks a prediction (of one render, or the sum over a job's outputs) against `budget`
+/// with `deadline`: the prediction, or a limits error that names what is over.
+pub fn check_prediction(
+    p: Prediction,
+    budget: &CostBudget,
+    deadline: Option<Instant>,
+) -> Result<Prediction> {
     let wall = p.cpu_seconds * TIME_MARGIN / budget.cpus.max(0.05);
     if let Some(d) = deadline {
         let left = d.saturating_duration_since(Instant::now()).as_secs_f64();

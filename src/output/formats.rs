@@ -52,6 +52,15 @@ impl Format {
         }
     }
 
+    /// The format's name (`png`, `jpeg`, `webp`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Jpeg => "jpeg",
+            Format::Webp => "webp",
+        }
+    }
+
     /// The format's usual file extension.
     pub fn extension(self) -> &'static str {
         match self {

@@ -170,6 +170,10 @@ pub struct WorkerConfig {
     /// Queue of failed jobs.
     #[arg(long, env = "DEAD_LETTER_QUEUE", default_value = "render.dead")]
     pub dead_letter_queue: String,
+    /// Topic exchange every job's result is published to, with the job id as routing key
+    /// (declared durable by the worker; bind a queue to keep the results). Empty: none.
+    #[arg(long, env = "RESULTS_EXCHANGE", default_value = "render.results")]
+    pub results_exchange: String,
     /// This worker's tier: it consumes RENDER_QUEUE (normal) or FALLBACK_QUEUE (fallback).
     #[arg(long, env = "TIER", value_enum, default_value = "normal")]
     pub tier: Tier,
@@ -239,6 +243,12 @@ impl WorkerConfig {
             return Err(ConfigError::new(
                 "RENDER_QUEUE",
                 "RENDER_QUEUE, FALLBACK_QUEUE and DEAD_LETTER_QUEUE must differ",
+            ));
+        }
+        if self.results_exchange.len() > 255 || self.results_exchange.starts_with("amq.") {
+            return Err(ConfigError::new(
+                "RESULTS_EXCHANGE",
+                "must be at most 255 bytes and not a broker-reserved amq.* name",
             ));
         }
         if self.concurrency == 0 {

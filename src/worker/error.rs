@@ -32,7 +32,7 @@ pub enum JobError {
     #[error("not a job message: {0}")]
     NotJson(#[from] serde_json::Error),
     /// Another format version.
-    #[error("job format version {0} is not supported (this worker reads {JOB_VERSION})", JOB_VERSION = super::job::JOB_VERSION)]
+    #[error("job format version {0} is not supported (this worker reads 1 to {JOB_VERSION})", JOB_VERSION = super::job::JOB_VERSION)]
     Version(u32),
     /// The id is not a safe file name.
     #[error(
@@ -56,6 +56,9 @@ pub enum JobError {
     /// The gradient colour space is not one the renderer knows.
     #[error("gradients must be \"srgb\", \"oklab\" or \"linear\", got {0:?}")]
     Gradients(String),
+    /// The outputs asked for are not usable.
+    #[error("{0}")]
+    Outputs(String),
     /// An image reference that is not a plain file name under the assets prefix.
     #[error("image reference {0:?} is not a file name under the assets prefix")]
     AssetKey(String),

@@ -3,10 +3,11 @@
 //! Input: the bytes of an AMQP message body. Output: a validated [`Job`], or a reason why
 //! the message is not a job (it then goes to the dead-letter queue at once). Guarantees:
 //! the id is safe as an object name (so `<output>/<id>.png` cannot escape the output
-//! prefix); every URL has a supported scheme and is in canonical form (see
-//! [`super::roots::canonical`]); the scale is finite and positive.
+//! prefix), and so is every output key (see `job_outputs.rs`); every URL has a supported
+//! scheme and is in canonical form (see [`super::roots::canonical`]); every scale is finite
+//! and positive.
 //!
-//! Version 1 of the format (JSON):
+//! Version 1 of the format (JSON), one PNG at `<output>/<id>.png`:
 //! ```json
 //! {"version": 1, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
 //!  "assets": "s3://bucket/designs/a1b2/images/", "output": "s3://bucket/renders/",
@@ -19,17 +20,29 @@
 //! the spec's behaviour), which picks that tool's look where the Octopus leaves it open;
 //! `gradients` overrides the colour space gradients mix in (`srgb`, `oklab`, `linear`;
 //! absent: the origin's, Oklab for Photoshop).
+//!
+//! Version 2 has the same fields but `scale`, and a list of `outputs`, all rendered from one
+//! download and one parse, each stored at `<output>/<key>` (see `job_outputs.rs`):
+//! ```json
+//! {"version": 2, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
+//!  "output": "s3://bucket/renders/a1b2/", "origin": "FIGMA", "antialias": "figma",
+//!  "outputs": [{"key": "preview.png"}, {"key": "thumb.jpg", "fit": [320, 320]},
+//!              {"key": "logo@2x.webp", "layer": "12:34", "scale": 2}]}
+//! ```
 
 use serde::Deserialize;
 
 use super::error::JobError;
+use super::job_outputs::{parse_outputs, JobOutput, RawOutput};
 use super::roots::{as_folder, canonical};
+use crate::handoff::{OutputSize, OutputSpec};
+use crate::output::Encoding;
 use crate::raster::Antialias;
 use crate::scene::{GradientSpace, Origin};
 use url::Url;
 
-/// The format version this worker reads.
-pub const JOB_VERSION: u32 = 1;
+/// The newest format version this worker reads (it reads every version from 1).
+pub const JOB_VERSION: u32 = 2;
 
 /// URL schemes the worker can read and write.
 pub const SCHEMES: [&str; 5] = ["file", "s3", "gs", "az", "memory"];
@@ -43,10 +56,10 @@ pub struct Job {
     pub document: Url,
     /// Prefix the document's bitmaps are under.
     pub assets: Url,
-    /// Prefix the PNG is written under.
+    /// Prefix the outputs are written under.
     pub output: Url,
-    /// Output pixels per design pixel.
-    pub scale: f32,
+    /// The images to store (version 1: one PNG, `<id>.png`).
+    pub outputs: Vec<JobOutput>,
     /// Anti-aliasing (`"figma"` for designs from Figma, default `"exact"`).
     pub antialias: Antialias,
     /// The design tool the document comes from.
@@ -73,16 +86,18 @@ struct RawJob {
     origin: Option<String>,
     #[serde(default)]
     gradients: Option<String>,
+    #[serde(default)]
+    outputs: Option<Vec<RawOutput>>,
 }
 
 fn one() -> u32 {
-    JOB_VERSION
+    1
 }
 
 /// Parses and validates a job message.
 pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
     let raw: RawJob = serde_json::from_slice(body)?;
-    if raw.version != JOB_VERSION {
+    if !(1..=JOB_VERSION).contains(&raw.version) {
         return Err(JobError::Version(raw.version));
     }
     check_id(&raw.id)?;
@@ -101,10 +116,7 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
         })?,
     };
     let output = as_folder(parse_url("output", &raw.output)?);
-    let scale = raw.scale.unwrap_or(1.0);
-    if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
-        return Err(JobError::Scale(scale));
-    }
+    let outputs = outputs_of(&raw)?;
     let antialias = match raw.antialias.as_deref() {
         None | Some("exact") => Antialias::Exact,
         Some("figma") => Antialias::Figma,
@@ -121,7 +133,7 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
         document,
         assets,
         output,
-        scale: scale as f32,
+        outputs,
         antialias,
         origin: raw
             .origin
@@ -129,6 +141,38 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
             .map_or(Origin::Unknown, Origin::from_name),
         gradients,
     })
+}
+
+/// The outputs: version 1 names one PNG at its scale, version 2 lists them.
+fn outputs_of(raw: &RawJob) -> Result<Vec<JobOutput>, JobError> {
+    if raw.version >= 2 {
+        if raw.scale.is_some() {
+            return Err(JobError::Outputs(
+                "version 2 has no job-wide scale: each output has its own".into(),
+            ));
+        }
+        return match &raw.outputs {
+            Some(list) => parse_outputs(list.clone()),
+            None => Err(JobError::Outputs("version 2 needs `outputs`".into())),
+        };
+    }
+    if raw.outputs.is_some() {
+        return Err(JobError::Outputs(
+            "`outputs` needs version 2 (version 1 renders one PNG)".into(),
+        ));
+    }
+    let scale = raw.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
+        return Err(JobError::Scale(scale));
+    }
+    Ok(vec![JobOutput {
+        key: format!("{}.png", raw.id),
+        spec: OutputSpec {
+            layer: None,
+            size: OutputSize::Scale(scale as f32),
+            encoding: Encoding::default(),
+        },
+    }])
 }
 
 /// Ids are 1-128 characters of `A-Z a-z 0-9 . _ -`, not starting with a dot.
@@ -162,12 +206,20 @@ fn parse_url(field: &'static str, s: &str) -> Result<Url, JobError> {
 }
 
 impl Job {
-    /// Where the PNG goes: `<output>/<id>.png`.
-    pub fn output_url(&self) -> Url {
+    /// Where output `key` goes: `<output>/<key>` (keys are checked relative names).
+    pub fn output_url(&self, key: &str) -> Url {
         let mut u = self.output.clone();
-        let p = format!("{}{}.png", u.path(), self.id);
+        let p = format!("{}{key}", u.path());
         u.set_path(&p);
         u
+    }
+
+    /// Every output's URL, in order.
+    pub fn output_urls(&self) -> Vec<Url> {
+        self.outputs
+            .iter()
+            .map(|o| self.output_url(&o.key))
+            .collect()
     }
 
     /// The URL of an asset named `key` (a bare file name) under the assets prefix, or an
@@ -197,8 +249,8 @@ mod tests {
             parse_job(br#"{"id":"j1","document":"file:///d/x/doc.json","output":"s3://b/out"}"#)
                 .expect("job");
         assert_eq!(j.assets.as_str(), "file:///d/x/");
-        assert_eq!(j.output_url().as_str(), "s3://b/out/j1.png");
-        assert_eq!(j.scale, 1.0);
+        assert_eq!(j.output_urls()[0].as_str(), "s3://b/out/j1.png");
+        assert_eq!(j.outputs[0].spec.size, OutputSize::Scale(1.0));
         assert_eq!(j.antialias, Antialias::Exact);
         assert_eq!(j.origin, Origin::Unknown);
         assert_eq!(j.asset_url("abc").expect("key").as_str(), "file:///d/x/abc");
@@ -220,8 +272,20 @@ mod tests {
         for (body, want) in [
             (&br#"{"id":"j"}"#[..], "not a job"),
             (
+                br#"{"version":3,"id":"j","document":"s3://b/d.json","output":"s3://b/"}"#,
+                "version 3",
+            ),
+            (
                 br#"{"version":2,"id":"j","document":"s3://b/d.json","output":"s3://b/"}"#,
-                "version 2",
+                "needs `outputs`",
+            ),
+            (
+                br#"{"version":2,"id":"j","document":"s3://b/d.json","output":"s3://b/","scale":2,"outputs":[{"key":"a.png"}]}"#,
+                "each output has its own",
+            ),
+            (
+                br#"{"id":"j","document":"s3://b/d.json","output":"s3://b/","outputs":[{"key":"a.png"}]}"#,
+                "needs version 2",
             ),
             (
                 br#"{"id":"../x","document":"s3://b/d.json","output":"s3://b/"}"#,
@@ -244,6 +308,21 @@ mod tests {
             let e = parse_job(body).expect_err("rejected");
             assert!(e.to_string().contains(want), "{e} should mention {want}");
         }
+    }
+
+    #[test]
+    fn version_2_lists_outputs_under_the_prefix() {
+        let j = parse_job(
+            br#"{"version":2,"id":"j","document":"s3://b/d.json","output":"s3://b/r/j",
+                 "outputs":[{"key":"preview.png"},{"key":"icons/logo@2x.webp","layer":"1:2","scale":2}]}"#,
+        )
+        .expect("job");
+        let urls: Vec<String> = j.output_urls().iter().map(|u| u.to_string()).collect();
+        assert_eq!(
+            urls,
+            ["s3://b/r/j/preview.png", "s3://b/r/j/icons/logo@2x.webp"]
+        );
+        assert_eq!(j.outputs[1].spec.layer.as_deref(), Some("1:2"));
     }
 
     #[test]

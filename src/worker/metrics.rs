@@ -54,6 +54,13 @@ pub struct OpLabel {
     pub op: String,
 }
 
+/// Label of the published results.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    /// ok or failed.
+    pub status: String,
+}
+
 /// Label of why a job escalated or a render was stopped.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ReasonLabel {
@@ -90,6 +97,8 @@ pub struct Telemetry {
     pub storage_errors: Family<KindLabel, Counter>,
     /// Acks, nacks and rejects the broker did not take (the job is redelivered).
     pub settle_failures: Family<OpLabel, Counter>,
+    /// Result messages published (`ok`) or not taken by the broker (`failed`).
+    pub results: Family<StatusLabel, Counter>,
     /// Age of the oldest running render, seconds (set when scraped).
     pub oldest_render: Gauge<f64, std::sync::atomic::AtomicU64>,
     /// Running renders, for `/livez`.
@@ -118,6 +127,7 @@ impl Telemetry {
         let retries = Counter::default();
         let storage_errors = Family::<KindLabel, Counter>::default();
         let settle_failures = Family::<OpLabel, Counter>::default();
+        let results = Family::<StatusLabel, Counter>::default();
         let oldest_render = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
         let hard = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
         hard.set(hard_deadline.as_secs_f64());
@@ -188,6 +198,11 @@ impl Telemetry {
             "Acks, nacks and rejects the broker did not take, by operation",
             settle_failures.clone(),
         );
+        registry.register(
+            "results",
+            "Job results published to the results exchange, by status",
+            results.clone(),
+        );
         Telemetry {
             registry,
             jobs,
@@ -203,6 +218,7 @@ impl Telemetry {
             retries,
             storage_errors,
             settle_failures,
+            results,
             oldest_render,
             watchdog: Watchdog::new(hard_deadline),
             ready: AtomicBool::new(false),
@@ -250,6 +266,15 @@ impl Telemetry {
         if predicted > 0.0 {
             self.cost_ratio.observe(actual / predicted);
         }
+    }
+
+    /// Counts a result publish, `ok` or `failed`.
+    pub fn result_published(&self, status: &'static str) {
+        self.results
+            .get_or_create(&StatusLabel {
+                status: status.to_owned(),
+            })
+            .inc();
     }
 
     /// Counts an ack, nack or reject the broker did not take.

@@ -1,4 +1,5 @@
-//! RabbitMQ topology and publishing: the three quorum queues and confirmed publishes.
+//! RabbitMQ topology and publishing: the three quorum queues, the results exchange and
+//! confirmed publishes.
 //!
 //! Input: queue names, the delivery limit and an open channel. Output: declared (or
 //! verified) queues; publishes that succeed only once the broker confirmed them.
@@ -26,6 +27,8 @@ pub struct Topology {
     pub dead: String,
     /// Deliveries before the broker dead-letters a message.
     pub delivery_limit: u32,
+    /// The topic exchange results are published to, if any.
+    pub results: Option<String>,
 }
 
 /// Why the topology could not be set up.
@@ -83,7 +86,11 @@ impl Topology {
     pub async fn declare(&self, ch: &Channel) -> Result<(), TopologyError> {
         declare_one(ch, &self.dead, quorum()).await?;
         declare_one(ch, &self.render, self.work_args()).await?;
-        declare_one(ch, &self.fallback, self.work_args()).await
+        declare_one(ch, &self.fallback, self.work_args()).await?;
+        match &self.results {
+            Some(x) => super::results::declare_exchange(ch, x).await,
+            None => Ok(()),
+        }
     }
 }
 
@@ -228,27 +235,45 @@ pub async fn publish_confirmed(
     extra: &[(&str, String)],
 ) -> Result<(), PublishError> {
     let props = forwarded_properties(original, extra);
+    publish_to(ch, ("", queue), true, body, props).await
+}
+
+/// Publishes `body` to `(exchange, routing key)`; succeeds only when the broker confirmed
+/// it. `mandatory`: a message no queue takes is an error (else the broker drops it, as an
+/// exchange nobody bound does).
+pub async fn publish_to(
+    ch: &Channel,
+    (exchange, key): (&str, &str),
+    mandatory: bool,
+    body: &[u8],
+    props: BasicProperties,
+) -> Result<(), PublishError> {
+    let target = if exchange.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{exchange}/{key}")
+    };
     let opts = BasicPublishOptions {
-        mandatory: true,
+        mandatory,
         ..BasicPublishOptions::default()
     };
     let channel = |source| PublishError::Channel {
-        queue: queue.to_owned(),
+        queue: target.clone(),
         source,
     };
     let pending = ch
-        .basic_publish("".into(), queue.into(), opts, body, props)
+        .basic_publish(exchange.into(), key.into(), opts, body, props)
         .await
         .map_err(channel)?;
     let confirm = tokio::time::timeout(CONFIRM_TIMEOUT, pending)
         .await
-        .map_err(|_| PublishError::Timeout(queue.to_owned()))?
+        .map_err(|_| PublishError::Timeout(target.clone()))?
         .map_err(channel)?;
     match confirm {
         Confirmation::Ack(None) => Ok(()),
-        Confirmation::Ack(Some(_)) => Err(PublishError::Unroutable(queue.to_owned())),
-        Confirmation::Nack(_) => Err(PublishError::Refused(queue.to_owned())),
-        Confirmation::NotRequested => Err(PublishError::Unconfirmed(queue.to_owned())),
+        Confirmation::Ack(Some(_)) => Err(PublishError::Unroutable(target)),
+        Confirmation::Nack(_) => Err(PublishError::Refused(target)),
+        Confirmation::NotRequested => Err(PublishError::Unconfirmed(target)),
     }
 }
 
@@ -272,11 +297,16 @@ mod tests {
             fallback: "render.fallback".into(),
             dead: "render.dead".into(),
             delivery_limit: 5,
+            results: Some("render.results".into()),
         };
+        // The platform's results queue: every result, kept (the worker declares only the
+        // exchange; which results a platform keeps is its choice).
+        let results_queue = "render.results".to_owned();
         let expected = [
             (&t.render, t.work_args()),
             (&t.fallback, t.work_args()),
             (&t.dead, quorum()),
+            (&results_queue, quorum()),
         ];
         assert_eq!(queues.len(), expected.len());
         for (name, args) in expected {
@@ -298,6 +328,14 @@ mod tests {
                 assert_eq!(got, want, "{name}: argument {}", k.as_str());
             }
         }
+        let exchange = &defs["exchanges"][0];
+        assert_eq!(exchange["name"], "render.results");
+        assert_eq!(exchange["type"], "topic");
+        assert_eq!(exchange["durable"], true);
+        let binding = &defs["bindings"][0];
+        assert_eq!(binding["source"], "render.results");
+        assert_eq!(binding["destination"], "render.results");
+        assert_eq!(binding["routing_key"], "#");
     }
 
     fn with_headers(pairs: &[(&str, AMQPValue)]) -> BasicProperties {

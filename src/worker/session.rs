@@ -21,7 +21,7 @@ use tokio::task::JoinSet;
 
 use super::config::WorkerConfig;
 use super::error::SessionError;
-use super::execute::JobContext;
+use super::execute::{Executed, JobContext};
 use super::outcome::Outcome;
 use super::queue::{attempt, delivery_count, Topology, TopologyError};
 use super::settle::{give_back, settle, GiveBack, Settlement};
@@ -135,6 +135,7 @@ fn topology(cfg: &WorkerConfig) -> Topology {
         fallback: cfg.fallback_queue.clone(),
         dead: cfg.dead_letter_queue.clone(),
         delivery_limit: cfg.delivery_limit,
+        results: Some(cfg.results_exchange.clone()).filter(|x| !x.is_empty()),
     }
 }
 
@@ -161,7 +162,7 @@ async fn handle(
         id: "-",
         attempt,
     };
-    let Some((id, result)) = run_or_yield(&ctx, &d, vanished, started, stop.clone()).await else {
+    let Some(executed) = run_or_yield(&ctx, &d, vanished, started, stop.clone()).await else {
         // Stopping, and this job's budget runs past the grace period: back to the queue now
         // rather than when the pod is killed.
         let outcome = if give_back(&job, GiveBack::Attempted).await {
@@ -177,9 +178,15 @@ async fn handle(
         );
         return;
     };
+    let Executed {
+        id,
+        mut report,
+        result,
+    } = executed;
     let id = id.unwrap_or_else(|| "-".into());
     job.id = &id;
-    let outcome = settle(&job, result, stop).await;
+    report.timings.total = started.elapsed().as_secs_f64();
+    let outcome = settle(&job, result, &report, stop).await;
     t.outcome(outcome);
     t.job_seconds.observe(started.elapsed().as_secs_f64());
     t.in_progress.dec();

@@ -1,9 +1,13 @@
 //! Settling a delivery: carrying out the policy's action on the broker, exactly once.
 //!
-//! Input: a delivery, how its job ended, the attempt and the stop flag. Output: the
-//! [`Outcome`] for metrics and logs. Guarantees: a message is acked only after its output
-//! is stored, or after it was published, with a broker confirm, to the fallback or
-//! dead-letter queue; a publish that fails requeues the message instead; a failed or
+//! Input: a delivery, how its job ended, its report, the attempt and the stop flag. Output:
+//! the [`Outcome`] for metrics and logs. Guarantees: a message is acked only after its
+//! outputs are stored and its result published with a broker confirm (see `results.rs`),
+//! or after it was published, with a broker confirm, to the fallback or dead-letter queue
+//! (its result is then published before the ack too; one the broker does not take is
+//! logged and counted, since the job itself is safe in the next queue); a publish of the
+//! job that fails requeues the message instead, and so does a done job's result that
+//! fails (the next attempt writes the same bytes and publishes again); a failed or
 //! abandoned attempt goes back as a new message that counts the attempt (see
 //! [`give_back`]), so every give-back counts towards the delivery limit; every ack, nack and reject result is checked: an error or `Ok(false)` (the channel closed under us, or the delivery
 //! was already settled) is logged, counted in `settle_failures`, and the outcome is
@@ -19,6 +23,8 @@ use super::execute::JobContext;
 use super::outcome::Outcome;
 use super::policy::{decide, Action, Failure};
 use super::queue::{publish_confirmed, Topology, RETURNS_HEADER};
+use super::report::JobReport;
+use super::results::publish_result;
 
 /// A delivery being settled, with what settling it needs.
 pub struct Settlement<'a> {
@@ -40,11 +46,22 @@ pub struct Settlement<'a> {
 pub async fn settle(
     job: &Settlement<'_>,
     result: Result<(), Failure>,
+    report: &JobReport,
     mut stop: watch::Receiver<bool>,
 ) -> Outcome {
     let ctx = job.ctx;
     let failure = match result {
-        Ok(()) => return ack(job, Outcome::Done).await,
+        Ok(()) => {
+            let done = Outcome::Done.as_str();
+            if publish_result(job, report, done, None).await.is_ok() {
+                return ack(job, Outcome::Done).await;
+            }
+            return if give_back(job, GiveBack::Attempted).await {
+                Outcome::Requeued
+            } else {
+                Outcome::SettleFailed
+            };
+        }
         Err(f) => f,
     };
     match decide(failure.blame, job.attempt, ctx.tier, ctx.delivery_limit) {
@@ -52,12 +69,12 @@ pub async fn settle(
             tracing::info!(job_id = %job.id, reason = %failure.reason, "escalating to the fallback tier");
             ctx.telemetry.escalation(failure.label);
             let queue = &job.topology.fallback;
-            forward(job, queue, &failure, Outcome::Escalated).await
+            forward(job, queue, &failure, report, Outcome::Escalated).await
         }
         Action::DeadLetter => {
             tracing::warn!(job_id = %job.id, reason = %failure.reason, attempt = job.attempt, "dead-lettering");
             let queue = &job.topology.dead;
-            forward(job, queue, &failure, Outcome::DeadLettered).await
+            forward(job, queue, &failure, report, Outcome::DeadLettered).await
         }
         Action::Requeue { after } => {
             ctx.telemetry.retries.inc();
@@ -75,12 +92,13 @@ pub async fn settle(
     }
 }
 
-/// Publishes the message to `queue` with the failure's reason, then acks; requeues it when
-/// the publish fails.
+/// Publishes the message to `queue` with the failure's reason, then its result, then acks;
+/// requeues it when the first publish fails.
 async fn forward(
     job: &Settlement<'_>,
     queue: &str,
     failure: &Failure,
+    report: &JobReport,
     outcome: Outcome,
 ) -> Outcome {
     let d = job.delivery;
@@ -98,6 +116,9 @@ async fn forward(
         Ok(()) => {
             #[cfg(feature = "fault-injection")]
             super::fault::after_forward(job.id);
+            let why = Some((failure.reason.as_str(), failure.blame.as_str()));
+            // Failure is logged and counted there; the job is safe in `queue` either way.
+            let _logged = publish_result(job, report, outcome.as_str(), why).await;
             ack(job, outcome).await
         }
         Err(e) => {

@@ -17,9 +17,8 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use super::config::WorkerConfig;
-use super::execute::{execute_job, JobContext};
+use super::execute::{execute_job, Executed, JobContext};
 use super::metrics::Telemetry;
-use super::policy::Failure;
 use super::queue::{attempt, Topology};
 use super::settle::{give_back, GiveBack, Settlement};
 
@@ -101,7 +100,7 @@ pub async fn run_or_yield(
     vanished: bool,
     started: Instant,
     mut stop: watch::Receiver<bool>,
-) -> Option<(Option<String>, Result<(), Failure>)> {
+) -> Option<Executed> {
     let deadline = started + ctx.budget.time;
     let work = execute_job(ctx, &d.data, vanished);
     tokio::pin!(work);

@@ -1,9 +1,13 @@
 //! `octopus-render submit`: publish one render job, for trying a worker out and for scripts.
 //!
-//! Input: the job's fields as flags (or a ready JSON message) and the broker URL. Output: the
-//! message on the render queue, confirmed by the broker; exit 0 only then. Guarantees: the
-//! message is validated with the worker's own parser first, so what is submitted is a job
-//! the worker accepts; it is persistent, so a broker restart keeps it.
+//! Input: the job's fields as flags (`--outputs` makes it a version 2 job with several
+//! outputs) and the broker URL. Output: the message on the render queue, confirmed by the
+//! broker; exit 0 only then. With `--wait`, the job's final result (see `report.rs`) on
+//! stdout once a worker publishes it: exit 0 when it is `done`, 4 when it was
+//! dead-lettered, 5 when none came in time. Guarantees: the message is validated with the
+//! worker's own parser first, so what is submitted is a job the worker accepts; it is
+//! persistent, so a broker restart keeps it; the result queue is bound before the job is
+//! published, so a fast result is not missed.
 
 use std::process::ExitCode;
 
@@ -13,6 +17,7 @@ use lapin::{BasicProperties, Connection, ConnectionProperties};
 
 use super::job::parse_job;
 use super::queue::publish_confirmed;
+use super::submit_wait::ResultWaiter;
 
 /// `submit` flags.
 #[derive(Debug, Clone, Args)]
@@ -39,9 +44,22 @@ pub struct SubmitArgs {
     /// Assets prefix URL (default: the document's folder).
     #[arg(long)]
     pub assets: Option<String>,
-    /// Output pixels per design pixel.
-    #[arg(long, default_value_t = 1.0)]
+    /// Output pixels per design pixel (version 1 jobs: without `--outputs`).
+    #[arg(long, default_value_t = 1.0, conflicts_with = "outputs")]
     pub scale: f64,
+    /// The outputs, as the JSON array of a version 2 job:
+    /// `[{"key":"preview.png"},{"key":"logo@2x.webp","layer":"12:34","scale":2}]`.
+    #[arg(long)]
+    pub outputs: Option<String>,
+    /// Wait for the job's final result and print it (needs the workers' results exchange).
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds `--wait` waits.
+    #[arg(long, default_value_t = 600.0)]
+    pub wait_seconds: f64,
+    /// The results exchange `--wait` listens on.
+    #[arg(long, env = "RESULTS_EXCHANGE", default_value = "render.results")]
+    pub results_exchange: String,
     /// Anti-aliasing: `exact`, or `figma` for designs that came from Figma.
     #[arg(long, default_value = "exact")]
     pub antialias: String,
@@ -57,13 +75,25 @@ pub struct SubmitArgs {
 /// Builds, checks and publishes the job.
 pub fn run(args: SubmitArgs) -> ExitCode {
     let mut msg = serde_json::json!({
-        "version": super::job::JOB_VERSION,
+        "version": 1,
         "id": args.id,
         "document": args.document,
         "output": args.output,
-        "scale": args.scale,
         "antialias": args.antialias,
     });
+    match &args.outputs {
+        None => msg["scale"] = args.scale.into(),
+        Some(list) => match serde_json::from_str::<serde_json::Value>(list) {
+            Ok(v) => {
+                msg["version"] = 2.into();
+                msg["outputs"] = v;
+            }
+            Err(e) => {
+                eprintln!("error: --outputs is not JSON: {e}");
+                return ExitCode::from(2);
+            }
+        },
+    }
     if let Some(a) = &args.assets {
         msg["assets"] = serde_json::Value::String(a.clone());
     }
@@ -88,9 +118,20 @@ pub fn run(args: SubmitArgs) -> ExitCode {
         }
     };
     match rt.block_on(publish(&args, &body)) {
-        Ok(()) => {
+        Ok(None) => {
             println!("{}", String::from_utf8_lossy(&body));
             ExitCode::SUCCESS
+        }
+        Ok(Some(result)) => {
+            println!("{result}");
+            match result["outcome"].as_str() {
+                Some("done") => ExitCode::SUCCESS,
+                _ => ExitCode::from(4),
+            }
+        }
+        Err(SubmitError::NoResult(why)) => {
+            eprintln!("error: {why}");
+            ExitCode::from(5)
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -99,16 +140,25 @@ pub fn run(args: SubmitArgs) -> ExitCode {
     }
 }
 
-async fn publish(args: &SubmitArgs, body: &[u8]) -> Result<(), SubmitError> {
+/// Publishes the job; with `--wait`, returns its final result.
+async fn publish(args: &SubmitArgs, body: &[u8]) -> Result<Option<serde_json::Value>, SubmitError> {
     let conn = Connection::connect(&args.amqp_url, ConnectionProperties::default())
         .await
         .map_err(SubmitError::Connect)?;
     let sent = async {
         let ch = conn.create_channel().await?;
+        let waiter = match args.wait {
+            true => Some(ResultWaiter::bind(&ch, &args.results_exchange, &args.id).await?),
+            false => None,
+        };
         ch.confirm_select(ConfirmSelectOptions::default()).await?;
         publish_confirmed(&ch, &args.queue, body, &BasicProperties::default(), &[])
             .await
-            .map_err(SubmitError::Publish)
+            .map_err(SubmitError::Publish)?;
+        match waiter {
+            Some(w) => w.final_result(args.wait_seconds).await.map(Some),
+            None => Ok(None),
+        }
     };
     let result = sent.await;
     if let Err(e) = conn.close(200, "submitted".into()).await {
@@ -119,7 +169,7 @@ async fn publish(args: &SubmitArgs, body: &[u8]) -> Result<(), SubmitError> {
 
 /// Why a job could not be submitted.
 #[derive(Debug, thiserror::Error)]
-enum SubmitError {
+pub(super) enum SubmitError {
     /// The broker is not reachable.
     #[error("cannot connect to the broker: {0}")]
     Connect(lapin::Error),
@@ -129,4 +179,7 @@ enum SubmitError {
     /// The broker did not take the message.
     #[error("{0} (start a worker first: it declares the queues)")]
     Publish(super::error::PublishError),
+    /// `--wait` saw no final result.
+    #[error("{0}")]
+    NoResult(String),
 }

@@ -32,6 +32,8 @@ pub(crate) struct Queues {
     pub render: String,
     pub fallback: String,
     pub dead: String,
+    /// The results exchange.
+    pub results: String,
 }
 
 impl Queues {
@@ -43,6 +45,7 @@ impl Queues {
             render: format!("{base}.normal"),
             fallback: format!("{base}.fallback"),
             dead: format!("{base}.dead"),
+            results: format!("{base}.results"),
         }
     }
 }
@@ -146,6 +149,40 @@ impl Broker {
         out
     }
 
+    /// A private queue bound to every result on `exchange` (declared by a ready worker).
+    pub(crate) async fn listen_results(&self, exchange: &str) -> lapin::Consumer {
+        let ch = self.conn.create_channel().await.expect("channel");
+        let opts = QueueDeclareOptions {
+            exclusive: true,
+            auto_delete: true,
+            ..QueueDeclareOptions::default()
+        };
+        let q = ch
+            .queue_declare("".into(), opts, FieldTable::default())
+            .await
+            .expect("results queue");
+        ch.queue_bind(
+            q.name().clone(),
+            exchange.into(),
+            "#".into(),
+            Default::default(),
+            FieldTable::default(),
+        )
+        .await
+        .expect("bind to the results exchange");
+        ch.basic_consume(
+            q.name().clone(),
+            "".into(),
+            BasicConsumeOptions {
+                no_ack: true,
+                ..BasicConsumeOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await
+        .expect("consume results")
+    }
+
     /// Deletes the test's queues.
     pub(crate) async fn delete(&self, q: &Queues) {
         for name in [&q.render, &q.fallback, &q.dead] {
@@ -154,6 +191,10 @@ impl Broker {
                 .queue_delete(name.as_str().into(), QueueDeleteOptions::default())
                 .await;
         }
+        let ch = self.conn.create_channel().await.expect("channel");
+        let _ = ch
+            .exchange_delete(q.results.as_str().into(), Default::default())
+            .await;
     }
 }
 
@@ -225,6 +266,7 @@ pub(crate) fn spawn_wrapped(
         .env("RENDER_QUEUE", &q.render)
         .env("FALLBACK_QUEUE", &q.fallback)
         .env("DEAD_LETTER_QUEUE", &q.dead)
+        .env("RESULTS_EXCHANGE", &q.results)
         .env("METRICS_ADDR", format!("127.0.0.1:{port}"))
         .env("GRACE_SECONDS", "5")
         .env("INPUT_ROOTS", format!("file://{}/", dir.display()))
@@ -349,6 +391,24 @@ pub(crate) fn job(id: &str, doc: &Path, out: &Path) -> Vec<u8> {
     })
     .to_string()
     .into_bytes()
+}
+
+/// The next `n` results from `results` (parsed), waiting up to `within`.
+pub(crate) async fn next_results(
+    results: &mut lapin::Consumer,
+    n: usize,
+    within: Duration,
+) -> Vec<serde_json::Value> {
+    let deadline = Instant::now() + within;
+    let mut out = Vec::new();
+    while out.len() < n {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(Some(Ok(d))) = tokio::time::timeout(left, results.next()).await else {
+            break;
+        };
+        out.push(serde_json::from_slice(&d.data).expect("a result is JSON"));
+    }
+    out
 }
 
 /// Waits until `cond` holds or the time is up.

@@ -6,6 +6,7 @@
 
 mod budgets;
 mod caps;
+mod handoff;
 mod harness;
 mod panics;
 mod readonly;
