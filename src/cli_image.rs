@@ -1,4 +1,4 @@
-//! The CLI's image options: format, JPEG quality, background and fitting within a size.
+//! The CLI's image options: format, quality, background and fitting within a size.
 //!
 //! Input: `render`'s image arguments, the output path and (for fitting) the document bytes.
 //! Output: the [`Encoding`] to write with and the scale to render at. Guarantees: the format
@@ -17,12 +17,14 @@ use octopus_render::{AssetResolver, Error, RenderConfig, Result};
 /// Image options of `render`.
 #[derive(Args)]
 pub(crate) struct ImageArgs {
-    /// Output format: png, jpeg or webp (lossless); default: the output's extension.
+    /// Output format: png, jpeg or webp (lossless unless --quality); default: the output's
+    /// extension.
     #[arg(long, value_parser = format_name)]
     format: Option<Format>,
-    /// JPEG quality, 1 to 100.
-    #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u8).range(1..=100))]
-    quality: u8,
+    /// Quality, 1 to 100: JPEG's (default 90); with WebP it makes the image lossy (WebP is
+    /// lossless without it).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    quality: Option<u8>,
     /// Colour to lay the image over (#rrggbb, #rrggbbaa, #rgb, white, black); JPEG without
     /// it is laid over white, since JPEG has no transparency.
     #[arg(long, value_parser = parse_color)]

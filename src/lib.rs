@@ -32,6 +32,6 @@ pub use limits::Limits;
 pub use raster::Antialias;
 pub use render::{
     load_scene, render_document, render_encoded_owned, render_png, render_png_owned,
-    render_scene_encoded, RenderConfig, Rendered,
+    render_scene_encoded, RenderConfig, Rendered, StageTimes,
 };
 pub use text::FontBook;

@@ -6,7 +6,7 @@
 //! by the chunk, not the frame; the thread count is the caller's rayon pool.
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::assets::AssetResolver;
 use crate::cost::{self, CostBudget, CostFeatures, Prediction};
@@ -106,6 +106,23 @@ pub struct Rendered {
     pub features: CostFeatures,
     /// The prediction checked against [`RenderConfig::cost`], when one was set.
     pub prediction: Option<Prediction>,
+    /// Time spent in each stage.
+    pub times: StageTimes,
+}
+
+/// Wall time of each stage of a render. Rasterising and encoding interleave (the PNG is
+/// streamed by chunks): `encode` is the time spent handing rows to the encoder and
+/// finishing it, `raster` the rest of drawing.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// Reading the JSON into a document.
+    pub parse: Duration,
+    /// Building the scene (transforms, paints, outlines, text, bitmaps decoded).
+    pub scene: Duration,
+    /// Drawing the pixels.
+    pub raster: Duration,
+    /// Encoding the image.
+    pub encode: Duration,
 }
 
 /// Parses and builds the scene of a document.
@@ -168,10 +185,28 @@ pub fn load_scene_owned(
     cfg: &RenderConfig,
     assets: &dyn AssetResolver,
 ) -> Result<Scene> {
+    load_scene_timed(json, cfg, assets).map(|(scene, _)| scene)
+}
+
+/// [`load_scene_owned`], with the time it took to parse and to build (`raster` and `encode`
+/// left zero).
+pub fn load_scene_timed(
+    json: Vec<u8>,
+    cfg: &RenderConfig,
+    assets: &dyn AssetResolver,
+) -> Result<(Scene, StageTimes)> {
     check_document_size(json.len(), &cfg.limits)?;
+    let t0 = Instant::now();
     let doc = octopus_schema::parse_document(&json)?;
     drop(json);
-    build_scene(&doc, &cfg.build_options(), assets)
+    let t1 = Instant::now();
+    let scene = build_scene(&doc, &cfg.build_options(), assets)?;
+    let times = StageTimes {
+        parse: t1 - t0,
+        scene: t1.elapsed(),
+        ..StageTimes::default()
+    };
+    Ok((scene, times))
 }
 
 /// A limits error once `cfg.deadline` has passed.
@@ -235,9 +270,12 @@ pub fn render_encoded_owned<W: Write>(
     enc: &Encoding,
     out: W,
 ) -> Result<Rendered> {
-    let scene = load_scene_owned(json, cfg, assets)?;
+    let (scene, loaded) = load_scene_timed(json, cfg, assets)?;
     check_deadline(cfg)?;
-    render_scene_encoded(&scene, cfg, enc, out)
+    let mut rendered = render_scene_encoded(&scene, cfg, enc, out)?;
+    rendered.times.parse = loaded.parse;
+    rendered.times.scene = loaded.scene;
+    Ok(rendered)
 }
 
 /// Renders a built scene onto `out` in `enc`'s format: PNG streamed chunk by chunk (laid over
@@ -255,18 +293,25 @@ pub fn render_scene_encoded<W: Write>(
         features,
         prediction,
     } = plan(scene, cfg)?;
+    let start = Instant::now();
+    let mut encode = Duration::ZERO;
     if enc.format == Format::Png {
         let mut flat = Vec::new();
         write_png(out, width, height, cfg.png, |png| {
             raster::render_streamed(scene, &opts, |_, rows| {
                 check_deadline(cfg)?;
-                let Some(bg) = enc.background else {
-                    return png.write_rows(rows);
+                let t = Instant::now();
+                let written = match enc.background {
+                    None => png.write_rows(rows),
+                    Some(bg) => {
+                        flat.clear();
+                        flat.extend_from_slice(rows);
+                        flatten_row(&mut flat, bg);
+                        png.write_rows(&flat)
+                    }
                 };
-                flat.clear();
-                flat.extend_from_slice(rows);
-                flatten_row(&mut flat, bg);
-                png.write_rows(&flat)
+                encode += t.elapsed();
+                written
             })
             .map(|_| ())
         })?;
@@ -274,10 +319,14 @@ pub fn render_scene_encoded<W: Write>(
         let mut frame = FrameBuffer::new(*enc, width, height);
         raster::render_streamed(scene, &opts, |_, rows| {
             check_deadline(cfg)?;
+            let t = Instant::now();
             frame.push_rows(rows);
+            encode += t.elapsed();
             Ok(())
         })?;
+        let t = Instant::now();
         frame.encode(out, width, height)?;
+        encode += t.elapsed();
     }
     Ok(Rendered {
         width,
@@ -285,5 +334,10 @@ pub fn render_scene_encoded<W: Write>(
         diagnostics: scene.diagnostics.clone(),
         features,
         prediction,
+        times: StageTimes {
+            raster: start.elapsed().saturating_sub(encode),
+            encode,
+            ..StageTimes::default()
+        },
     })
 }

@@ -15,15 +15,19 @@
 //! - no I/O: the sink decides where the bytes go.
 
 mod fit;
+mod list;
 
 pub use fit::fit_scale;
+pub use list::{parse_outputs, NamedOutput, RawOutput};
+
+use std::time::Instant;
 
 use crate::assets::AssetResolver;
 use crate::cost::{self, Prediction};
 use crate::error::{Error, Result};
 use crate::output::{Encoding, Format};
 use crate::render::{
-    check_deadline, check_document_size, render_scene_encoded, RenderConfig, Rendered,
+    check_deadline, check_document_size, render_scene_encoded, RenderConfig, Rendered, StageTimes,
 };
 use crate::scene::layer::layer_scene;
 use crate::scene::{build_scene, Scene};
@@ -70,11 +74,14 @@ pub struct Produced {
     pub rendered: Rendered,
 }
 
-/// What all the outputs were predicted to cost together.
+/// What all the outputs were predicted to cost together, and the shared stages' times.
 #[derive(Debug, Clone, Copy)]
 pub struct Summary {
     /// CPU summed over the outputs, memory of the largest; `None` without a cost budget.
     pub prediction: Option<Prediction>,
+    /// The parse, and the scenes built (summed); each output's raster and encode times are
+    /// in its own [`Produced::rendered`].
+    pub times: StageTimes,
 }
 
 /// Renders every output of `specs` from the document in `json`, handing each to `sink` as
@@ -93,8 +100,13 @@ pub fn render_outputs(
         )));
     }
     check_document_size(json.len(), &cfg.limits)?;
+    let t0 = Instant::now();
     let doc = octopus_schema::parse_document(&json)?;
     drop(json);
+    let mut times = StageTimes {
+        parse: t0.elapsed(),
+        ..StageTimes::default()
+    };
     let first_scale = specs
         .iter()
         .find_map(|s| match s.size {
@@ -106,11 +118,15 @@ pub fn render_outputs(
         scale,
         ..cfg.clone()
     };
-    let first = build_scene(&doc, &at(first_scale).build_options(), assets)?;
-    let scales = resolve_scales(&first, specs)?;
-    let summary = Summary {
-        prediction: predict_all(&first, specs, &scales, cfg)?,
+    let build = |scale: f32, times: &mut StageTimes| {
+        let t = Instant::now();
+        let scene = build_scene(&doc, &at(scale).build_options(), assets);
+        times.scene += t.elapsed();
+        scene
     };
+    let first = build(first_scale, &mut times)?;
+    let scales = resolve_scales(&first, specs)?;
+    let prediction = predict_all(&first, specs, &scales, cfg)?;
     check_deadline(cfg)?;
     let mut first = Some((first_scale, first));
     let mut done = vec![false; specs.len()];
@@ -121,7 +137,7 @@ pub fn render_outputs(
         let scale = scales[i];
         let scene = match first.take() {
             Some((s, scene)) if s.to_bits() == scale.to_bits() => scene,
-            _ => build_scene(&doc, &at(scale).build_options(), assets)?,
+            _ => build(scale, &mut times)?,
         };
         // Every output at this scale, in the order asked, from this one scene.
         for j in i..specs.len() {
@@ -133,7 +149,7 @@ pub fn render_outputs(
             sink(produced)?;
         }
     }
-    Ok(summary)
+    Ok(Summary { prediction, times })
 }
 
 /// The scene an output draws: the whole scene, or its layer alone.
@@ -190,6 +206,8 @@ fn predict_all(
         let frame = match spec.encoding.format {
             Format::Png => 0.0,
             Format::Jpeg => 3.0 * f.frame_px(),
+            // libwebp's lossy encoder adds its YUV planes to the frame.
+            Format::Webp if spec.encoding.quality.is_some() => 6.0 * f.frame_px(),
             Format::Webp => 4.0 * f.frame_px(),
         };
         total.cpu_seconds += p.cpu_seconds;

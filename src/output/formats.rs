@@ -1,9 +1,10 @@
-//! Image formats beside the streamed PNG: JPEG and lossless WebP, and flattening over a
-//! background colour.
+//! Image formats beside the streamed PNG: JPEG and WebP (lossless, or lossy with a quality),
+//! and flattening over a background colour.
 //!
 //! Input: premultiplied RGBA8 rows from the rasteriser, in order. Output: PNG (streamed, as
 //! before), JPEG (RGB over the background, white by default, since JPEG has no alpha) or
-//! lossless WebP (RGBA). Guarantees: the format is chosen by name or by the output file's
+//! WebP (RGBA: lossless by the `image` crate, or lossy by libwebp when a quality is given).
+//! Guarantees: the format is chosen by name or by the output file's
 //! extension, an unknown one is an error that names it; flattening is exact integer
 //! arithmetic, so output stays identical for any thread or band count; JPEG and WebP hold
 //! the encoded frame's pixels (3 or 4 bytes each, within the output-pixel limit), PNG only a
@@ -24,9 +25,9 @@ use crate::error::{Error, Result};
 pub enum Format {
     /// PNG, RGBA, streamed by chunks.
     Png,
-    /// Baseline JPEG at a quality from 1 to 100, flattened over the background.
+    /// Baseline JPEG at a quality from 1 to 100 (default 90), flattened over the background.
     Jpeg,
-    /// Lossless WebP, RGBA.
+    /// WebP, RGBA: lossless, or lossy at the quality when one is given.
     Webp,
 }
 
@@ -76,8 +77,8 @@ impl Format {
 pub struct Encoding {
     /// The format.
     pub format: Format,
-    /// JPEG quality, 1 to 100.
-    pub quality: u8,
+    /// Quality, 1 to 100: JPEG's (90 when `None`); for WebP, a quality makes it lossy.
+    pub quality: Option<u8>,
     /// Straight RGBA colour the image is flattened over (JPEG: over white when `None`).
     pub background: Option<[u8; 4]>,
 }
@@ -86,7 +87,7 @@ impl Default for Encoding {
     fn default() -> Self {
         Encoding {
             format: Format::Png,
-            quality: 90,
+            quality: None,
             background: None,
         }
     }
@@ -212,15 +213,44 @@ impl FrameBuffer {
             other => Error::Internal(format!("image encoding failed: {other}")),
         };
         match self.encoding.format {
-            Format::Jpeg => JpegEncoder::new_with_quality(out, self.encoding.quality.clamp(1, 100))
-                .encode(&self.pixels, width, height, ExtendedColorType::Rgb8)
-                .map_err(failed),
-            Format::Webp => WebPEncoder::new_lossless(out)
-                .encode(&self.pixels, width, height, ExtendedColorType::Rgba8)
-                .map_err(failed),
+            Format::Jpeg => {
+                let q = self.encoding.quality.unwrap_or(90).clamp(1, 100);
+                JpegEncoder::new_with_quality(out, q)
+                    .encode(&self.pixels, width, height, ExtendedColorType::Rgb8)
+                    .map_err(failed)
+            }
+            Format::Webp => match self.encoding.quality {
+                None => WebPEncoder::new_lossless(out)
+                    .encode(&self.pixels, width, height, ExtendedColorType::Rgba8)
+                    .map_err(failed),
+                Some(q) => lossy_webp(out, &self.pixels, width, height, q),
+            },
             Format::Png => Err(Error::Internal("PNG is streamed, not buffered".into())),
         }
     }
+}
+
+/// The largest side libwebp encodes.
+const WEBP_MAX_SIDE: u32 = 16383;
+
+/// Lossy WebP of straight RGBA pixels at `quality` (1-100), by libwebp.
+fn lossy_webp<W: Write>(
+    mut out: W,
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    quality: u8,
+) -> Result<()> {
+    if width > WEBP_MAX_SIDE || height > WEBP_MAX_SIDE {
+        return Err(Error::Limit(format!(
+            "WebP holds at most {WEBP_MAX_SIDE} pixels a side; the image is {width} x {height}"
+        )));
+    }
+    let encoded = webp::Encoder::from_rgba(rgba, width, height)
+        .encode_simple(false, quality.clamp(1, 100) as f32)
+        .map_err(|e| Error::Internal(format!("WebP encoding failed: {e:?}")))?;
+    out.write_all(&encoded)
+        .map_err(|e| Error::io("<image output>", e))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! Input: the bytes of an AMQP message body. Output: a validated [`Job`], or a reason why
 //! the message is not a job (it then goes to the dead-letter queue at once). Guarantees:
 //! the id is safe as an object name (so `<output>/<id>.png` cannot escape the output
-//! prefix), and so is every output key (see `job_outputs.rs`); every URL has a supported
+//! prefix), and so is every output key (see `handoff/list.rs`); every URL has a supported
 //! scheme and is in canonical form (see [`super::roots::canonical`]); every scale is finite
 //! and positive.
 //!
@@ -22,7 +22,7 @@
 //! absent: the origin's, Oklab for Photoshop).
 //!
 //! Version 2 has the same fields but `scale`, and a list of `outputs`, all rendered from one
-//! download and one parse, each stored at `<output>/<key>` (see `job_outputs.rs`):
+//! download and one parse, each stored at `<output>/<key>` (see `handoff/list.rs`):
 //! ```json
 //! {"version": 2, "id": "a1b2", "document": "s3://bucket/designs/a1b2/octopus-1-2.json",
 //!  "output": "s3://bucket/renders/a1b2/", "origin": "FIGMA", "antialias": "figma",
@@ -33,8 +33,8 @@
 use serde::Deserialize;
 
 use super::error::JobError;
-use super::job_outputs::{parse_outputs, JobOutput, RawOutput};
 use super::roots::{as_folder, canonical};
+use crate::handoff::{parse_outputs, NamedOutput, RawOutput};
 use crate::handoff::{OutputSize, OutputSpec};
 use crate::output::Encoding;
 use crate::raster::Antialias;
@@ -59,7 +59,7 @@ pub struct Job {
     /// Prefix the outputs are written under.
     pub output: Url,
     /// The images to store (version 1: one PNG, `<id>.png`).
-    pub outputs: Vec<JobOutput>,
+    pub outputs: Vec<NamedOutput>,
     /// Anti-aliasing (`"figma"` for designs from Figma, default `"exact"`).
     pub antialias: Antialias,
     /// The design tool the document comes from.
@@ -144,7 +144,7 @@ pub fn parse_job(body: &[u8]) -> Result<Job, JobError> {
 }
 
 /// The outputs: version 1 names one PNG at its scale, version 2 lists them.
-fn outputs_of(raw: &RawJob) -> Result<Vec<JobOutput>, JobError> {
+fn outputs_of(raw: &RawJob) -> Result<Vec<NamedOutput>, JobError> {
     if raw.version >= 2 {
         if raw.scale.is_some() {
             return Err(JobError::Outputs(
@@ -152,7 +152,7 @@ fn outputs_of(raw: &RawJob) -> Result<Vec<JobOutput>, JobError> {
             ));
         }
         return match &raw.outputs {
-            Some(list) => parse_outputs(list.clone()),
+            Some(list) => parse_outputs(list.clone()).map_err(JobError::Outputs),
             None => Err(JobError::Outputs("version 2 needs `outputs`".into())),
         };
     }
@@ -165,7 +165,7 @@ fn outputs_of(raw: &RawJob) -> Result<Vec<JobOutput>, JobError> {
     if !(scale.is_finite() && scale > 0.0 && scale <= 64.0) {
         return Err(JobError::Scale(scale));
     }
-    Ok(vec![JobOutput {
+    Ok(vec![NamedOutput {
         key: format!("{}.png", raw.id),
         spec: OutputSpec {
             layer: None,

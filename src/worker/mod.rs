@@ -36,7 +36,6 @@ pub mod execute;
 mod fault;
 pub mod fetch;
 pub mod job;
-pub mod job_outputs;
 pub mod metrics;
 pub mod outcome;
 pub mod policy;

@@ -43,7 +43,7 @@ pub(super) async fn render_and_store(
     let hard = tokio::time::sleep_until((deadline + Duration::from_secs(1)).into());
     tokio::pin!(hard);
     let mut seen = Default::default();
-    let mut upload = 0.0;
+    let (mut upload, mut raster, mut encode) = (0.0, 0.0, 0.0);
     loop {
         let produced = tokio::select! {
             p = rx.recv() => p,
@@ -53,6 +53,8 @@ pub(super) async fn render_and_store(
         let out = &job.outputs[p.index];
         let url = job.output_url(&out.key);
         report.diagnostics.add(&p.rendered.diagnostics, &mut seen);
+        raster += p.rendered.times.raster.as_secs_f64();
+        encode += p.rendered.times.encode.as_secs_f64();
         let t = Instant::now();
         let stored = StoredOutput {
             key: out.key.clone(),
@@ -80,6 +82,10 @@ pub(super) async fn render_and_store(
     ctx.telemetry.stage(Stage::Render, render);
     ctx.telemetry.stage(Stage::Upload, upload);
     let summary = joined(summary)?;
+    report.timings.parse = Some(summary.times.parse.as_secs_f64());
+    report.timings.scene = Some(summary.times.scene.as_secs_f64());
+    report.timings.raster = Some(raster);
+    report.timings.encode = Some(encode);
     // Outputs are stored in the order they were produced (grouped by scale); report them
     // in the order asked.
     let order = |key: &str| job.outputs.iter().position(|o| o.key == key);

@@ -9,7 +9,8 @@
 //!               "layer": null, "format": "png", "scale": 1.0, "width": 1440,
 //!               "height": 900, "bytes": 48213}],
 //!  "diagnostics": {"count": 2, "kinds": {"unsupported": 2}, "first": ["..."]},
-//!  "timings": {"fetch": 0.04, "render": 0.61, "upload": 0.02, "total": 0.68},
+//!  "timings": {"fetch": 0.04, "render": 0.61, "parse": 0.01, "scene": 0.02,
+//!              "raster": 0.5, "encode": 0.08, "upload": 0.02, "total": 0.68},
 //!  "cost": {"predicted_cpu_seconds": 0.52, "actual_cpu_seconds": 0.58,
 //!           "peak_memory_bytes": 81264640},
 //!  "finished_at_ms": 1796000000000}
@@ -103,6 +104,14 @@ pub struct Timings {
     pub fetch: Option<f64>,
     /// Parsing, building, rasterising and encoding (overlapping the uploads).
     pub render: Option<f64>,
+    /// Of `render`: parsing the document, once.
+    pub parse: Option<f64>,
+    /// Of `render`: building the scenes (one per distinct scale).
+    pub scene: Option<f64>,
+    /// Of `render`: drawing, summed over the outputs.
+    pub raster: Option<f64>,
+    /// Of `render`: encoding, summed over the outputs.
+    pub encode: Option<f64>,
     /// Writing the outputs, summed.
     pub upload: Option<f64>,
     /// From the delivery to the result.

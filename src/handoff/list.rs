@@ -1,12 +1,14 @@
-//! The `outputs` of a version 2 job: what images one job stores, each under its own key.
+//! A list of named outputs, as a version 2 job's `outputs` and the CLI's `--outputs` give it.
 //!
-//! Input: the raw `outputs` array of a job message. Output: [`JobOutput`]s, each a key under
-//! the job's output prefix and an [`OutputSpec`] for the renderer. Guarantees: 1 to
+//! Input: the JSON array. Output: [`NamedOutput`]s, each a key (an object name under the
+//! job's output prefix, or a path under the CLI's output folder) and an [`OutputSpec`] for
+//! the renderer. Guarantees: 1 to
 //! [`MAX_OUTPUTS`] outputs with distinct keys; every key is a relative object name that
 //! cannot leave the output prefix (segments of `A-Z a-z 0-9 . _ - @`, none empty, none
 //! starting with a dot); the format comes from `format` or the key's extension, and the two
 //! must agree; a scale is finite in (0, 64], a fit names at least one positive bound; a
-//! quality is 1-100; a background parses as a colour. Each error names the output's index.
+//! quality is 1-100 (it makes a WebP lossy); a background parses as a colour. Each error
+//! names the output's index.
 //!
 //! One output (JSON):
 //! ```json
@@ -18,23 +20,22 @@
 
 use serde::Deserialize;
 
-use super::error::JobError;
-use crate::handoff::{OutputSize, OutputSpec, MAX_OUTPUTS};
+use super::{OutputSize, OutputSpec, MAX_OUTPUTS};
 use crate::output::{parse_color, Encoding, Format};
 
-/// One image a job stores.
+/// One image to store, and its name.
 #[derive(Debug, Clone, PartialEq)]
-pub struct JobOutput {
-    /// Object name under the job's output prefix.
+pub struct NamedOutput {
+    /// Relative name under the output prefix or folder.
     pub key: String,
     /// What to render and how to encode it.
     pub spec: OutputSpec,
 }
 
-/// One entry of `outputs`, as sent.
+/// One entry of the list, as sent.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawOutput {
+pub struct RawOutput {
     key: String,
     #[serde(default)]
     layer: Option<String>,
@@ -50,32 +51,31 @@ pub(super) struct RawOutput {
     background: Option<String>,
 }
 
-/// Reads and checks the `outputs` array.
-pub(super) fn parse_outputs(raw: Vec<RawOutput>) -> Result<Vec<JobOutput>, JobError> {
+/// Reads and checks an output list; the error names the entry.
+pub fn parse_outputs(raw: Vec<RawOutput>) -> Result<Vec<NamedOutput>, String> {
     if raw.is_empty() || raw.len() > MAX_OUTPUTS {
-        return Err(JobError::Outputs(format!(
-            "{} outputs; a job has 1 to {MAX_OUTPUTS}",
+        return Err(format!(
+            "{} outputs; a render makes 1 to {MAX_OUTPUTS}",
             raw.len()
-        )));
+        ));
     }
     let mut keys = std::collections::HashSet::new();
     raw.into_iter()
         .enumerate()
         .map(|(i, r)| {
-            let out =
-                parse_output(r).map_err(|why| JobError::Outputs(format!("outputs[{i}]: {why}")))?;
+            let out = parse_output(r).map_err(|why| format!("outputs[{i}]: {why}"))?;
             if !keys.insert(out.key.clone()) {
-                return Err(JobError::Outputs(format!(
+                return Err(format!(
                     "outputs[{i}]: key {:?} is used by an earlier output",
                     out.key
-                )));
+                ));
             }
             Ok(out)
         })
         .collect()
 }
 
-fn parse_output(r: RawOutput) -> Result<JobOutput, String> {
+fn parse_output(r: RawOutput) -> Result<NamedOutput, String> {
     check_key(&r.key)?;
     let from_key = r
         .key
@@ -101,10 +101,10 @@ fn parse_output(r: RawOutput) -> Result<JobOutput, String> {
             ))
         }
     };
-    let quality = r.quality.unwrap_or(90);
-    if !(1..=100).contains(&quality) {
-        return Err(format!("quality must be 1 to 100, got {quality}"));
+    if let Some(q) = r.quality.filter(|q| !(1..=100).contains(q)) {
+        return Err(format!("quality must be 1 to 100, got {q}"));
     }
+    let quality = r.quality;
     let background = r.background.as_deref().map(parse_color).transpose()?;
     let size = match (r.scale, r.fit) {
         (Some(_), Some(_)) => return Err("scale and fit are exclusive".into()),
@@ -131,7 +131,7 @@ fn parse_output(r: RawOutput) -> Result<JobOutput, String> {
     {
         return Err("layer must be a layer id of 1 to 1024 bytes".into());
     }
-    Ok(JobOutput {
+    Ok(NamedOutput {
         key: r.key,
         spec: OutputSpec {
             layer: r.layer,
@@ -168,8 +168,8 @@ fn check_key(key: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn parse(json: &str) -> Result<Vec<JobOutput>, JobError> {
-        let raw: Vec<RawOutput> = serde_json::from_str(json).map_err(JobError::NotJson)?;
+    fn parse(json: &str) -> Result<Vec<NamedOutput>, String> {
+        let raw: Vec<RawOutput> = serde_json::from_str(json).map_err(|e| e.to_string())?;
         parse_outputs(raw)
     }
 
@@ -191,7 +191,7 @@ mod tests {
             }
         );
         assert_eq!(outs[1].spec.encoding.format, Format::Jpeg);
-        assert_eq!(outs[1].spec.encoding.quality, 70);
+        assert_eq!(outs[1].spec.encoding.quality, Some(70));
         assert_eq!(outs[1].spec.encoding.background, Some([0, 0, 0, 255]));
         assert_eq!(outs[2].spec.layer.as_deref(), Some("12:34"));
         assert_eq!(outs[2].spec.encoding.format, Format::Webp);
@@ -221,7 +221,7 @@ mod tests {
             (r#"[{"key":"x.png","layer":""}]"#, "layer"),
             (r#"[{"key":"x.png","size":3}]"#, "unknown field"),
         ] {
-            let e = parse(json).expect_err(json).to_string();
+            let e = parse(json).expect_err(json);
             assert!(e.contains(want), "{json}: {e} should mention {want}");
         }
         let many = format!(
