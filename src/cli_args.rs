@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use octopus_render::output::PngSpeed;
+use octopus_render::scene::layer::Crop;
 use octopus_render::scene::{GradientSpace, Origin};
 use octopus_render::{Antialias, Limits, RenderConfig};
 
@@ -79,6 +80,15 @@ pub(crate) struct RenderArgs {
     /// directory as `<doc>-<layer>@<scale>x.<ext>`; repeatable, one parse for all.
     #[arg(long = "layer", value_name = "ID", conflicts_with_all = ["manifest", "width", "height"])]
     pub(crate) layers: Vec<String>,
+    /// Export every top-level layer (the artboard's children) alone, named as --layer
+    /// names them. (Octopus 3 marks no layer as exportable, so the top level is the set.)
+    #[arg(long, conflicts_with_all = ["manifest", "layers", "width", "height"])]
+    pub(crate) all_layers: bool,
+    /// How --layer and --all-layers frame a layer: `paint` (everything it paints, strokes
+    /// and effects included) or `layer` (its own outlines; strokes and effects beyond are
+    /// cut off).
+    #[arg(long, value_parser = crop_name, default_value = "paint")]
+    pub(crate) crop: Crop,
     /// Several outputs from one parse, as a hand-off job lists them: a JSON array (or a file
     /// holding one) of `{"key", "layer"?, "scale"?, "fit"?, "format"?, "quality"?,
     /// "background"?}`, each written to `<output dir>/<key>`.
@@ -167,6 +177,11 @@ pub(crate) fn config(args: &RenderArgs, origin: Option<&str>) -> RenderConfig {
         },
         ..args.base_config()
     }
+}
+
+/// `--crop`: `paint` or `layer`.
+fn crop_name(s: &str) -> std::result::Result<Crop, String> {
+    Crop::from_name(s).ok_or_else(|| format!("{s:?} is not paint or layer"))
 }
 
 /// `--timeout`: a positive, finite number of seconds.

@@ -1,24 +1,26 @@
-//! `render --layer ID` and `render --outputs LIST`: several images of one document, from
-//! one parse.
+//! `render --layer ID`, `--all-layers` and `--outputs LIST`: several images of one
+//! document, from one parse.
 //!
-//! Input: a document, the outputs asked for (layer ids at the `--scale`, or a list in the
-//! hand-off job's format) and an output directory. Output: one file per output, `--layer`'s
-//! named `<doc>-<layer>@<scale>x.<ext>`, a list's at `<dir>/<key>`. Guarantees: the
+//! Input: a document, the outputs asked for (layer ids at the `--scale`, every top-level
+//! layer, or a list in the hand-off job's format) and an output directory. Output: one file
+//! per output, layers named `<doc>-<layer>@<scale>x.<ext>`, a list's at `<dir>/<key>`. Guarantees: the
 //! document is read and parsed once, a scene built once per distinct scale (see
 //! [`octopus_render::handoff`]); an unknown layer id is an input error naming it, reported
 //! before any file is written; each file is written through a temporary name, so a failure
 //! leaves no truncated image; each image is byte-identical to what a worker stores for the
 //! same output.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
 use octopus_render::handoff::{
-    parse_outputs, render_outputs, NamedOutput, OutputSize, OutputSpec, RawOutput,
+    parse_outputs, render_chosen, NamedOutput, OutputSize, OutputSpec, RawOutput,
 };
 use octopus_render::output::Encoding;
+use octopus_render::scene::layer::{top_level_ids, Crop};
 use octopus_render::{AssetResolver, Error, RenderConfig, Result, StageTimes};
 
 use crate::cli_files::{read_document, sanitize, write_through_temp};
@@ -31,8 +33,8 @@ pub(crate) struct OutputsRun<'a> {
     pub doc: &'a Path,
     /// The output directory.
     pub dir: &'a Path,
-    /// The outputs, named.
-    pub outputs: Vec<NamedOutput>,
+    /// The outputs.
+    pub outputs: Choice,
     /// Render settings (the scale is each output's).
     pub config: RenderConfig,
     /// Print nothing but errors.
@@ -41,13 +43,32 @@ pub(crate) struct OutputsRun<'a> {
     pub timings: bool,
 }
 
-/// `--layer` ids as outputs at `scale`, named `<doc>-<layer>@<scale>x.<ext>`.
-pub(crate) fn layer_outputs(
-    doc: &Path,
-    ids: &[String],
-    scale: f32,
-    encoding: Encoding,
-) -> Vec<NamedOutput> {
+/// Which outputs to write.
+pub(crate) enum Choice {
+    /// These, named.
+    Listed(Vec<NamedOutput>),
+    /// Every top-level layer of the document, as `--layer` names them.
+    TopLevel(LayerStyle),
+}
+
+/// How `--layer` and `--all-layers` render each layer.
+#[derive(Clone, Copy)]
+pub(crate) struct LayerStyle {
+    /// Output pixels per design pixel.
+    pub scale: f32,
+    /// Format and quality.
+    pub encoding: Encoding,
+    /// Framing.
+    pub crop: Crop,
+}
+
+/// Layer ids as outputs, named `<doc>-<layer>@<scale>x.<ext>`.
+pub(crate) fn layer_outputs(doc: &Path, ids: &[String], style: LayerStyle) -> Vec<NamedOutput> {
+    let LayerStyle {
+        scale,
+        encoding,
+        crop,
+    } = style;
     let stem = match doc.file_stem() {
         Some(s) if doc.as_os_str() != "-" => s.to_string_lossy().into_owned(),
         _ => "document".to_owned(),
@@ -62,6 +83,7 @@ pub(crate) fn layer_outputs(
             ),
             spec: OutputSpec {
                 layer: Some(id.clone()),
+                crop,
                 size: OutputSize::Scale(scale),
                 encoding,
             },
@@ -89,12 +111,38 @@ pub(crate) fn parse_list(arg: &str) -> Result<Vec<NamedOutput>> {
 /// Renders every output of `run` into `run.dir`.
 pub(crate) fn write_outputs(run: &OutputsRun<'_>, assets: &dyn AssetResolver) -> Result<()> {
     let json = read_document(run.doc)?;
-    let specs: Vec<OutputSpec> = run.outputs.iter().map(|o| o.spec.clone()).collect();
-    let progress = Progress::new(specs.len(), run.quiet);
+    // Chosen once the first scene is built (for --all-layers), read by every output after.
+    let named: OnceCell<Vec<NamedOutput>> = OnceCell::new();
+    let progress: OnceCell<Progress> = OnceCell::new();
+    let first_scale = match &run.outputs {
+        Choice::TopLevel(style) => style.scale,
+        Choice::Listed(list) => list
+            .iter()
+            .find_map(|o| match o.spec.size {
+                OutputSize::Scale(s) => Some(s),
+                OutputSize::Fit { .. } => None,
+            })
+            .unwrap_or(1.0),
+    };
+    let choose = |scene: &octopus_render::scene::Scene| {
+        let list = match &run.outputs {
+            Choice::Listed(list) => list.clone(),
+            Choice::TopLevel(style) => layer_outputs(run.doc, &top_level_ids(scene), *style),
+        };
+        let specs: Vec<OutputSpec> = list.iter().map(|o| o.spec.clone()).collect();
+        let _ = progress.set(Progress::new(list.len(), run.quiet));
+        let _ = named.set(list);
+        specs
+    };
     let mut seen = HashSet::new();
     let mut times = StageTimes::default();
-    let summary = render_outputs(json, &run.config, assets, &specs, |p| {
-        let out = &run.outputs[p.index];
+    let summary = render_chosen(json, &run.config, assets, first_scale, choose, |p| {
+        let (Some(named), Some(progress)) = (named.get(), progress.get()) else {
+            return Err(Error::Internal(
+                "an output before the outputs were chosen".into(),
+            ));
+        };
+        let out = &named[p.index];
         let path = run.dir.join(&out.key);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -126,7 +174,9 @@ pub(crate) fn write_outputs(run: &OutputsRun<'_>, assets: &dyn AssetResolver) ->
         }
         Ok(())
     });
-    progress.finish();
+    if let Some(p) = progress.get() {
+        p.finish();
+    }
     let summary = summary?;
     if run.timings {
         times.parse = summary.times.parse;

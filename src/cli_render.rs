@@ -19,14 +19,18 @@ use rayon::prelude::*;
 use crate::cli_args::{config, RenderArgs};
 use crate::cli_assets::{dir_assets, manifest_beside, Beside};
 use crate::cli_files::{is_std, read_document, sanitize, write_output};
-use crate::cli_outputs::{layer_outputs, parse_list, write_outputs, OutputsRun};
+use crate::cli_outputs::{
+    layer_outputs, parse_list, write_outputs, Choice, LayerStyle, OutputsRun,
+};
 use crate::cli_progress::Progress;
 
 /// Renders what `args` asks for: a manifest, several outputs, or one document.
 pub(crate) fn render(args: &RenderArgs, fonts: &Arc<FontBook>) -> Result<()> {
     match (&args.manifest, &args.document) {
         (Some(m), _) => render_manifest(args, m, fonts),
-        (None, Some(doc)) if !args.layers.is_empty() || args.outputs.is_some() => {
+        (None, Some(doc))
+            if !args.layers.is_empty() || args.outputs.is_some() || args.all_layers =>
+        {
             render_several(args, doc, fonts)
         }
         (None, Some(doc)) => render_one(args, doc, &args.output, fonts, None, &Progress::none()),
@@ -46,9 +50,15 @@ fn beside(doc: &Path) -> Beside {
 /// `--layer` or `--outputs`: several images of `doc` from one parse, into the output folder.
 fn render_several(args: &RenderArgs, doc: &Path, fonts: &Arc<FontBook>) -> Result<()> {
     let beside = beside(doc);
+    let style = LayerStyle {
+        scale: args.scale,
+        encoding: args.image.encoding_for_dir(),
+        crop: args.crop,
+    };
     let outputs = match &args.outputs {
-        Some(list) => parse_list(list)?,
-        None => layer_outputs(doc, &args.layers, args.scale, args.image.encoding_for_dir()),
+        Some(list) => Choice::Listed(parse_list(list)?),
+        None if args.all_layers => Choice::TopLevel(style),
+        None => Choice::Listed(layer_outputs(doc, &args.layers, style)),
     };
     let run = OutputsRun {
         doc,

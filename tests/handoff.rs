@@ -20,6 +20,7 @@ fn showcase() -> Vec<u8> {
 fn spec(layer: Option<&str>, size: OutputSize, format: Format) -> OutputSpec {
     OutputSpec {
         layer: layer.map(str::to_owned),
+        crop: Default::default(),
         size,
         encoding: Encoding {
             format,

@@ -100,3 +100,48 @@ fn the_cli_names_layer_files_and_refuses_unknown_ids() {
         assert!(w > 0 && h > 0, "{name}");
     }
 }
+
+#[test]
+fn all_layers_exports_the_top_level_and_crop_layer_keeps_to_the_outline() {
+    let dir = root().join("target/layer-all");
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |args: &[&str], out: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_octopus-render"))
+            .args(["render", SHOWCASE, "-q", "-o"])
+            .arg(dir.join(out))
+            .args(args)
+            .current_dir(root())
+            .output()
+            .expect("run");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&["--all-layers", "--scale", "2"], "all");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join(SHOWCASE)).expect("doc")).expect("json");
+    let mut want: Vec<String> = doc["content"]["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .filter(|l| l["visible"] != false)
+        .map(|l| format!("showcase-{}@2x.png", l["id"].as_str().expect("id")))
+        .collect();
+    want.sort();
+    let mut got: Vec<String> = std::fs::read_dir(dir.join("all"))
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    got.sort();
+    assert_eq!(got, want);
+    // The button is a 160 x 32 rectangle with a stroke outside it: its outline crop is
+    // exactly the rectangle, its paint crop takes the stroke too.
+    run(
+        &["--layer", "button", "--scale", "3", "--crop", "layer"],
+        "outline",
+    );
+    run(&["--layer", "button", "--scale", "3"], "paint");
+    let (w, h, _) = decode_png(&dir.join("outline/showcase-button@3x.png"));
+    assert_eq!((w, h), (480, 96));
+    let (pw, ph, _) = decode_png(&dir.join("paint/showcase-button@3x.png"));
+    assert!(pw > w && ph > h, "paint crop {pw} x {ph}");
+}

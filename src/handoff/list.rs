@@ -15,13 +15,15 @@
 //! {"key": "icons/logo@2x.webp", "layer": "12:34", "scale": 2,
 //!  "format": "webp", "quality": 90, "background": "#ffffff", "fit": [320, 200]}
 //! ```
-//! `key` is required; `layer` absent renders the whole document; `scale` (default 1) and
-//! `fit` (`[width, height]`, either may be `null`) are exclusive.
+//! `key` is required; `layer` absent renders the whole document; `crop` frames a layer by
+//! what it paints (`"paint"`, the default) or by its own outlines (`"layer"`); `scale`
+//! (default 1) and `fit` (`[width, height]`, either may be `null`) are exclusive.
 
 use serde::Deserialize;
 
 use super::{OutputSize, OutputSpec, MAX_OUTPUTS};
 use crate::output::{parse_color, Encoding, Format};
+use crate::scene::layer::Crop;
 
 /// One image to store, and its name.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +41,8 @@ pub struct RawOutput {
     key: String,
     #[serde(default)]
     layer: Option<String>,
+    #[serde(default)]
+    crop: Option<String>,
     #[serde(default)]
     scale: Option<f64>,
     #[serde(default)]
@@ -131,10 +135,17 @@ fn parse_output(r: RawOutput) -> Result<NamedOutput, String> {
     {
         return Err("layer must be a layer id of 1 to 1024 bytes".into());
     }
+    let crop = match (r.crop.as_deref(), &r.layer) {
+        (None, _) => Crop::Paint,
+        (Some(_), None) => return Err("crop frames a layer: give `layer` too".into()),
+        (Some(name), Some(_)) => Crop::from_name(name)
+            .ok_or_else(|| format!("crop must be \"paint\" or \"layer\", got {name:?}"))?,
+    };
     Ok(NamedOutput {
         key: r.key,
         spec: OutputSpec {
             layer: r.layer,
+            crop,
             size,
             encoding: Encoding {
                 format,
@@ -219,6 +230,11 @@ mod tests {
             (r#"[{"key":"x.jpg","quality":0}]"#, "quality"),
             (r#"[{"key":"x.jpg","background":"teal"}]"#, "colour"),
             (r#"[{"key":"x.png","layer":""}]"#, "layer"),
+            (r#"[{"key":"x.png","crop":"layer"}]"#, "give `layer`"),
+            (
+                r#"[{"key":"x.png","layer":"a","crop":"box"}]"#,
+                "crop must be",
+            ),
             (r#"[{"key":"x.png","size":3}]"#, "unknown field"),
         ] {
             let e = parse(json).expect_err(json);

@@ -29,7 +29,7 @@ use crate::output::{Encoding, Format};
 use crate::render::{
     check_deadline, check_document_size, render_scene_encoded, RenderConfig, Rendered, StageTimes,
 };
-use crate::scene::layer::layer_scene;
+use crate::scene::layer::{layer_scene_cropped, Crop};
 use crate::scene::{build_scene, Scene};
 
 /// The most outputs one call renders.
@@ -53,8 +53,10 @@ pub enum OutputSize {
 /// One image to produce.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputSpec {
-    /// The layer to render alone, cropped to what it paints; `None`: the whole document.
+    /// The layer to render alone; `None`: the whole document.
     pub layer: Option<String>,
+    /// How a layer is framed (what it paints, or its own outlines).
+    pub crop: Crop,
     /// Scale or size.
     pub size: OutputSize,
     /// Format, quality, background.
@@ -91,14 +93,29 @@ pub fn render_outputs(
     cfg: &RenderConfig,
     assets: &dyn AssetResolver,
     specs: &[OutputSpec],
+    sink: impl FnMut(Produced) -> Result<()>,
+) -> Result<Summary> {
+    let first_scale = specs
+        .iter()
+        .find_map(|s| match s.size {
+            OutputSize::Scale(v) => Some(v),
+            OutputSize::Fit { .. } => None,
+        })
+        .unwrap_or(1.0);
+    render_chosen(json, cfg, assets, first_scale, |_| specs.to_vec(), sink)
+}
+
+/// Like [`render_outputs`], with the outputs chosen from the scene built at `first_scale`
+/// (say, one per top-level layer, [`crate::scene::layer::top_level_ids`]): the document is
+/// still parsed once. `sink` gets each output's index in what `choose` returned.
+pub fn render_chosen(
+    json: Vec<u8>,
+    cfg: &RenderConfig,
+    assets: &dyn AssetResolver,
+    first_scale: f32,
+    choose: impl FnOnce(&Scene) -> Vec<OutputSpec>,
     mut sink: impl FnMut(Produced) -> Result<()>,
 ) -> Result<Summary> {
-    if specs.is_empty() || specs.len() > MAX_OUTPUTS {
-        return Err(Error::Limit(format!(
-            "{} outputs asked for; a render makes 1 to {MAX_OUTPUTS}",
-            specs.len()
-        )));
-    }
     check_document_size(json.len(), &cfg.limits)?;
     let t0 = Instant::now();
     let doc = octopus_schema::parse_document(&json)?;
@@ -107,13 +124,6 @@ pub fn render_outputs(
         parse: t0.elapsed(),
         ..StageTimes::default()
     };
-    let first_scale = specs
-        .iter()
-        .find_map(|s| match s.size {
-            OutputSize::Scale(v) => Some(v),
-            OutputSize::Fit { .. } => None,
-        })
-        .unwrap_or(1.0);
     let at = |scale: f32| RenderConfig {
         scale,
         ..cfg.clone()
@@ -125,8 +135,15 @@ pub fn render_outputs(
         scene
     };
     let first = build(first_scale, &mut times)?;
-    let scales = resolve_scales(&first, specs)?;
-    let prediction = predict_all(&first, specs, &scales, cfg)?;
+    let specs = choose(&first);
+    if specs.is_empty() || specs.len() > MAX_OUTPUTS {
+        return Err(Error::Limit(format!(
+            "{} outputs asked for; a render makes 1 to {MAX_OUTPUTS}",
+            specs.len()
+        )));
+    }
+    let scales = resolve_scales(&first, &specs)?;
+    let prediction = predict_all(&first, &specs, &scales, cfg)?;
     check_deadline(cfg)?;
     let mut first = Some((first_scale, first));
     let mut done = vec![false; specs.len()];
@@ -156,7 +173,7 @@ pub fn render_outputs(
 fn target(scene: &Scene, spec: &OutputSpec) -> Result<Option<Scene>> {
     match &spec.layer {
         None => Ok(None),
-        Some(id) => layer_scene(scene, id)
+        Some(id) => layer_scene_cropped(scene, id, spec.crop)
             .map(Some)
             .ok_or_else(|| Error::Invalid {
                 path: "content".into(),

@@ -169,6 +169,7 @@ fn outputs_of(raw: &RawJob) -> Result<Vec<NamedOutput>, JobError> {
         key: format!("{}.png", raw.id),
         spec: OutputSpec {
             layer: None,
+            crop: Default::default(),
             size: OutputSize::Scale(scale as f32),
             encoding: Encoding::default(),
         },
