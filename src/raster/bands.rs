@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::raster::cancel::Cancel;
 use crate::raster::composite::surface::Surface;
-use crate::raster::draw::draw_nodes;
+use crate::raster::draw::draw_indexed;
 use crate::raster::draw::scratch::Scratch;
 use crate::raster::prepare::PreparedScene;
 use crate::raster::rect::IRect;
@@ -99,7 +99,7 @@ pub(super) fn render_band(prep: &PreparedScene, sc: &mut Scratch, top: i32, band
     let rect = IRect::new(0, top, prep.width as i32, top + rows as i32);
     let mut surface = Surface { data: band, rect };
     sc.raster.pattern = prep.pattern;
-    draw_nodes(sc, &prep.nodes, &mut surface, rect);
+    draw_indexed(sc, &prep.nodes, &prep.rows, &mut surface, rect);
 }
 
 /// The band height to use: the requested one, or for 0 one that keeps the rows re-rendered

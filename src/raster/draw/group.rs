@@ -11,10 +11,10 @@ use crate::raster::composite::kernels::over_pixels;
 use crate::raster::composite::occupancy::Occupancy;
 use crate::raster::composite::pixel8::{lerp_u8, over_u8, weight, widen};
 use crate::raster::composite::surface::{load, store, Surface};
-use crate::raster::draw::draw_nodes;
+use crate::raster::draw::draw_indexed;
 use crate::raster::draw::mask::facet_values;
 use crate::raster::draw::scratch::Scratch;
-use crate::raster::prepare::{DeviceMask, DeviceNode};
+use crate::raster::prepare::{DeviceMask, DeviceNode, RowIndex};
 use crate::raster::rect::IRect;
 use crate::scene::BlendMode;
 
@@ -24,6 +24,8 @@ pub(super) struct GroupParts<'a> {
     pub(super) isolated: bool,
     /// Children, bottom first.
     pub(super) children: &'a [DeviceNode],
+    /// Their rows, when they are many.
+    pub(super) rows: &'a RowIndex,
     /// The mask applied to the result.
     pub(super) mask: Option<&'a DeviceMask>,
 }
@@ -40,6 +42,7 @@ pub(super) fn draw_group(
     let GroupParts {
         isolated,
         children,
+        rows,
         mask,
     } = *group;
     // Isolated content is transparent outside the children's rects: only their row spans
@@ -65,7 +68,7 @@ pub(super) fn draw_group(
             }
         }
     }
-    draw_nodes(sc, children, &mut content, region);
+    draw_indexed(sc, children, rows, &mut content, region);
     let facet = mask.map(|m| facet_values(sc, m, region));
     let plain = facet.is_none() && isolated && n.blend == BlendMode::Normal;
     let op = weight(opacity) as u8;

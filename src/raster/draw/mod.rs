@@ -16,7 +16,7 @@ pub(crate) mod scratch;
 mod shape;
 
 use crate::raster::composite::surface::Surface;
-use crate::raster::prepare::{DeviceKind, DeviceNode};
+use crate::raster::prepare::{DeviceKind, DeviceNode, RowIndex};
 use crate::raster::rect::IRect;
 use crate::scene::BlendMode;
 pub(super) use effects::blur_source;
@@ -35,6 +35,28 @@ pub(super) fn draw_nodes(
 ) {
     for n in nodes {
         draw_node(sc, n, dst, clip);
+    }
+}
+
+/// Draws `nodes` bottom first onto `dst` within `clip`, skipping by `rows` (their
+/// [`RowIndex`]) the nodes outside the clip's rows without reading them. The early stops
+/// and resumptions of the background-blur pre-pass visit every node, so they take
+/// [`draw_nodes`]; skipped nodes draw nothing either way, so the bytes are the same.
+pub(super) fn draw_indexed(
+    sc: &mut Scratch,
+    nodes: &[DeviceNode],
+    rows: &RowIndex,
+    dst: &mut Surface<'_>,
+    clip: IRect,
+) {
+    let rows = rows.rows();
+    if rows.len() != nodes.len() || sc.stop_at != 0 || sc.resume.is_some() {
+        return draw_nodes(sc, nodes, dst, clip);
+    }
+    for (n, r) in nodes.iter().zip(rows) {
+        if r[0] < clip.y1 && r[1] > clip.y0 {
+            draw_node(sc, n, dst, clip);
+        }
     }
 }
 
@@ -82,16 +104,18 @@ pub(super) fn draw_plain(
             isolated,
             normal_only,
             children,
+            rows,
             mask,
         } => {
             if group_in_place(n, opacity) {
-                draw_nodes(sc, children, dst, region);
+                draw_indexed(sc, children, rows, dst, region);
             } else {
                 // Source-over content composites the same onto the backdrop as onto
                 // transparent, and transparent buffers let the composite skip empty runs.
                 let group = GroupParts {
                     isolated: *isolated || *normal_only,
                     children,
+                    rows,
                     mask: mask.as_deref(),
                 };
                 draw_group(sc, n, opacity, &group, dst, region);

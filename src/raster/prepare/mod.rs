@@ -41,6 +41,7 @@ pub(super) fn prepare(scene: &Scene, scale: f32, pattern: Option<Pattern>) -> Pr
     let nodes = prepare_list(&scene.nodes, &device, scale, canvas);
     PreparedScene {
         width: w as u32,
+        rows: RowIndex::new(&nodes),
         nodes,
         backdrops: Arc::default(),
         wide: Arc::default(),
@@ -88,6 +89,7 @@ fn prepare_node(n: &Node, device: &Transform, scale: f32, canvas: IRect) -> Devi
                 DeviceKind::Group {
                     isolated: g.isolated,
                     normal_only,
+                    rows: RowIndex::new(&children),
                     children,
                     mask,
                 },

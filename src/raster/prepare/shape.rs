@@ -5,6 +5,7 @@
 //! thin strokes are offset from the flattened body (nothing stroked); the flattening buffers
 //! are reused per thread and never keep an outsize outline's memory.
 
+use smallvec::SmallVec;
 use tiny_skia_path::LineJoin;
 
 use crate::raster::composite::paint::DevicePaint;
@@ -84,9 +85,9 @@ fn prepare_shape_with(s: &ShapeNode, device: &Transform, buf: &mut FlatBuffers) 
         }
     };
     // Collected into exact capacities (a filtered collect starts at four slots).
-    let mut fills = Vec::with_capacity(s.fills.len());
+    let mut fills = SmallVec::with_capacity(s.fills.len());
     fills.extend(s.fills.iter().filter_map(|f| DevicePaint::new(f, device)));
-    let mut strokes = Vec::with_capacity(s.strokes.len());
+    let mut strokes = SmallVec::with_capacity(s.strokes.len());
     strokes.extend(s.strokes.iter().filter_map(|st| {
         let paint = DevicePaint::new(&st.paint, device)?;
         Some(DeviceStroke {

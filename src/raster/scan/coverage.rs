@@ -200,17 +200,22 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     // A line inside the region's columns (most lines of a shape drawn whole) needs none of
     // the clipping; the clamps only absorb rounding at the ends.
     let inside = l.x0.min(l.x1) - left >= 0.0 && l.x0.max(l.x1) - left <= wf;
-    for row in first..last {
-        let ya = l.y0.max(row as f32);
+    // Where the line crosses a row's top: the bottom crossing of one row is the top
+    // crossing of the next (the same expression, so the same float), computed once.
+    let at = |y: f32| l.x0 + (y - l.y0) * dxdy - left;
+    let mut ya = l.y0.max(first as f32);
+    let mut xa = at(ya);
+    let skip = (first - region.y0).max(0) as usize;
+    let rows = acc.chunks_exact_mut(stride).skip(skip);
+    for ((row, r), cells) in (first..last).zip(skip..).zip(rows) {
         let yb = l.y1.min((row + 1) as f32);
-        if yb <= ya {
+        let xb = at(yb);
+        let (ya_row, xa_row) = (ya, xa);
+        (ya, xa) = (yb, xb);
+        if yb <= ya_row {
             continue;
         }
-        let xa = l.x0 + (ya - l.y0) * dxdy - left;
-        let xb = l.x0 + (yb - l.y0) * dxdy - left;
-        let r = (row - region.y0) as usize;
-        let start = r * stride;
-        let cells = &mut acc[start..start + stride];
+        let (ya, xa) = (ya_row, xa_row);
         let d = (yb - ya) * l.dir;
         let changed = if inside {
             let (xl, xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
@@ -281,7 +286,8 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(us
 /// and the next by where that part's mean x lies. Returns the first and last cell changed.
 #[inline(always)]
 fn spread(cells: &mut [f32], xl: f32, xr: f32, d: f32) -> Option<(usize, usize)> {
-    let i0 = floor_i32(xl) as f32;
+    // `xl >= 0`, where truncation is the floor: no compare and correction.
+    let i0 = xl as i32 as f32;
     if xr - i0 <= 1.0 {
         // Within one cell: the area right of the segment's mean x.
         let i = i0 as usize;
