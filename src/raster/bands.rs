@@ -103,10 +103,60 @@ pub(super) fn render_band(prep: &PreparedScene, sc: &mut Scratch, top: i32, band
 }
 
 /// The band height to use: the requested one, or for 0 one that keeps the rows re-rendered
-/// around effects (twice the largest margin) small next to the band itself.
-pub(crate) fn band_height(prep: &PreparedScene, requested: usize) -> usize {
+/// around effects (twice the largest margin) small next to the band itself; for a map (see
+/// [`is_map`]) one band per thread, within [`MAP_MAX_BAND_BYTES`].
+pub(crate) fn band_height(prep: &PreparedScene, height: u32, requested: usize) -> usize {
     if requested > 0 {
         return requested;
     }
-    (prep.max_margin().max(0) as usize * 4).clamp(128, 512)
+    let margin = prep.max_margin().max(0) as usize;
+    let around_effects = (margin * 4).clamp(128, 512);
+    if margin > 0 || !is_map(prep.long_list_rows(MAP_MIN_NODES)) {
+        return around_effects;
+    }
+    let row_bytes = (prep.width as usize * 4).max(1);
+    let most = (MAP_MAX_BAND_BYTES / row_bytes).max(128);
+    let threads = rayon::current_num_threads().max(1);
+    (height as usize).div_ceil(threads).clamp(128, most)
+}
+
+/// Top-level lists at least this long can be maps: their prepared outlines (a few hundred
+/// bytes a node) no longer fit in the caches.
+const MAP_MIN_NODES: usize = 16_384;
+
+/// Most rows a map's node spans on average.
+const MAP_MAX_MEAN_ROWS: i64 = 32;
+
+/// Largest band of a map, in bytes of pixels (also the streamed chunk, so it bounds memory).
+const MAP_MAX_BAND_BYTES: usize = 16 << 20;
+
+/// True for a scene of many small nodes (a map, a scatter plot): each band draws a sparse
+/// subset of the node list, so short bands read the prepared outlines out of memory at
+/// scattered addresses; one band per thread reads them in order, and the prefetcher keeps
+/// up (measured on `synth worldmap`, one thread: 8-17% faster; on scenes of large
+/// overlapping shapes, short bands that stay in cache are faster).
+fn is_map(rows: &[[i32; 2]]) -> bool {
+    if rows.len() < MAP_MIN_NODES {
+        return false;
+    }
+    let spanned: i64 = rows.iter().map(|r| i64::from(r[1] - r[0]).max(0)).sum();
+    spanned <= MAP_MAX_MEAN_ROWS * rows.len() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_short_nodes_make_a_map() {
+        let small = vec![[10, 19]; MAP_MIN_NODES];
+        assert!(is_map(&small));
+        // Too few nodes, or nodes too tall on average (large overlapping shapes).
+        assert!(!is_map(&small[1..]));
+        let mut tall = small.clone();
+        tall[0] = [0, 10 + 32 * MAP_MIN_NODES as i32];
+        assert!(!is_map(&tall));
+        // Empty rows (nodes outside the canvas) count as nothing.
+        assert!(is_map(&vec![[50, 40]; MAP_MIN_NODES]));
+    }
 }

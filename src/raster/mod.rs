@@ -143,7 +143,7 @@ pub fn render(scene: &Scene, opts: &RasterOptions) -> Result<Image> {
     }
     let mut data = vec![0u8; bytes];
     let pool = bands::shared_pool();
-    let band = band_height(&prep, opts.band_height);
+    let band = band_height(&prep, height, opts.band_height);
     bands::render_rows(&prep, pool, band, 0, &mut data, true, &cancel);
     cancelled(&cancel)?;
     Ok(Image {
@@ -163,7 +163,7 @@ pub fn render_streamed(
     let (width, height) = checked_size(scene, opts)?;
     let cancel = Arc::new(Cancel::new(opts.deadline, opts.memory));
     let prep = prepared(scene, opts, &cancel)?;
-    let band = band_height(&prep, opts.band_height);
+    let band = band_height(&prep, height, opts.band_height);
     let chunk_rows = opts.chunk_rows.max(band).div_ceil(band) * band;
     let mut buf = Vec::new();
     let pool = bands::shared_pool();

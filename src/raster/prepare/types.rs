@@ -230,6 +230,27 @@ pub(crate) struct DeviceStroke {
 }
 
 impl PreparedScene {
+    /// The rows of the first indexed sibling list (top level or in a group) with at least
+    /// `min` nodes, found depth first; empty when there is none. Lists that long are not
+    /// searched below, so a map's nodes are not read.
+    pub(crate) fn long_list_rows(&self, min: usize) -> &[[i32; 2]] {
+        fn find<'a>(nodes: &'a [DeviceNode], rows: &'a RowIndex, min: usize) -> &'a [[i32; 2]] {
+            if rows.rows().len() >= min {
+                return rows.rows();
+            }
+            for n in nodes {
+                if let DeviceKind::Group { children, rows, .. } = &n.kind {
+                    let found = find(children, rows, min);
+                    if !found.is_empty() {
+                        return found;
+                    }
+                }
+            }
+            &[]
+        }
+        find(&self.nodes, &self.rows, min)
+    }
+
     /// The largest effect margin of any node (how far bands must look beyond themselves).
     pub(crate) fn max_margin(&self) -> i32 {
         fn walk(n: &DeviceNode) -> i32 {

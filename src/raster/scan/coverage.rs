@@ -46,7 +46,7 @@ impl Rasterizer {
             out.fill(0);
             return;
         }
-        let stride = w + 2;
+        let stride = w + 3;
         let words = stride.div_ceil(64);
         // Both buffers are all zero here: rows are cleared cell by cell as they are read.
         if self.acc.len() < stride * h {
@@ -94,7 +94,7 @@ impl Rasterizer {
 
 /// The layout of the accumulation buffers for one region.
 struct Grid {
-    /// Cells per row (the region's width and two spare cells on the right).
+    /// Cells per row (the region's width and three spare cells on the right).
     stride: usize,
     /// Dirty-bit words per row.
     words: usize,
@@ -208,7 +208,8 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     let skip = (first - region.y0).max(0) as usize;
     let rows = acc.chunks_exact_mut(stride).skip(skip);
     for ((row, r), cells) in (first..last).zip(skip..).zip(rows) {
-        let yb = l.y1.min((row + 1) as f32);
+        let below = (row + 1) as f32;
+        let yb = if l.y1 < below { l.y1 } else { below };
         let xb = at(yb);
         let (ya_row, xa_row) = (ya, xa);
         (ya, xa) = (yb, xb);
@@ -219,13 +220,23 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
         let d = (yb - ya) * l.dir;
         let changed = if inside {
             let (xl, xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
-            spread(cells, xl.max(0.0), xr.min(wf), d)
+            spread(cells, max0(xl), if xr < wf { xr } else { wf }, d)
         } else {
             add_span(cells, g.w, xa, xb, d)
         };
         if let (true, Some((lo, hi))) = (MARK, changed) {
             mark(&mut dirty[r * g.words..(r + 1) * g.words], lo, hi);
         }
+    }
+}
+
+/// `x.max(0.0)` as one instruction (`f32::max` adds a NaN test; NaN gives 0 both ways).
+#[inline(always)]
+fn max0(x: f32) -> f32 {
+    if x > 0.0 {
+        x
+    } else {
+        0.0
     }
 }
 
@@ -286,33 +297,65 @@ fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(us
 /// and the next by where that part's mean x lies. Returns the first and last cell changed.
 #[inline(always)]
 fn spread(cells: &mut [f32], xl: f32, xr: f32, d: f32) -> Option<(usize, usize)> {
-    // `xl >= 0`, where truncation is the floor: no compare and correction.
-    let i0 = xl as i32 as f32;
-    if xr - i0 <= 1.0 {
-        // Within one cell: the area right of the segment's mean x.
-        let i = i0 as usize;
-        let m = 0.5 * (xl + xr) - i0;
-        cells[i] += d * (1.0 - m);
-        cells[i + 1] += d * m;
-        return Some((i, i + 1));
+    // `xl >= 0`, where truncation is the floor. Indices stay `i32` until they index: a
+    // float-to-`usize` cast (and back) costs a dozen instructions on x86-64, `i32` one.
+    let i0 = xl as i32;
+    let f0 = i0 as f32;
+    let first = i0 as usize;
+    if xr - f0 <= 2.0 {
+        // One or two cells, most rows of most lines. Both answers are computed and one is
+        // picked without a branch: which it is depends on the line's fraction, so a branch
+        // would be mispredicted often, and a miss costs more than the other answer. The
+        // floats are those of the general loop below, term for term.
+        let right = f0 + 1.0;
+        let m = 0.5 * (xl + xr) - f0;
+        let one = [d * (1.0 - m), d * m, 0.0];
+        let per_x = d / (xr - xl);
+        let part = per_x * (right - xl);
+        let m0 = 0.5 * (xl + right) - f0;
+        let part1 = per_x * (xr - right);
+        let m1 = 0.5 * (right + xr) - right;
+        let two = [
+            part * (1.0 - m0),
+            part * m0 + part1 * (1.0 - m1),
+            part1 * m1,
+        ];
+        let add = if xr - f0 <= 1.0 { one } else { two };
+        if let Some(cells) = cells.get_mut(first..first + 3) {
+            for (c, a) in cells.iter_mut().zip(add) {
+                *c += a;
+            }
+        }
+        return Some((first, first + 2));
     }
     let per_x = d / (xr - xl);
     let mut x = xl;
-    let mut j = i0 as usize;
+    // The left edge of the current cell, as a float: the same value `j as f32` would be.
+    let mut left = f0;
     // What the last cell passed on to the next, kept in a register rather than stored and
     // read straight back.
     let mut carry = 0.0;
-    while x < xr {
-        let next = ((j + 1) as f32).min(xr);
+    let mut last = first;
+    let mut rest = cells[first..].iter_mut();
+    for cell in rest.by_ref() {
+        let right = left + 1.0;
+        let next = if right < xr { right } else { xr };
         let part = per_x * (next - x);
-        let m = 0.5 * (x + next) - j as f32;
-        cells[j] += carry + part * (1.0 - m);
+        let m = 0.5 * (x + next) - left;
+        *cell += carry + part * (1.0 - m);
         carry = part * m;
         x = next;
-        j += 1;
+        left = right;
+        if x >= xr {
+            break;
+        }
+        last += 1;
     }
-    cells[j] += carry;
-    Some((i0 as usize, j))
+    last += 1;
+    if let Some(cell) = rest.next() {
+        *cell += carry;
+    }
+    Some((first, last))
 }
 
 /// Edges of a path drawn at identity, for the rasterisers' tests.
