@@ -27,8 +27,37 @@ fn div255_16(v: u16) -> u16 {
 
 /// Source-over of one premultiplied colour under `cov` (or full coverage) at weight `op`
 /// (0..255): per pixel `t = round(c · op / 255)`, then `d = s·t + d·(1 − sa·t)`.
+///
+/// Over the rows of a rectangle, `w` pixels each: row `r` starts at byte
+/// `r · stride` of `dst`, under coverage `cov[r · w..(r + 1) · w]`. One dispatch for every
+/// row: a map's shapes are a few pixels wide, and a call per row cost more than its pixels.
 #[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
-pub(crate) fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
+pub(crate) fn over_solid_rows(
+    dst: &mut [u8],
+    stride: usize,
+    w: usize,
+    src: [u8; 4],
+    cov: Option<&[u8]>,
+    op: u8,
+) {
+    if w == 0 {
+        return;
+    }
+    for (r, row) in dst.chunks_mut(stride.max(w * 4)).enumerate() {
+        let Some(span) = row.get_mut(..w * 4) else {
+            return;
+        };
+        let c = cov.and_then(|c| c.get(r * w..(r + 1) * w));
+        if cov.is_some() && c.is_none() {
+            return;
+        }
+        over_solid_span(span, src, c, op);
+    }
+}
+
+/// One row of [`over_solid_rows`], inlined into each target's version of its callers.
+#[inline(always)]
+fn over_solid_span(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
     let Some(cov) = cov else {
         return over_solid_full(dst, src, op);
     };
@@ -62,7 +91,7 @@ pub(crate) fn over_solid(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u
     }
 }
 
-/// [`over_solid`] with every pixel fully covered.
+/// [`over_solid_span`] with every pixel fully covered.
 #[inline(always)]
 fn over_solid_full(dst: &mut [u8], src: [u8; 4], op: u8) {
     if op == 0 {
@@ -166,7 +195,7 @@ fn fill(dst: &mut [u8], src: [u8; 4]) {
     }
 }
 
-/// One step of [`over_solid`]: `t[i]` is pixel `i`'s weight.
+/// One step of [`over_solid_rows`]: `t[i]` is pixel `i`'s weight.
 #[inline(always)]
 fn over_step_solid(d: &mut [u8], src: [u8; 4], t: &[u16; STEP]) {
     over_step(d, [src; STEP].as_flattened(), t);
@@ -240,6 +269,25 @@ mod tests {
     }
 
     #[test]
+    fn rows_of_a_rectangle_leave_the_bytes_between_them() {
+        let (w, h, stride) = (5usize, 3usize, 9 * 4);
+        let dst = pixels(7, (h - 1) * 9 + w);
+        let cov = bytes(8, w * h);
+        let src = [40, 80, 120, 200];
+        let mut a = dst.clone();
+        over_solid_rows(&mut a, stride, w, src, Some(&cov), 200);
+        for r in 0..h {
+            let row = r * stride..r * stride + w * 4;
+            let mut b = dst[row.clone()].to_vec();
+            scalar_solid(&mut b, src, Some(&cov[r * w..(r + 1) * w]), 200);
+            assert_eq!(&a[row.clone()], &b[..], "row {r}");
+            if r + 1 < h {
+                assert_eq!(a[row.end..row.end + 16], dst[row.end..row.end + 16]);
+            }
+        }
+    }
+
+    #[test]
     fn kernels_match_the_scalar_formula() {
         for seed in 1..40u32 {
             let n = 3 + seed as usize * 3;
@@ -251,7 +299,7 @@ mod tests {
                 for src in [src, [10, 20, 30, 255], [0, 0, 0, 0]] {
                     for c in [None, Some(&cov[..])] {
                         let (mut a, mut b) = (dst.clone(), dst.clone());
-                        over_solid(&mut a, src, c, op);
+                        over_solid_rows(&mut a, n * 4, n, src, c, op);
                         scalar_solid(&mut b, src, c, op);
                         assert_eq!(a, b, "solid seed {seed} op {op} src {src:?}");
                     }

@@ -9,7 +9,7 @@
 //! depends only on that pixel's inputs, so bands agree.
 
 use crate::raster::composite::blend::{blend, lerp, scale, ColorF};
-use crate::raster::composite::kernels::{over_row, over_solid};
+use crate::raster::composite::kernels::{over_row, over_solid_rows};
 use crate::raster::composite::paint::{to_u8, DevicePaint};
 use crate::raster::composite::pixel8::{over_u8, weight};
 use crate::raster::composite::surface::{load, store, Surface};
@@ -222,15 +222,18 @@ fn solid_over(
 ) {
     let src = to_u8(color);
     let op = weight(opacity) as u8;
-    let w = region.width();
-    for (ry, y) in (region.y0..region.y1).enumerate() {
-        over_solid(
-            dst.span_mut(region.x0, region.x1, y),
-            src,
-            cov.row(ry, w),
-            op,
-        );
+    let (w, h) = (region.width(), region.height());
+    if w == 0 || h == 0 {
+        return;
     }
+    let stride = dst.rect.width() * 4;
+    let first = dst.offset(region.x0, region.y0);
+    let rows = &mut dst.data[first..first + (h - 1) * stride + w * 4];
+    let cov = match cov {
+        Coverage::Full => None,
+        Coverage::Mask(m) => Some(m),
+    };
+    over_solid_rows(rows, stride, w, src, cov, op);
 }
 
 /// Source-over of a per-pixel colour (gradients, images) in 8-bit integer arithmetic.
