@@ -9,13 +9,17 @@
 //! `frosted`); the whole pipeline, document bytes to PNG bytes on one thread, ours and
 //! resvg's (what its CLI does: parse, render, encode), for scenes up to 16 megapixels; plus
 //! parse/tree building and our PNG encode. Ends with a table of the medians and ratios of
-//! this run.
+//! this run, and a second one of our raster and vello_cpu's timed alternately, one thread
+//! each (`support/paired.rs`): the machine's drift between two criterion blocks can exceed
+//! the difference being measured.
 //! Run: `cargo bench --bench peer --profile release` (or `-- typical` for one scene).
 
 // The allocator the binary ships with, so stage timings match what the CLI and worker see.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "support/paired.rs"]
+mod paired;
 #[path = "support/pools.rs"]
 mod pools;
 #[path = "support/ratios.rs"]
@@ -79,26 +83,54 @@ fn peer(c: &mut Criterion) {
                 })
             });
         }
-        if let Some(svg) = &s.svg {
-            svg_peers(&mut g, svg, s.width, s.height, pipelines);
-        }
+        let vello = s
+            .svg
+            .as_ref()
+            .and_then(|svg| svg_peers(&mut g, svg, s.width, s.height, pipelines));
         let img = raster::render(&scene, &opts).expect("render");
         g.bench_function("ours-png", |b| {
             b.iter(|| encode_png(img.width, img.height, &img.data, PngSpeed::Fast))
         });
         g.finish();
+        let measured = START
+            .get()
+            .and_then(|&since| ratios::median_ms(name, "ours-raster-1t", since));
+        if let (Some(ms), Some(v)) = (measured, vello) {
+            // About four seconds of pairs, at least five.
+            let rounds = ((4000.0 / ms) as usize).clamp(5, 41);
+            let mut r = v.renderer(0);
+            let result = pools[0].1.install(|| {
+                paired::measure(
+                    name,
+                    rounds,
+                    || {
+                        std::hint::black_box(raster::render(&scene, &opts).expect("render"));
+                    },
+                    || {
+                        std::hint::black_box(v.draw(&mut r).len());
+                    },
+                )
+            });
+            if let Ok(mut all) = paired::RESULTS.lock() {
+                all.push(result);
+            }
+        }
     }
 }
 
+/// When this run started: the summaries read only what it measured.
+static START: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+
 /// The peers that read the scene's SVG: resvg (parse, render, its CLI's pipeline), and
-/// where the scene has no filters, tiny-skia and vello_cpu.
+/// where the scene has no filters, tiny-skia and vello_cpu (whose scene is returned for the
+/// paired timing).
 fn svg_peers(
     g: &mut BenchmarkGroup<'_, WallTime>,
     svg: &str,
     width: u32,
     height: u32,
     pipeline: bool,
-) {
+) -> Option<vello::VelloScene> {
     let tree = usvg::Tree::from_str(svg, &usvg::Options::default()).expect("generated SVG parses");
     g.bench_function("resvg-parse", |b| {
         b.iter(|| usvg::Tree::from_str(svg, &usvg::Options::default()).expect("svg"))
@@ -118,7 +150,7 @@ fn svg_peers(
         });
     }
     if has_filters(tree.root()) {
-        return;
+        return None;
     }
     let skia = tinyskia::SkiaScene::new(&tree, width, height);
     let mut target = skia.target();
@@ -128,6 +160,7 @@ fn svg_peers(
         let mut r = vello.renderer(threads);
         g.bench_function(label, |b| b.iter(|| vello.draw(&mut r).len()));
     }
+    Some(vello)
 }
 
 /// True when a group of the tree has filters (which tiny-skia and vello_cpu do not draw).
@@ -142,8 +175,9 @@ fn has_filters(g: &usvg::Group) -> bool {
 criterion_group!(benches, peer);
 
 fn main() {
-    let start = std::time::SystemTime::now();
+    let start = *START.get_or_init(std::time::SystemTime::now);
     benches();
     Criterion::default().configure_from_args().final_summary();
     ratios::print(&SCENES, start);
+    paired::print();
 }

@@ -31,7 +31,7 @@ const RATIOS: [(&str, usize, usize); 5] = [
 ];
 
 /// The median of `bench` in `scene`, in milliseconds, if this run measured it.
-fn median_ms(scene: &str, bench: &str, since: SystemTime) -> Option<f64> {
+pub(crate) fn median_ms(scene: &str, bench: &str, since: SystemTime) -> Option<f64> {
     let root = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target"));
