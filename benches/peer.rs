@@ -2,7 +2,7 @@
 //! `typical` (1440x900, 300 shapes), `worldmap` (2000x1200, 150,000 polygons), `big`
 //! (8000x8000, 2,000 shapes), and two effect scenes at 2880x1800: `cards` (96 cards with
 //! drop shadows) and `frosted` (8 background-blur panels). Per scene: our raster at 1 and 2
-//! threads; vello_cpu 0.3 single-threaded and with 2 worker threads, and tiny-skia 0.12
+//! threads (into a frame kept across iterations, as the peers draw into theirs); vello_cpu 0.3 single-threaded and with 2 worker threads, and tiny-skia 0.12
 //! driven directly (the same geometry, converted from the scene's SVG once, untimed; neither
 //! draws filters, so they skip the effect scenes); resvg's render (single-threaded, it has no
 //! parallel mode; it draws `cards` with SVG drop-shadow filters, and SVG cannot express
@@ -58,7 +58,11 @@ fn peer(c: &mut Criterion) {
         });
         for (n, pool) in &pools {
             g.bench_function(format!("ours-raster-{n}t"), |b| {
-                b.iter(|| pool.install(|| raster::render(&scene, &opts).expect("render")))
+                // Into a buffer kept across iterations, as the peers' targets are.
+                let mut frame = Vec::new();
+                b.iter(|| {
+                    pool.install(|| raster::render_into(&scene, &opts, &mut frame).expect("render"))
+                })
             });
         }
         // The pipelines are timed up to 16 megapixels: on `big` resvg's alone would take
@@ -99,12 +103,14 @@ fn peer(c: &mut Criterion) {
             // About four seconds of pairs, at least five.
             let rounds = ((4000.0 / ms) as usize).clamp(5, 41);
             let mut r = v.renderer(0);
+            let mut frame = Vec::new();
             let result = pools[0].1.install(|| {
                 paired::measure(
                     name,
                     rounds,
                     || {
-                        std::hint::black_box(raster::render(&scene, &opts).expect("render"));
+                        let size = raster::render_into(&scene, &opts, &mut frame);
+                        std::hint::black_box(size.expect("render"));
                     },
                     || {
                         std::hint::black_box(v.draw(&mut r).len());

@@ -105,3 +105,27 @@ fn fixtures_are_identical_across_threads_and_bands() {
         assert_identical(case, 1.5, &[(1, 1), (2, 3), (2, 17), (1, 1000)]);
     }
 }
+
+#[test]
+fn a_reused_buffer_gets_the_same_bytes_as_a_fresh_one() {
+    use octopus_render::raster::{render, render_into, RasterOptions};
+    use octopus_render::scene::{build_scene, BuildOptions};
+    let path = root().join("fixtures/designs/octopus-showcase.json");
+    let bytes = std::fs::read(&path).expect("fixture");
+    let doc = octopus_schema::parse_document(&bytes).expect("parse");
+    let scene = build_scene(&doc, &BuildOptions::default(), assets()).expect("scene");
+    for band_height in [0, 7] {
+        let opts = RasterOptions {
+            band_height,
+            ..RasterOptions::default()
+        };
+        let fresh = render(&scene, &opts).expect("render");
+        // Left over from a larger frame, and from a smaller one: stale bytes everywhere.
+        for stale in [fresh.data.len() + 999, fresh.data.len() / 3] {
+            let mut buf = vec![0xA5u8; stale];
+            let size = render_into(&scene, &opts, &mut buf).expect("render into");
+            assert_eq!(size, (fresh.width, fresh.height));
+            assert!(buf == fresh.data, "band {band_height}, stale {stale}");
+        }
+    }
+}

@@ -134,23 +134,49 @@ pub fn checked_size(scene: &Scene, opts: &RasterOptions) -> Result<(u32, u32)> {
 
 /// Renders the whole image into memory.
 pub fn render(scene: &Scene, opts: &RasterOptions) -> Result<Image> {
-    let (width, height) = checked_size(scene, opts)?;
-    let cancel = Arc::new(Cancel::new(opts.deadline, opts.memory));
-    let prep = prepared(scene, opts, &cancel)?;
-    let bytes = width as usize * height as usize * 4;
-    if !cancel.can_allocate(bytes) {
-        cancelled(&cancel)?;
-    }
-    let mut data = vec![0u8; bytes];
-    let pool = bands::shared_pool();
-    let band = band_height(&prep, height, opts.band_height);
-    bands::render_rows(&prep, pool, band, 0, &mut data, true, &cancel);
-    cancelled(&cancel)?;
+    let mut data = Vec::new();
+    let (width, height) = render_frame(scene, opts, &mut data, true)?;
     Ok(Image {
         width,
         height,
         data,
     })
+}
+
+/// Renders the whole image into `data` (resized to `4 · width · height` bytes, premultiplied
+/// RGBA8) and returns its size. For callers that render many frames: a buffer kept from one
+/// render to the next is written in place, where a fresh one costs a page fault and a clear
+/// per page (on a virtual machine, at times more than drawing a simple frame).
+pub fn render_into(scene: &Scene, opts: &RasterOptions, data: &mut Vec<u8>) -> Result<(u32, u32)> {
+    render_frame(scene, opts, data, false)
+}
+
+/// [`render`] and [`render_into`]: `fresh` when `data` is a new, empty vector (the zeroed
+/// allocation is then transparent already; a reused one is cleared band by band, each band
+/// just before it is drawn, while its rows are in cache).
+fn render_frame(
+    scene: &Scene,
+    opts: &RasterOptions,
+    data: &mut Vec<u8>,
+    fresh: bool,
+) -> Result<(u32, u32)> {
+    let (width, height) = checked_size(scene, opts)?;
+    let cancel = Arc::new(Cancel::new(opts.deadline, opts.memory));
+    let prep = prepared(scene, opts, &cancel)?;
+    let bytes = width as usize * height as usize * 4;
+    if data.capacity() < bytes && !cancel.can_allocate(bytes - data.capacity()) {
+        cancelled(&cancel)?;
+    }
+    if fresh {
+        *data = vec![0u8; bytes];
+    } else {
+        data.resize(bytes, 0);
+    }
+    let pool = bands::shared_pool();
+    let band = band_height(&prep, height, opts.band_height);
+    bands::render_rows(&prep, pool, band, 0, data, fresh, &cancel);
+    cancelled(&cancel)?;
+    Ok((width, height))
 }
 
 /// Renders chunk by chunk, calling `sink(first_row, rows)` in order; the chunk buffer is
