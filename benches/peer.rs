@@ -2,8 +2,9 @@
 //! `typical` (1440x900, 300 shapes), `worldmap` (2000x1200, 150,000 polygons), `big`
 //! (8000x8000, 2,000 shapes), and two effect scenes at 2880x1800: `cards` (96 cards with
 //! drop shadows) and `frosted` (8 background-blur panels). Per scene: our raster at 1 and 2
-//! threads (into a frame kept across iterations, as the peers draw into theirs); vello_cpu 0.3 single-threaded and with 2 worker threads, and tiny-skia 0.12
-//! driven directly (the same geometry, converted from the scene's SVG once, untimed; neither
+//! threads (into a frame kept across iterations, as the peers draw into theirs);
+//! vello_cpu 0.3 single-threaded and with 2 worker threads, and tiny-skia 0.12 driven
+//! directly (the same geometry, converted from the scene's SVG once, untimed; neither
 //! draws filters, so they skip the effect scenes); resvg's render (single-threaded, it has no
 //! parallel mode; it draws `cards` with SVG drop-shadow filters, and SVG cannot express
 //! `frosted`); the whole pipeline, document bytes to PNG bytes on one thread, ours and
