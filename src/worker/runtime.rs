@@ -20,7 +20,7 @@ use super::execute::JobContext;
 use super::metrics::{self, Telemetry};
 use super::roots::Roots;
 use super::session::session;
-use super::shutdown::wait_for_signal;
+use super::shutdown::{listen_for_signals, wait_for_signal};
 use super::storage::Storage;
 use super::watchdog::Watchdog;
 
@@ -118,7 +118,9 @@ async fn serve(cfg: WorkerConfig, budget: Budget, roots: Roots) -> ExitCode {
     };
     tokio::spawn(metrics::serve(listener, Arc::clone(&telemetry)));
     let (stop_tx, stop_rx) = watch::channel(false);
-    tokio::spawn(wait_for_signal(stop_tx, Arc::clone(&telemetry)));
+    if let Some(signals) = listen_for_signals() {
+        tokio::spawn(wait_for_signal(signals, stop_tx, Arc::clone(&telemetry)));
+    }
     let ctx = match job_context(&cfg, budget, roots, Arc::clone(&telemetry)) {
         Ok(c) => Arc::new(c),
         Err(e) => {

@@ -22,16 +22,31 @@ use super::metrics::Telemetry;
 use super::queue::{attempt, Topology};
 use super::settle::{give_back, GiveBack, Settlement};
 
-/// Waits for SIGTERM or SIGINT, then turns readiness off and sets the stop flag.
-pub async fn wait_for_signal(stop: watch::Sender<bool>, t: Arc<Telemetry>) {
+/// SIGTERM and SIGINT, caught from the moment this returns: installed before the worker
+/// starts its tasks, so a pod stopped right after it starts still shuts down cleanly (exit
+/// 0) instead of dying by the default action. `None` when they cannot be caught.
+pub fn listen_for_signals() -> Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)> {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (
+    match (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
-    ) else {
-        tracing::error!("cannot listen for signals");
-        return;
-    };
+    ) {
+        (Ok(term), Ok(int)) => Some((term, int)),
+        _ => {
+            tracing::error!("cannot listen for signals");
+            None
+        }
+    }
+}
+
+/// Waits for SIGTERM or SIGINT (from [`listen_for_signals`]), then turns readiness off and
+/// sets the stop flag.
+pub async fn wait_for_signal(
+    signals: (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
+    stop: watch::Sender<bool>,
+    t: Arc<Telemetry>,
+) {
+    let (mut term, mut int) = signals;
     let name = tokio::select! {
         _ = term.recv() => "SIGTERM",
         _ = int.recv() => "SIGINT",

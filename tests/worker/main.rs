@@ -126,8 +126,12 @@ async fn fifty_jobs_survive_five_kill_9s() {
         .unwrap_or("none");
     println!("rendered by the fallback tier after a kill: {escalated}");
     for w in workers.iter_mut().chain([&mut fallback]) {
+        // The last worker respawned may still be starting when the jobs are done: a TERM
+        // before its handler is installed would kill it (exit by signal, not 0).
+        w.wait_ready(Duration::from_secs(30));
         w.signal("TERM");
-        assert_eq!(w.wait_exit(Duration::from_secs(10)), Some(0));
+        let code = w.wait_exit(Duration::from_secs(10));
+        assert_eq!(code, Some(0), "{}", w.log_text());
     }
     assert_eq!(broker.ready(&q.render).await, 0, "render queue empty");
     assert_eq!(broker.ready(&q.fallback).await, 0, "fallback queue empty");
