@@ -46,7 +46,7 @@ impl Rasterizer {
             out.fill(0);
             return;
         }
-        let stride = w + 3;
+        let stride = w + 2;
         let words = stride.div_ceil(64);
         // Both buffers are all zero here: rows are cleared cell by cell as they are read.
         if self.acc.len() < stride * h {
@@ -94,7 +94,7 @@ impl Rasterizer {
 
 /// The layout of the accumulation buffers for one region.
 struct Grid {
-    /// Cells per row (the region's width and three spare cells on the right).
+    /// Cells per row (the region's width and two spare cells on the right).
     stride: usize,
     /// Dirty-bit words per row.
     words: usize,
@@ -302,29 +302,28 @@ fn spread(cells: &mut [f32], xl: f32, xr: f32, d: f32) -> Option<(usize, usize)>
     let i0 = xl as i32;
     let f0 = i0 as f32;
     let first = i0 as usize;
-    if xr - f0 <= 2.0 {
-        // One or two cells, most rows of most lines. Both answers are computed and one is
-        // picked without a branch: which it is depends on the line's fraction, so a branch
-        // would be mispredicted often, and a miss costs more than the other answer. The
-        // floats are those of the general loop below, term for term.
-        let right = f0 + 1.0;
+    if xr - f0 <= 1.0 {
+        // Within one cell: the area right of the segment's mean x.
         let m = 0.5 * (xl + xr) - f0;
-        let one = [d * (1.0 - m), d * m, 0.0];
+        if let Some([a, b]) = cells.get_mut(first..first + 2) {
+            *a += d * (1.0 - m);
+            *b += d * m;
+        }
+        return Some((first, first + 1));
+    }
+    if xr - f0 <= 2.0 {
+        // Across one cell boundary (most of the other rows of a small shape): the loop
+        // below unrolled, term for term, so the same floats.
+        let right = f0 + 1.0;
         let per_x = d / (xr - xl);
         let part = per_x * (right - xl);
         let m0 = 0.5 * (xl + right) - f0;
         let part1 = per_x * (xr - right);
         let m1 = 0.5 * (right + xr) - right;
-        let two = [
-            part * (1.0 - m0),
-            part * m0 + part1 * (1.0 - m1),
-            part1 * m1,
-        ];
-        let add = if xr - f0 <= 1.0 { one } else { two };
-        if let Some(cells) = cells.get_mut(first..first + 3) {
-            for (c, a) in cells.iter_mut().zip(add) {
-                *c += a;
-            }
+        if let Some([a, b, c]) = cells.get_mut(first..first + 3) {
+            *a += part * (1.0 - m0);
+            *b += part * m0 + part1 * (1.0 - m1);
+            *c += part1 * m1;
         }
         return Some((first, first + 2));
     }
