@@ -8,15 +8,42 @@ use serde::{Deserialize, Serialize};
 
 /// Deserializes a list without spare capacity. serde grows a list it cannot size in advance
 /// from 4 elements, so a layer's single fill would otherwise reserve room for four: with
-/// hundreds of thousands of layers that spare room is most of the document's memory.
+/// hundreds of thousands of layers that spare room is most of the document's memory. A list
+/// of one (most fills, strokes and effects) is allocated once at its size; longer ones grow
+/// and are shrunk (a reallocation and a copy each, which a map's layers would pay twice).
 pub(crate) fn compact<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::Deserialize<'de>,
 {
-    let mut v = <Vec<T> as serde::Deserialize>::deserialize(d)?;
-    v.shrink_to_fit();
-    Ok(v)
+    struct Compact<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Compact<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a sequence")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let Some(first) = seq.next_element()? else {
+                return Ok(Vec::new());
+            };
+            let Some(second) = seq.next_element()? else {
+                return Ok(vec![first]);
+            };
+            let mut v = Vec::with_capacity(4);
+            v.push(first);
+            v.push(second);
+            while let Some(next) = seq.next_element()? {
+                v.push(next);
+            }
+            v.shrink_to_fit();
+            Ok(v)
+        }
+    }
+
+    d.deserialize_seq(Compact(std::marker::PhantomData))
 }
 
 /// Default for boolean fields whose spec default is `true`.

@@ -10,10 +10,14 @@
 use crate::scene::GradientSpace;
 
 /// The colour `u` of the way from `a` to `b` (both non-premultiplied sRGB) in `space`.
+#[inline]
 pub(crate) fn mix(a: [f32; 4], b: [f32; 4], u: f32, space: GradientSpace) -> [f32; 4] {
     let alpha = a[3] + (b[3] - a[3]) * u;
     let rgb = match space {
-        GradientSpace::Srgb => return [0, 1, 2, 3].map(|i| a[i] + (b[i] - a[i]) * u),
+        GradientSpace::Srgb => {
+            let at = |i: usize| a[i] + (b[i] - a[i]) * u;
+            return [at(0), at(1), at(2), alpha];
+        }
         GradientSpace::LinearSrgb => {
             let (la, lb) = (rgb(a).map(to_linear), rgb(b).map(to_linear));
             lerp3(la, lb, u).map(to_gamma)

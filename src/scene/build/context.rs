@@ -7,6 +7,7 @@
 //! element being built.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::sync::Arc;
 
 use super::BuildOptions;
@@ -16,13 +17,37 @@ use crate::error::{Error, Result};
 use crate::scene::bitmap::decode;
 use crate::scene::{Bitmap, Transform};
 
+/// One step of the JSON path being built. Entered for every layer, fill and stroke (a map
+/// has hundreds of thousands), so the common steps are a name and an index, and the path
+/// text is written only when a diagnostic or error needs it.
+pub(crate) enum PathSeg {
+    /// A field (`shape`).
+    Name(&'static str),
+    /// An element of a list field (`fills[0]`).
+    Index(&'static str, usize),
+    /// Anything else (`<component id>.content`, a text style's field).
+    Owned(String),
+}
+
+impl From<&'static str> for PathSeg {
+    fn from(name: &'static str) -> Self {
+        PathSeg::Name(name)
+    }
+}
+
+impl From<String> for PathSeg {
+    fn from(s: String) -> Self {
+        PathSeg::Owned(s)
+    }
+}
+
 /// Builder state: diagnostics, the current JSON path and layer, limits, bitmaps.
 pub(crate) struct Ctx<'a> {
     pub(super) assets: &'a dyn AssetResolver,
     pub(super) bitmaps: HashMap<String, Result<Arc<Bitmap>, (DiagKind, String)>>,
     pub(super) diags: Diagnostics,
     pub(super) transforms: Vec<Transform>,
-    pub(super) path: Vec<String>,
+    pub(super) path: Vec<PathSeg>,
     pub(super) layers: Vec<String>,
     pub(super) opts: BuildOptions,
     pub(super) segments: usize,
@@ -60,8 +85,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Descends into a JSON field (`"shape"`, `"fills[0]"`).
-    pub(crate) fn enter(&mut self, seg: String) {
-        self.path.push(seg);
+    pub(crate) fn enter(&mut self, seg: impl Into<PathSeg>) {
+        self.path.push(seg.into());
+    }
+
+    /// Descends into element `i` of the list field `name` (`"fills[0]"`).
+    pub(crate) fn enter_at(&mut self, name: &'static str, i: usize) {
+        self.path.push(PathSeg::Index(name, i));
     }
 
     /// Leaves the last field entered.
@@ -70,7 +100,17 @@ impl<'a> Ctx<'a> {
     }
 
     fn path_to(&self, field: &str) -> String {
-        let mut p = self.path.join(".");
+        let mut p = String::new();
+        for (k, seg) in self.path.iter().enumerate() {
+            if k > 0 {
+                p.push('.');
+            }
+            let _ = match seg {
+                PathSeg::Name(name) => write!(p, "{name}"),
+                PathSeg::Index(name, i) => write!(p, "{name}[{i}]"),
+                PathSeg::Owned(s) => write!(p, "{s}"),
+            };
+        }
         if !field.is_empty() {
             if !p.is_empty() {
                 p.push('.');

@@ -22,7 +22,7 @@ use crate::scene::{Effect, ShadowEffect, StrokeEffect, StrokeSide};
 pub(super) fn resolve_effects(ctx: &mut Ctx, effects: &[SchemaEffect]) -> Vec<Effect> {
     let mut out = Vec::new();
     for (i, e) in effects.iter().enumerate().filter(|(_, e)| e.visible) {
-        ctx.enter(format!("effects[{i}]"));
+        ctx.enter_at("effects", i);
         if let Some(effect) = resolve(ctx, e) {
             out.push(effect);
         }
@@ -98,7 +98,7 @@ fn resolve(ctx: &mut Ctx, e: &SchemaEffect) -> Option<Effect> {
             }
         }
         EffectKind::Overlay(fill) => {
-            ctx.enter("overlay".into());
+            ctx.enter("overlay");
             let paint = resolve_fill(ctx, fill, &ctx.layer_transform(), &ctx.layer_transform());
             ctx.leave();
             let mut paint = paint?;

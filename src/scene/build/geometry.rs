@@ -5,7 +5,8 @@
 //! (children first, then the compound's, as the reference does). Guarantees: the full SVG
 //! path grammar is accepted (arcs become cubics); malformed path data is an input error naming
 //! the character position; a COMPOUND uses the converter's cached `geometry` when present,
-//! else real boolean operations (see `boolean.rs`).
+//! else real boolean operations (see `boolean.rs`). Path data is read by `path_data.rs` where
+//! it can be (the same outline, faster), by svgtypes otherwise.
 
 use octopus_schema::{BooleanOp, PathKind, PathLike, Rectangle, Transform};
 use svgtypes::{SimplePathSegment, SimplifyingPathParser};
@@ -13,6 +14,7 @@ use tiny_skia_path::{Path, PathBuilder};
 
 use super::boolean::{apply_boolean, BoolOp};
 use super::context::Ctx;
+use super::path_data::read_path_data;
 use crate::diag::DiagKind;
 use crate::error::Result;
 
@@ -72,7 +74,7 @@ fn compound(
     }
     let mut children = Vec::with_capacity(paths.len());
     for (i, child) in paths.iter().enumerate() {
-        ctx.enter(format!("paths[{i}]"));
+        ctx.enter_at("paths", i);
         let built = build_path(ctx, child, even_odd);
         ctx.leave();
         if let Some(path) = built? {
@@ -114,9 +116,25 @@ fn concat(paths: &[Path]) -> Option<Path> {
 /// Parses SVG path data; an empty string is an empty path.
 pub(super) fn parse_svg_path(ctx: &mut Ctx, data: &str, field: &str) -> Result<Option<Path>> {
     let mut pb = PathBuilder::new();
+    if read_path_data(data, &mut pb).is_some() {
+        ctx.count_segments(pb.len())?;
+        return Ok(pb.finish());
+    }
+    // Arcs, smooth curves, exponents or an error: svgtypes reads it all again.
+    let mut pb = PathBuilder::new();
+    read_with_svgtypes(data, &mut pb)
+        .map_err(|e| ctx.invalid(field, format!("malformed path data: {e}")))?;
+    ctx.count_segments(pb.len())?;
+    Ok(pb.finish())
+}
+
+/// Reads path data into `pb` with svgtypes (every form of the grammar, and the errors).
+pub(super) fn read_with_svgtypes(
+    data: &str,
+    pb: &mut PathBuilder,
+) -> std::result::Result<(), svgtypes::Error> {
     for seg in SimplifyingPathParser::from(data) {
-        let seg = seg.map_err(|e| ctx.invalid(field, format!("malformed path data: {e}")))?;
-        match seg {
+        match seg? {
             SimplePathSegment::MoveTo { x, y } => pb.move_to(x as f32, y as f32),
             SimplePathSegment::LineTo { x, y } => pb.line_to(x as f32, y as f32),
             SimplePathSegment::Quadratic { x1, y1, x, y } => {
@@ -135,8 +153,7 @@ pub(super) fn parse_svg_path(ctx: &mut Ctx, data: &str, field: &str) -> Result<O
             SimplePathSegment::ClosePath => pb.close(),
         }
     }
-    ctx.count_segments(pb.len())?;
-    Ok(pb.finish())
+    Ok(())
 }
 
 /// A rectangle from two corners with radii `[tl, tr, br, bl]`, scaled down like CSS when

@@ -41,7 +41,7 @@ pub(super) fn build_mask_group(
         layers,
         pass_through,
     } = *group;
-    ctx.enter("mask".into());
+    ctx.enter("mask");
     let mask_node = build_layer(ctx, mask, abs, true);
     ctx.leave();
     let mask_node = mask_node?;

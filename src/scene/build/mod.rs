@@ -19,6 +19,7 @@ mod geometry;
 mod mask;
 mod overrides;
 mod paint;
+mod path_data;
 mod shape;
 mod stroke;
 mod svg_image;
@@ -89,7 +90,7 @@ pub fn build_scene(
     }
     let mut nodes = Vec::new();
     if let Some(content) = &doc.content {
-        ctx.enter("content".into());
+        ctx.enter("content");
         let node = build_layer(&mut ctx, content, &Transform::IDENTITY, false);
         ctx.leave();
         nodes.extend(node?);
@@ -196,7 +197,7 @@ fn build_layer_inner(ctx: &mut Ctx, layer: &Layer, parent: &Transform) -> Result
     ctx.transforms.pop();
     let kind = match &layer.kind {
         LayerKind::Shape(shape) => {
-            ctx.enter("shape".into());
+            ctx.enter("shape");
             // Fills blend straight onto the backdrop, each with its own mode, unless the layer
             // itself has a blend mode (then they are combined first and the result blended).
             // The reference (ODE) always combines first; Figma's own export of the effects
@@ -353,7 +354,7 @@ pub(super) fn build_children(
 ) -> Result<Vec<Node>> {
     let mut out = Vec::with_capacity(layers.len());
     for (i, child) in layers.iter().enumerate() {
-        ctx.enter(format!("layers[{i}]"));
+        ctx.enter_at("layers", i);
         let node = build_layer(ctx, child, abs, false);
         ctx.leave();
         out.extend(node?);

@@ -36,7 +36,7 @@ pub(super) fn build_shape(
     };
     let body = match &shape.path {
         Some(p) => {
-            ctx.enter("path".into());
+            ctx.enter("path");
             let b = build_path(ctx, p, even_odd);
             ctx.leave();
             b?
@@ -55,13 +55,13 @@ pub(super) fn build_shape(
         _ => None,
     };
     for (i, f) in shape.fills.iter().enumerate() {
-        ctx.enter(format!("fills[{i}]"));
+        ctx.enter_at("fills", i);
         fills.extend(resolve_fill(ctx, f, abs, parent));
         ctx.leave();
     }
     let mut strokes = Vec::with_capacity(shape.strokes.len());
     for (i, s) in shape.strokes.iter().enumerate() {
-        ctx.enter(format!("strokes[{i}]"));
+        ctx.enter_at("strokes", i);
         let built = build_stroke(ctx, s, body.as_ref(), abs, parent);
         ctx.leave();
         strokes.extend(built?);

@@ -56,12 +56,12 @@ pub(super) fn build_stroke(
     } else {
         StrokeSide::Center
     };
-    ctx.enter("fill".into());
+    ctx.enter("fill");
     let paint = resolve_fill(ctx, &s.fill, layer, parent);
     ctx.leave();
     let Some(paint) = paint else { return Ok(None) };
     if let Some(p) = &s.path {
-        ctx.enter("path".into());
+        ctx.enter("path");
         let even_odd = !matches!(s.fill_rule, Some(octopus_schema::FillRule::NonZero));
         let outline = build_path(ctx, p, even_odd);
         ctx.leave();

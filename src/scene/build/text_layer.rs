@@ -414,13 +414,13 @@ fn paint_shape(
 ) -> Result<Option<ShapeNode>> {
     let mut fills = Vec::new();
     for (i, f) in style.fills.iter().flatten().enumerate() {
-        ctx.enter(format!("fills[{i}]"));
+        ctx.enter_at("fills", i);
         fills.extend(resolve_fill(ctx, f, abs, parent));
         ctx.leave();
     }
     let mut strokes = Vec::new();
     for (i, s) in style.strokes.iter().flatten().enumerate() {
-        ctx.enter(format!("strokes[{i}]"));
+        ctx.enter_at("strokes", i);
         let built = build_stroke(ctx, s, Some(&body), abs, parent);
         ctx.leave();
         strokes.extend(built?);
