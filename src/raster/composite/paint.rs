@@ -207,7 +207,7 @@ fn build_luts(stops: &[GradientStop], space: GradientSpace) -> (Vec<ColorF>, Vec
     let t_of = |i: usize| i as f32 / (LUT_SIZE - 1) as f32;
     let (mut pair, mut i) = (0, 0);
     while i < LUT_SIZE {
-        while pair + 2 < stops.len() && t_of(i) > stops[pair + 1].position {
+        while walks_on(stops, pair, t_of(i)) {
             pair += 1;
         }
         let end = run_end(stops, pair, i, t_of);
@@ -241,11 +241,17 @@ fn run_end(stops: &[GradientStop], pair: usize, i: usize, t_of: impl Fn(usize) -
         return LUT_SIZE;
     };
     let side = |t: f32| (t <= first.position, t >= last.position);
-    let walks_on = |t: f32| pair + 2 < stops.len() && t > stops[pair + 1].position;
     let start = side(t_of(i));
     (i + 1..LUT_SIZE)
-        .find(|&k| side(t_of(k)) != start || walks_on(t_of(k)))
+        .find(|&k| side(t_of(k)) != start || walks_on(stops, pair, t_of(k)))
         .unwrap_or(LUT_SIZE)
+}
+
+/// Whether the entry at `t` lies past the pair of stops starting at `pair` (the walk of
+/// [`build_luts`] moves on to the next pair).
+#[inline]
+fn walks_on(stops: &[GradientStop], pair: usize, t: f32) -> bool {
+    pair + 2 < stops.len() && t > stops[pair + 1].position
 }
 
 /// The pair of stops to mix plainly (sRGB, no easing, a positive span) when [`color_from`]
