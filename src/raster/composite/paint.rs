@@ -77,7 +77,7 @@ impl DevicePaint {
             } => {
                 let inv = device.then_apply_to(transform).invert()?;
                 let mut lut8 = vec![[0; 4]; LUT_SIZE];
-                build_lut(stops, *space, |k, c| lut8[k] = to_u8(c));
+                build_lut8(stops, *space, &mut lut8);
                 Source::Gradient(Box::new(DeviceGradient {
                     kind: *kind,
                     inv: inv.0,
@@ -209,6 +209,27 @@ fn indices(out: &mut [u16], x0: i32, t: impl Fn(f64) -> f64) {
 #[inline]
 pub(crate) fn premultiply(c: [f32; 4]) -> ColorF {
     [c[0] * c[3], c[1] * c[3], c[2] * c[3], c[3]]
+}
+
+/// The byte table: [`build_lut`]'s entries, rounded as [`to_u8`] rounds them.
+#[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
+fn build_lut8(stops: &[GradientStop], space: GradientSpace, lut8: &mut [[u8; 4]]) {
+    build_lut(stops, space, |k, c| {
+        if let Some(entry) = lut8.get_mut(k) {
+            *entry = c.map(byte_of);
+        }
+    });
+}
+
+/// One channel as [`to_u8`] rounds it, without the float-to-integer cast whose saturation
+/// and NaN fix-ups cost more than the rest of a table entry: `max` first turns NaN into 0,
+/// the rounded value is then a whole number within 0..=255, and adding 2^23 moves it into
+/// the low bits of the mantissa exactly.
+#[inline(always)]
+fn byte_of(v: f32) -> u8 {
+    #[expect(clippy::manual_clamp, reason = "clamp keeps NaN, max turns it into 0")]
+    let x = (v.max(0.0).min(1.0) * 255.0 + 0.5).floor();
+    (x + 8_388_608.0).to_bits() as u8
 }
 
 /// Samples the stops at `LUT_SIZE` evenly spaced positions, handing each premultiplied
@@ -416,6 +437,28 @@ mod tests {
         let mut row = vec![[0.0; 4]; 100];
         dp.row(0, 0, &mut row);
         assert!(row[0][0] < 0.01 && row[99][0] > 0.98 && (row[50][0] - 0.505).abs() < 0.01);
+    }
+
+    #[test]
+    fn table_bytes_round_as_to_u8() {
+        let mut vs = vec![
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+            0.0,
+            1.0,
+            2.0,
+        ];
+        // Exact ties (k + 0.5 after scaling) and their neighbours, then a dense sweep.
+        for k in 0..=256 {
+            let v = (k as f32 - 0.5) / 255.0;
+            vs.extend([v, v.next_up(), v.next_down()]);
+        }
+        vs.extend((0..200_000).map(|i| i as f32 / 199_999.0 * 1.2 - 0.1));
+        for v in vs {
+            assert_eq!(byte_of(v), to_u8([v; 4])[0], "v = {v:e}");
+        }
     }
 
     #[test]
