@@ -10,10 +10,12 @@
 //! * [`occupancy`]: per row, where a group's children can paint;
 //! * [`surface`]: pixel buffers addressed in absolute output coordinates;
 //! * [`paint`]: solid colours and gradients prepared for the device;
+//! * [`gradient_table`]: a gradient's stops sampled into lookup tables;
 //! * [`image`]: bitmap sampling for image fills.
 
 pub(crate) mod blend;
 pub(crate) mod gradient_space;
+pub(crate) mod gradient_table;
 pub(crate) mod image;
 pub(crate) mod kernels;
 pub(crate) mod occupancy;
