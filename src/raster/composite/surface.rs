@@ -1,7 +1,8 @@
 //! Pixel surfaces: premultiplied RGBA8 addressed in absolute output coordinates.
 //!
 //! Input: a byte slice of premultiplied RGBA8 and the absolute pixel rectangle it covers.
-//! Output: a [`Surface`], and [`load`]/[`store`] between 8-bit pixels and [`ColorF`].
+//! Output: a [`Surface`] (with a cache hint for rows about to be drawn), and
+//! [`load`]/[`store`] between 8-bit pixels and [`ColorF`].
 //! Guarantee: [`store`] rounds and clamps so colour never exceeds alpha.
 
 use crate::raster::composite::blend::ColorF;
