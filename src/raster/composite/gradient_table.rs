@@ -41,10 +41,9 @@ fn byte_of(v: f32) -> u8 {
 }
 
 /// Samples the stops at `LUT_SIZE` evenly spaced positions, handing each premultiplied
-/// entry to `put` with its index (rising). The
-/// positions rise, so the pair of stops around each one is found by walking on from the
-/// last entry's pair (the same pair, and so the same colour, [`stop_color`] finds by
-/// searching from the start).
+/// entry to `put` with its index, in rising order. The positions rise, so the pair of stops
+/// around each one is found by walking on from the last entry's pair (the same pair, and so
+/// the same colour, [`stop_color`] finds by searching from the start).
 ///
 /// Built per gradient per render, entry by entry it cost a small document a tenth of its
 /// time. So the entries go in runs over which [`color_from`] takes one branch: a run
