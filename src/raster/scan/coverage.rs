@@ -12,6 +12,7 @@
 use crate::raster::rect::IRect;
 use crate::raster::scan::edges::{Edges, Line};
 use crate::raster::scan::sampled::{Pattern, Sampler};
+use crate::raster::scan::spread::{add_span, max0, spread};
 
 /// Regions at most this wide are accumulated cell by cell, wider ones run by run.
 const DENSE_MAX_WIDTH: usize = 32;
@@ -195,6 +196,8 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     let first = floor_i32(l.y0).max(region.y0);
     let last = ceil_i32(l.y1).min(region.y1);
     let dxdy = (l.x1 - l.x0) / (l.y1 - l.y0);
+    // Rows per column, finite (a vertical line's splits are all zero wide).
+    let dydx = ((l.y1 - l.y0) / (l.x1 - l.x0).abs()).min(f32::MAX);
     let left = region.x0 as f32;
     let wf = g.w as f32;
     // A line inside the region's columns (most lines of a shape drawn whole) needs none of
@@ -206,8 +209,12 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     let mut ya = l.y0.max(first as f32);
     let mut xa = at(ya);
     let skip = (first - region.y0).max(0) as usize;
-    let rows = acc.chunks_exact_mut(stride).skip(skip);
-    for ((row, r), cells) in (first..last).zip(skip..).zip(rows) {
+    for (row, r) in (first..last).zip(skip..) {
+        // Rows by offset: a chunk iterator divides the buffer's length by the stride, an
+        // integer division per line that cost more than a short line's whole first row.
+        let Some(cells) = acc.get_mut(r * stride..(r + 1) * stride) else {
+            break;
+        };
         let below = (row + 1) as f32;
         let yb = if l.y1 < below { l.y1 } else { below };
         let xb = at(yb);
@@ -220,23 +227,13 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
         let d = (yb - ya) * l.dir;
         let changed = if inside {
             let (xl, xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
-            spread(cells, max0(xl), if xr < wf { xr } else { wf }, d)
+            spread(cells, max0(xl), if xr < wf { xr } else { wf }, d, dydx)
         } else {
-            add_span(cells, g.w, xa, xb, d)
+            add_span(cells, g.w, xa, xb, d, dydx)
         };
         if let (true, Some((lo, hi))) = (MARK, changed) {
             mark(&mut dirty[r * g.words..(r + 1) * g.words], lo, hi);
         }
-    }
-}
-
-/// `x.max(0.0)` as one instruction (`f32::max` adds a NaN test; NaN gives 0 both ways).
-#[inline(always)]
-fn max0(x: f32) -> f32 {
-    if x > 0.0 {
-        x
-    } else {
-        0.0
     }
 }
 
@@ -261,100 +258,6 @@ pub(super) fn ceil_i32(x: f32) -> i32 {
     } else {
         t
     }
-}
-
-/// Distributes a segment within one row (`d` = signed height) over the cells it crosses,
-/// and returns the first and last cell it changed. ShapeParts left of the region count fully for
-/// its first cell; parts right of it do not count.
-#[inline(always)]
-fn add_span(cells: &mut [f32], w: usize, xa: f32, xb: f32, d: f32) -> Option<(usize, usize)> {
-    let (mut xl, mut xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
-    let wf = w as f32;
-    if xr <= 0.0 {
-        cells[0] += d;
-        return Some((0, 0));
-    }
-    if xl >= wf {
-        return None;
-    }
-    let span = xr - xl;
-    let mut d = d;
-    if xl < 0.0 {
-        let left = d * (-xl / span);
-        cells[0] += left;
-        d -= left;
-        xl = 0.0;
-    }
-    if xr > wf {
-        d *= (wf - xl) / (xr - xl);
-        xr = wf;
-    }
-    spread(cells, xl, xr, d)
-}
-
-/// Distributes a segment's signed height `d` over the cells between `xl` and `xr`
-/// (`0 <= xl <= xr <= w`): each cell gets the part of `d` above it, split between the cell
-/// and the next by where that part's mean x lies. Returns the first and last cell changed.
-#[inline(always)]
-fn spread(cells: &mut [f32], xl: f32, xr: f32, d: f32) -> Option<(usize, usize)> {
-    // `xl >= 0`, where truncation is the floor. Indices stay `i32` until they index: a
-    // float-to-`usize` cast (and back) costs a dozen instructions on x86-64, `i32` one.
-    let i0 = xl as i32;
-    let f0 = i0 as f32;
-    let first = i0 as usize;
-    if xr - f0 <= 1.0 {
-        // Within one cell: the area right of the segment's mean x.
-        let m = 0.5 * (xl + xr) - f0;
-        if let Some([a, b]) = cells.get_mut(first..first + 2) {
-            *a += d * (1.0 - m);
-            *b += d * m;
-        }
-        return Some((first, first + 1));
-    }
-    if xr - f0 <= 2.0 {
-        // Across one cell boundary (most of the other rows of a small shape): the loop
-        // below unrolled, term for term, so the same floats.
-        let right = f0 + 1.0;
-        let per_x = d / (xr - xl);
-        let part = per_x * (right - xl);
-        let m0 = 0.5 * (xl + right) - f0;
-        let part1 = per_x * (xr - right);
-        let m1 = 0.5 * (right + xr) - right;
-        if let Some([a, b, c]) = cells.get_mut(first..first + 3) {
-            *a += part * (1.0 - m0);
-            *b += part * m0 + part1 * (1.0 - m1);
-            *c += part1 * m1;
-        }
-        return Some((first, first + 2));
-    }
-    let per_x = d / (xr - xl);
-    let mut x = xl;
-    // The left edge of the current cell, as a float: the same value `j as f32` would be.
-    let mut left = f0;
-    // What the last cell passed on to the next, kept in a register rather than stored and
-    // read straight back.
-    let mut carry = 0.0;
-    let mut last = first;
-    let mut rest = cells[first..].iter_mut();
-    for cell in rest.by_ref() {
-        let right = left + 1.0;
-        let next = if right < xr { right } else { xr };
-        let part = per_x * (next - x);
-        let m = 0.5 * (x + next) - left;
-        *cell += carry + part * (1.0 - m);
-        carry = part * m;
-        x = next;
-        left = right;
-        if x >= xr {
-            break;
-        }
-        last += 1;
-    }
-    last += 1;
-    if let Some(cell) = rest.next() {
-        *cell += carry;
-    }
-    Some((first, last))
 }
 
 /// Edges of a path drawn at identity, for the rasterisers' tests.

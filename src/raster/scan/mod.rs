@@ -6,10 +6,12 @@
 //!
 //! * [`edges`]: outlines as line segments, in the same order for every region;
 //! * [`coverage`]: the exact-area accumulation rasteriser ([`coverage::Rasterizer`]);
+//! * [`spread`]: one segment's area within one row, over the cells it crosses;
 //! * [`sampled`]: point-sampled coverage at fixed positions (Figma's 16 samples);
 //! * [`thin`]: the outline of a thin centred stroke, by offsetting its body.
 
 pub(crate) mod coverage;
 pub(crate) mod edges;
 pub(crate) mod sampled;
+pub(crate) mod spread;
 pub(crate) mod thin;
