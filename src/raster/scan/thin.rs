@@ -4,8 +4,8 @@
 //! in device pixels and its join. Output: closed [`Polylines`] that, filled with the
 //! non-zero rule, cover the stroke: per contour the outline offset to one side, followed by
 //! the outline offset to the other side in reverse order. The outer side of each vertex is
-//! joined as the stroke asks (miter within its limit, else bevel; round as chords within
-//! 0.02 px of the arc); the inner side meets at the offset edges' intersection.
+//! joined as the stroke asks (miter within its limit, else bevel; round as chords that cut
+//! at most 1/100 px² off the arc); the inner side meets at the offset edges' intersection.
 //!
 //! Why: a stroke at most about one output pixel wide (maps, charts, hairline borders) is
 //! where a general stroker spends the most for the least: tiny-skia's stroker builds round
@@ -25,7 +25,7 @@ use crate::scene::flatten::Polylines;
 pub(crate) enum Join {
     /// Mitred up to the limit (miter length over stroke width), bevelled beyond.
     Miter(f32),
-    /// An arc, as chords within [`ARC_TOLERANCE`] of it.
+    /// An arc, as chords cutting at most [`ARC_AREA`] off it.
     Round,
     /// Straight across.
     Bevel,
@@ -107,7 +107,7 @@ fn vertex(
         (false, _) => INNER_LIMIT,
         (true, Join::Miter(l)) => l,
         (true, Join::Bevel) => 1.0,
-        (true, Join::Round) => return arc(p, a, b, half, chord_cos(half), out),
+        (true, Join::Round) => return arc(p, a, b, half, out),
     };
     // Miter length over stroke width is sqrt(2 / (1 + cos)) for normals at angle acos(cos);
     // within the limit the miter point is h·(a + b) / (1 + cos).
@@ -119,33 +119,43 @@ fn vertex(
     }
 }
 
-/// Most distance between a round join's chords and its arc, in output pixels.
-const ARC_TOLERANCE: f32 = 0.02;
+/// Most area a round join's chords may cut off its arc, in square output pixels: 1% of
+/// one pixel's coverage (2.5/255). The arc of a stroke at most a pixel wide is smaller than
+/// a pixel, so what an exact-area rasteriser shows of it is its area, not its shape: a
+/// distance bound would keep splitting arcs whose chords already cover what they should
+/// within a coverage step (a map's hairline joins took three times the edges they need).
+const ARC_AREA: f32 = 0.01;
 
-/// The cosine of the widest angle one chord of a round join may span at half width `half`
-/// (a chord spanning `θ` lies within `half · (1 - cos(θ / 2))` of its arc).
-fn chord_cos(half: f32) -> f32 {
-    let c = 1.0 - ARC_TOLERANCE / half.max(ARC_TOLERANCE);
-    2.0 * c * c - 1.0
+/// How many times to halve a round join of radius `half` whose normals are at the angle
+/// whose cosine is `cos`, so that its 2^d chords cut off at most [`ARC_AREA`]. No
+/// trigonometry: halving by the half-angle formula on the cosine, and the area cut off by
+/// a chord as two thirds of chord times sagitta (within 3% for chords up to a right angle).
+fn arc_depth(mut cos: f32, half: f32) -> u32 {
+    let mut chords = 1.0;
+    for depth in 0..6 {
+        // The cosine of half of one chord's angle.
+        let c = ((1.0 + cos) * 0.5).sqrt();
+        let cut = (4.0 / 3.0) * half * half * (1.0 - c * c).max(0.0).sqrt() * (1.0 - c);
+        if chords * cut <= ARC_AREA {
+            return depth;
+        }
+        cos = c;
+        chords *= 2.0;
+    }
+    6
 }
 
 /// Appends the arc of radius `half` around `p` from normal `a` to normal `b` (the shorter
-/// way) as 2^d chords, each spanning at most the angle whose cosine is `max_cos`. No
-/// trigonometry: the halving depth comes from the half-angle formula on the cosine, the
-/// points from normalised bisectors.
-fn arc(p: [f32; 2], a: [f32; 2], b: [f32; 2], half: f32, max_cos: f32, out: &mut Vec<[f32; 2]>) {
+/// way) as 2^d chords, d from [`arc_depth`]; the points are normalised bisectors.
+fn arc(p: [f32; 2], a: [f32; 2], b: [f32; 2], half: f32, out: &mut Vec<[f32; 2]>) {
     let at = |u: [f32; 2]| [p[0] + u[0] * half, p[1] + u[1] * half];
-    let mut cos = (a[0] * b[0] + a[1] * b[1]).clamp(-1.0, 1.0);
+    let cos = (a[0] * b[0] + a[1] * b[1]).clamp(-1.0, 1.0);
     if cos <= -1.0 + 1e-6 {
         // The outline doubles back on itself: no side to bisect towards; bevel.
         out.extend([at(a), at(b)]);
         return;
     }
-    let mut depth = 0;
-    while cos < max_cos && depth < 6 {
-        cos = ((1.0 + cos) * 0.5).sqrt();
-        depth += 1;
-    }
+    let depth = arc_depth(cos, half);
     out.push(at(a));
     bisect(a, b, depth, &mut |u| out.push(at(u)));
 }
@@ -259,7 +269,38 @@ mod tests {
         let turn = std::f32::consts::TAU / n as f32;
         let want =
             6.0 * r * 2.0 * h + std::f32::consts::PI * h * h - 6.0 * h * h * (turn / 2.0).tan();
-        assert!((area - want).abs() < 0.02, "area {area}, want {want}");
+        // Each outer join's chords cut at most ARC_AREA off its arc, and never add.
+        let cut = n as f32 * ARC_AREA;
+        assert!(
+            area < want + 0.02 && area > want - cut - 0.02,
+            "area {area}, want {want}"
+        );
+    }
+
+    #[test]
+    fn round_joins_take_the_fewest_chords_within_the_area_bound() {
+        // The exact area 2^d chords cut off an arc of angle `t` and radius `h`.
+        let cut = |t: f32, h: f32, d: u32| {
+            let (n, phi) = (2f32.powi(d as i32), t / 2f32.powi(d as i32));
+            n * 0.5 * h * h * (phi - phi.sin())
+        };
+        for h in [0.05f32, 0.1, 0.25, 0.4, 0.5, 0.75] {
+            for deg in (2..=179).step_by(7) {
+                let t = (deg as f32).to_radians();
+                let d = arc_depth(t.cos(), h);
+                assert!(
+                    cut(t, h, d) <= ARC_AREA * 1.05,
+                    "h {h} angle {deg}: depth {d}"
+                );
+                if d > 0 {
+                    assert!(cut(t, h, d - 1) > ARC_AREA * 0.95, "h {h} angle {deg}: {d}");
+                }
+            }
+        }
+        // A map's hairline (0.25 px radius) joins its usual turns with one chord; a
+        // one-pixel stroke's right angle takes four.
+        assert_eq!(arc_depth(72f32.to_radians().cos(), 0.25), 0);
+        assert_eq!(arc_depth(0.0, 0.5), 2);
     }
 
     #[test]
