@@ -372,9 +372,9 @@ async fn a_job_over_the_normal_budget_escalates_to_the_fallback_tier() {
     let (q, broker) = (Queues::new("escalate"), Broker::connect().await);
     let out = dir.join("out");
     let doc = design(&dir);
-    // The normal worker's budget is 1 s and this job takes 2.5 s there: past the worker's
-    // hard stop (the deadline and a second's grace), and well before the render would
-    // come back on its own and report its own, later check (at 2 s the two raced).
+    // The normal worker's budget is 1 s and this job takes 2.5 s there: the worker's hard
+    // stop (the deadline and a second's grace) comes half a second before the render would
+    // come back and report its own check (at 2 s the two raced).
     let normal = spawn_worker(
         &q,
         &dir,

@@ -140,7 +140,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn two_cell_rows_match_the_general_split() {
+    fn two_cell_rows_match_the_exact_split() {
         // One cell: the one-cell formula to the bit. Two cells: the exact split, within
         // rounding, and the whole height handed out.
         let mut seed = 0x2545_f491_u32;
