@@ -38,12 +38,13 @@ impl IRect {
         {
             return IRect::EMPTY;
         }
-        let clamp = |v: f32| v.clamp(-(1 << 24) as f32, (1 << 24) as f32) as i32;
+        // Clamped first: every value within ±2^24 rounds to itself as an integer.
+        let clamp = |v: f32| v.clamp(-(1 << 24) as f32, (1 << 24) as f32);
         IRect::new(
-            clamp(x0.floor()),
-            clamp(y0.floor()),
-            clamp(x1.ceil()) + 1,
-            clamp(y1.ceil()) + 1,
+            floor_i32(clamp(x0)),
+            floor_i32(clamp(y0)),
+            ceil_i32(clamp(x1)) + 1,
+            ceil_i32(clamp(y1)) + 1,
         )
     }
 
@@ -94,9 +95,57 @@ impl IRect {
     }
 }
 
+/// `x.floor() as i32` without the libm call (x86-64's baseline has no rounding instruction);
+/// the same saturation, 0 for NaN.
+#[inline]
+pub(crate) fn floor_i32(x: f32) -> i32 {
+    let t = x as i32;
+    if (t as f32) > x {
+        t.saturating_sub(1)
+    } else {
+        t
+    }
+}
+
+/// `x.ceil() as i32` without the libm call; the same saturation, 0 for NaN.
+#[inline]
+pub(crate) fn ceil_i32(x: f32) -> i32 {
+    let t = x as i32;
+    if (t as f32) < x {
+        t.saturating_add(1)
+    } else {
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_floor_and_ceil_match_the_library() {
+        for x in [
+            -2.5f32,
+            -2.0,
+            -0.5,
+            -0.0,
+            0.0,
+            0.3,
+            1.0,
+            1.5,
+            7.999,
+            1e9,
+            -1e9,
+            3e9,
+            -3e9,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ] {
+            assert_eq!(floor_i32(x), x.floor() as i32, "floor {x}");
+            assert_eq!(ceil_i32(x), x.ceil() as i32, "ceil {x}");
+        }
+    }
 
     #[test]
     fn covering_rounds_out_and_rejects_nan() {

@@ -9,7 +9,7 @@
 //!   original segment endpoints, in the same (list) order. This is what makes band
 //!   rendering byte-identical for any band height.
 
-use crate::raster::rect::IRect;
+use crate::raster::rect::{ceil_i32, floor_i32, IRect};
 use crate::raster::scan::edges::{Edges, Line};
 use crate::raster::scan::sampled::{Pattern, Sampler};
 use crate::raster::scan::spread::{add_span, max0, spread};
@@ -24,6 +24,8 @@ pub(crate) struct Rasterizer {
     acc: Vec<f32>,
     /// One bit per cell of `acc` that a line touched, `words` per row; all zero between fills.
     dirty: Vec<u64>,
+    /// A narrow region's running sums, `w` per row, before they become coverage bytes.
+    sums: Vec<f32>,
     /// When set, coverage counts these sample positions instead of measuring exact areas.
     pub pattern: Option<Pattern>,
     sampler: Sampler,
@@ -32,7 +34,10 @@ pub(crate) struct Rasterizer {
 impl Rasterizer {
     /// Bytes held by the accumulation buffers.
     pub(crate) fn retained_bytes(&self) -> usize {
-        self.acc.capacity() * 4 + self.dirty.capacity() * 8 + self.sampler.retained_bytes()
+        self.acc.capacity() * 4
+            + self.dirty.capacity() * 8
+            + self.sums.capacity() * 4
+            + self.sampler.retained_bytes()
     }
 
     /// Writes the coverage of `edges` over `region` into `out` (resized to the region).
@@ -82,12 +87,19 @@ impl Rasterizer {
         } else {
             // Narrow regions read every cell, so no dirty bits are kept (they stay zero).
             edges.for_each_line_in(top, bottom, |l| add_line::<false>(acc, dirty, &grid, l));
-            let rows = acc.chunks_exact_mut(stride).zip(out.chunks_exact_mut(w));
-            for (cells, cov) in rows {
-                match even_odd {
-                    true => accumulate_dense::<true>(cells, cov),
-                    false => accumulate_dense::<false>(cells, cov),
-                }
+            // The running sums first, then all bytes at once: the sums are a chain of
+            // dependent additions, the bytes are independent and convert several per
+            // instruction, which they do not when each waits for its sum in one loop.
+            if self.sums.len() < w * h {
+                self.sums.resize(w * h, 0.0);
+            }
+            let sums = &mut self.sums[..w * h];
+            for (cells, row) in acc.chunks_exact_mut(stride).zip(sums.chunks_exact_mut(w)) {
+                running_sums(cells, row);
+            }
+            match even_odd {
+                true => to_coverage::<true>(sums, out),
+                false => to_coverage::<false>(sums, out),
             }
         }
     }
@@ -123,9 +135,22 @@ fn coverage<const EVEN_ODD: bool>(sum: f32) -> u8 {
     } else {
         v.min(1.0)
     };
-    // c is within 0..=1, so the plain integer cast cannot overflow (and skips the
-    // saturating float-to-u8 sequence, the costliest line of a small shape's fill).
-    (c * 255.0 + 0.5) as i32 as u8
+    // Within 0..=1 (NaN, from an overflowing sum, is 0 as the cast made it).
+    byte_of_unit(if c > 0.0 { c } else { 0.0 })
+}
+
+/// `(c * 255.0 + 0.5) as i32 as u8` for `c` within 0..=1, the same byte, in float steps
+/// that convert several lanes per instruction: Rust's cast saturates, and the compiler
+/// splits a saturating conversion into one branching conversion per lane. Adding 2^23
+/// rounds to an integer (to nearest), one less where that rounded up is the floor, and the
+/// low bits of `f + 2^23` are `f`: exact for the whole range, `y` being at most 255.5.
+#[inline(always)]
+fn byte_of_unit(c: f32) -> u8 {
+    const ROUND: f32 = 8_388_608.0;
+    let y = c * 255.0 + 0.5;
+    let r = (y + ROUND) - ROUND;
+    let floor = if r > y { r - 1.0 } else { r };
+    (floor + ROUND).to_bits() as u8
 }
 
 /// Prefix-sums one row of area deltas into coverage bytes, and clears the cells and bits
@@ -159,17 +184,24 @@ fn accumulate_row<const EVEN_ODD: bool>(cells: &mut [f32], bits: &mut [u64], out
     }
 }
 
-/// Prefix-sums a narrow row cell by cell (most of a small shape's cells are touched, so
-/// skipping runs would not pay), clearing the cells.
-fn accumulate_dense<const EVEN_ODD: bool>(cells: &mut [f32], out: &mut [u8]) {
+/// Prefix-sums a narrow row cell by cell into `sums` (most of a small shape's cells are
+/// touched, so skipping runs would not pay), clearing the cells.
+fn running_sums(cells: &mut [f32], sums: &mut [f32]) {
     let mut sum = 0.0f32;
-    let (used, spare) = cells.split_at_mut(out.len());
-    for (c, o) in used.iter_mut().zip(out.iter_mut()) {
+    let (used, spare) = cells.split_at_mut(sums.len());
+    for (c, s) in used.iter_mut().zip(sums.iter_mut()) {
         sum += *c;
         *c = 0.0;
-        *o = coverage::<EVEN_ODD>(sum);
+        *s = sum;
     }
     spare.fill(0.0);
+}
+
+/// The coverage bytes of accumulated windings, one for one.
+fn to_coverage<const EVEN_ODD: bool>(sums: &[f32], out: &mut [u8]) {
+    for (s, o) in sums.iter().zip(out.iter_mut()) {
+        *o = coverage::<EVEN_ODD>(*s);
+    }
 }
 
 /// Sets the bits `lo..=hi` of one row's dirty words.
@@ -237,29 +269,6 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     }
 }
 
-/// `x.floor() as i32` without the libm call (x86-64's baseline has no rounding instruction);
-/// the same saturation, 0 for NaN.
-#[inline]
-pub(super) fn floor_i32(x: f32) -> i32 {
-    let t = x as i32;
-    if (t as f32) > x {
-        t.saturating_sub(1)
-    } else {
-        t
-    }
-}
-
-/// `x.ceil() as i32` without the libm call; the same saturation, 0 for NaN.
-#[inline]
-pub(super) fn ceil_i32(x: f32) -> i32 {
-    let t = x as i32;
-    if (t as f32) < x {
-        t.saturating_add(1)
-    } else {
-        t
-    }
-}
-
 /// Edges of a path drawn at identity, for the rasterisers' tests.
 #[cfg(test)]
 pub(super) fn edges_of(path: &tiny_skia_path::Path) -> Edges {
@@ -275,28 +284,26 @@ mod tests {
     use tiny_skia_path::{PathBuilder, Rect};
 
     #[test]
-    fn fast_floor_and_ceil_match_the_library() {
-        for x in [
-            -2.5f32,
-            -2.0,
-            -0.5,
-            -0.0,
-            0.0,
-            0.3,
-            1.0,
-            1.5,
-            7.999,
-            1e9,
-            -1e9,
-            3e9,
-            -3e9,
-            f32::NAN,
-            f32::INFINITY,
-            f32::NEG_INFINITY,
-        ] {
-            assert_eq!(floor_i32(x), x.floor() as i32, "floor {x}");
-            assert_eq!(ceil_i32(x), x.ceil() as i32, "ceil {x}");
+    fn coverage_bytes_are_the_rounded_cast() {
+        // Every 61st float of 0..=1 and the values either side of each half step.
+        let check = |c: f32| {
+            assert_eq!(byte_of_unit(c), (c * 255.0 + 0.5) as i32 as u8, "{c}");
+        };
+        for bits in (0..=1.0f32.to_bits()).step_by(61) {
+            check(f32::from_bits(bits));
         }
+        for k in 0..=255u32 {
+            let c = (k as f32 + 0.5) / 255.0;
+            for d in -3i32..=3 {
+                let v = f32::from_bits(c.to_bits().wrapping_add_signed(d));
+                check(v.clamp(0.0, 1.0));
+            }
+        }
+        check(1.0);
+        assert_eq!(coverage::<false>(f32::NAN), 255);
+        assert_eq!(coverage::<true>(f32::NAN), 0);
+        assert_eq!(coverage::<false>(-3.0), 255);
+        assert_eq!(coverage::<true>(3.25), 191);
     }
 
     #[test]

@@ -82,24 +82,34 @@ impl Edges {
     /// Builds edges from closed polylines. Points that are not finite are left out (a
     /// contour then joins the points around them).
     pub(crate) fn from_polylines(poly: &crate::scene::flatten::Polylines) -> Edges {
-        let mut points = Vec::with_capacity(poly.points.len() + poly.starts.len());
-        let (mut minx, mut miny, mut maxx, mut maxy) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        // Exact when every contour is kept: one break between each two.
+        let breaks = poly.starts.len().saturating_sub(1);
+        let mut points = Vec::with_capacity(poly.points.len() + breaks);
+        let mut all = Bounds::EMPTY;
         for c in poly.contours() {
             let before = points.len();
             if before > 0 {
                 points.push(BREAK);
             }
-            let start = points.len();
-            for p in c.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
-                minx = minx.min(p[0]);
-                maxx = maxx.max(p[0]);
-                miny = miny.min(p[1]);
-                maxy = maxy.max(p[1]);
-                points.push(*p);
-            }
-            let contour = &points[start..];
-            if contour.iter().all(|p| p[1] == contour[0][1]) {
-                // Flat or empty: no segment with winding.
+            let bounds = match Bounds::of_finite(c) {
+                Some(b) => {
+                    points.extend_from_slice(c);
+                    b
+                }
+                // Rare: leave out the points that are not finite, one by one.
+                None => {
+                    let mut b = Bounds::EMPTY;
+                    for p in c.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+                        b.add(*p);
+                        points.push(*p);
+                    }
+                    b
+                }
+            };
+            all = all.union(&bounds);
+            // Flat or empty: no segment with winding. (Its points still count in the
+            // bounds, as they always have: the region's left edge enters the bytes.)
+            if bounds.y0 >= bounds.y1 {
                 points.truncate(before);
             }
         }
@@ -109,7 +119,7 @@ impl Edges {
                 rect: IRect::EMPTY,
             };
         }
-        let rect = IRect::covering(minx, miny, maxx, maxy);
+        let rect = IRect::covering(all.x0, all.y0, all.x1, all.y1);
         let store = if points.len() >= SORT_MIN_LINES && rect.height() as i32 > SORT_MIN_HEIGHT {
             let mut lines = Vec::with_capacity(points.len());
             for_each_segment(&points, |l| lines.push(l));
@@ -165,6 +175,58 @@ impl Edges {
         match (n, lines) {
             (2, [Some(a), Some(b)]) => Some([a, b]),
             _ => None,
+        }
+    }
+}
+
+/// The bounding box of finite points (`EMPTY` has none).
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+}
+
+impl Bounds {
+    const EMPTY: Bounds = Bounds {
+        x0: f32::MAX,
+        y0: f32::MAX,
+        x1: f32::MIN,
+        y1: f32::MIN,
+    };
+
+    /// Grows the box to hold the finite point `p`. Comparisons instead of `f32::min`:
+    /// the points are finite, so the NaN handling `min` adds is not needed.
+    #[inline(always)]
+    fn add(&mut self, p: [f32; 2]) {
+        self.x0 = if p[0] < self.x0 { p[0] } else { self.x0 };
+        self.x1 = if p[0] > self.x1 { p[0] } else { self.x1 };
+        self.y0 = if p[1] < self.y0 { p[1] } else { self.y0 };
+        self.y1 = if p[1] > self.y1 { p[1] } else { self.y1 };
+    }
+
+    /// The box of `c`, or `None` when a point of it is not finite. One pass without a
+    /// branch per point: a map's outlines are a dozen points each, and this runs for
+    /// every fill and stroke of every shape on every render.
+    #[inline]
+    fn of_finite(c: &[[f32; 2]]) -> Option<Bounds> {
+        let mut b = Bounds::EMPTY;
+        let mut finite = true;
+        for &p in c {
+            finite &= p[0].is_finite() & p[1].is_finite();
+            b.add(p);
+        }
+        finite.then_some(b)
+    }
+
+    /// The box holding both.
+    fn union(&self, o: &Bounds) -> Bounds {
+        Bounds {
+            x0: if o.x0 < self.x0 { o.x0 } else { self.x0 },
+            y0: if o.y0 < self.y0 { o.y0 } else { self.y0 },
+            x1: if o.x1 > self.x1 { o.x1 } else { self.x1 },
+            y1: if o.y1 > self.y1 { o.y1 } else { self.y1 },
         }
     }
 }
