@@ -12,7 +12,7 @@
 use crate::raster::rect::{ceil_i32, floor_i32, IRect};
 use crate::raster::scan::edges::{Edges, Line};
 use crate::raster::scan::sampled::{Pattern, Sampler};
-use crate::raster::scan::spread::{add_span, max0, spread};
+use crate::raster::scan::spread::{add_span, greater, lesser, max0, spread};
 
 /// Regions at most this wide are accumulated cell by cell, wider ones run by run.
 const DENSE_MAX_WIDTH: usize = 32;
@@ -229,25 +229,30 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
     let last = ceil_i32(l.y1).min(region.y1);
     let dxdy = (l.x1 - l.x0) / (l.y1 - l.y0);
     // Rows per column, finite (a vertical line's splits are all zero wide).
-    let dydx = ((l.y1 - l.y0) / (l.x1 - l.x0).abs()).min(f32::MAX);
+    let dydx = lesser((l.y1 - l.y0) / (l.x1 - l.x0).abs(), f32::MAX);
     let left = region.x0 as f32;
     let wf = g.w as f32;
     // A line inside the region's columns (most lines of a shape drawn whole) needs none of
     // the clipping; the clamps only absorb rounding at the ends.
-    let inside = l.x0.min(l.x1) - left >= 0.0 && l.x0.max(l.x1) - left <= wf;
+    let inside = lesser(l.x0, l.x1) - left >= 0.0 && greater(l.x0, l.x1) - left <= wf;
     // Where the line crosses a row's top: the bottom crossing of one row is the top
     // crossing of the next (the same expression, so the same float), computed once.
     let at = |y: f32| l.x0 + (y - l.y0) * dxdy - left;
-    let mut ya = l.y0.max(first as f32);
+    let mut ya = greater(l.y0, first as f32);
     let mut xa = at(ya);
-    let skip = (first - region.y0).max(0) as usize;
-    for (row, r) in (first..last).zip(skip..) {
-        // Rows by offset: a chunk iterator divides the buffer's length by the stride, an
-        // integer division per line that cost more than a short line's whole first row.
-        let Some(cells) = acc.get_mut(r * stride..(r + 1) * stride) else {
+    let start = (first - region.y0).max(0) as usize;
+    let rows = (last - first).max(0) as usize;
+    // Rows by a running offset: a chunk iterator divides the buffer's length by the
+    // stride, an integer division per line that cost more than a short line's whole first
+    // row. The rows' bottoms count in floats, exact for the region's rows (below 2^24).
+    let mut offset = start * stride;
+    let mut below = first as f32;
+    for row in start..start + rows {
+        let Some(cells) = acc.get_mut(offset..offset + stride) else {
             break;
         };
-        let below = (row + 1) as f32;
+        offset += stride;
+        below += 1.0;
         let yb = if l.y1 < below { l.y1 } else { below };
         let xb = at(yb);
         let (ya_row, xa_row) = (ya, xa);
@@ -264,7 +269,7 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
             add_span(cells, g.w, xa, xb, d, dydx)
         };
         if let (true, Some((lo, hi))) = (MARK, changed) {
-            mark(&mut dirty[r * g.words..(r + 1) * g.words], lo, hi);
+            mark(&mut dirty[row * g.words..(row + 1) * g.words], lo, hi);
         }
     }
 }

@@ -16,6 +16,27 @@ pub(super) fn max0(x: f32) -> f32 {
     }
 }
 
+/// The smaller of two numbers that are not NaN, as one instruction (`f32::min` adds a NaN
+/// test the rasteriser's finite geometry never needs).
+#[inline(always)]
+pub(super) fn lesser(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The greater of two numbers that are not NaN, as one instruction.
+#[inline(always)]
+pub(super) fn greater(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}
+
 /// Distributes a segment within one row (`d` = signed height) over the cells it crosses,
 /// and returns the first and last cell it changed. Parts left of the region count fully
 /// for its first cell; parts right of it do not count.
@@ -124,7 +145,7 @@ pub(super) fn spread(
 fn two_cells(cells: &mut [f32], xl: f32, xr: f32, f0: f32, d: f32, dydx: f32) {
     let right = f0 + 1.0;
     let split = if xr < right { xr } else { right };
-    let tail = ((xr - split) * dydx).min(d.abs()).copysign(d);
+    let tail = lesser((xr - split) * dydx, d.abs()).copysign(d);
     let head = d - tail;
     let m0 = 0.5 * (xl + split) - f0;
     let m1 = 0.5 * (split + xr) - right;
