@@ -307,6 +307,9 @@ mod tests {
         let tri: &[[f32; 2]] = &[[0.0, 0.0], [2.0, 4.0], [-2.0, 4.0]];
         let e = Edges::from_polylines(&poly(&[flat, tri, flat]));
         assert_eq!(lines(&e).len(), 2);
+        // A flat contour draws nothing but still widens the rectangle (the region's left
+        // edge enters the coverage bytes, so it stays what it always was).
+        assert_eq!(e.rect, IRect::covering(-2.0, 0.0, 9.0, 5.0));
     }
 
     #[test]
