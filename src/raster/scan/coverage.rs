@@ -12,7 +12,8 @@
 use crate::raster::rect::{ceil_i32, floor_i32, IRect};
 use crate::raster::scan::edges::{Edges, Line};
 use crate::raster::scan::sampled::{Pattern, Sampler};
-use crate::raster::scan::spread::{add_span, greater, lesser, max0, spread};
+use crate::raster::scan::spread::{add_span, spread};
+use crate::raster::scan::{greater, lesser};
 
 /// Regions at most this wide are accumulated cell by cell, wider ones run by run.
 const DENSE_MAX_WIDTH: usize = 32;
@@ -136,7 +137,7 @@ fn coverage<const EVEN_ODD: bool>(sum: f32) -> u8 {
         v.min(1.0)
     };
     // Within 0..=1 (NaN, from an overflowing sum, is 0 as the cast made it).
-    byte_of_unit(if c > 0.0 { c } else { 0.0 })
+    byte_of_unit(greater(c, 0.0))
 }
 
 /// `(c * 255.0 + 0.5) as i32 as u8` for `c` within 0..=1, the same byte, in float steps
@@ -264,7 +265,7 @@ fn add_line<const MARK: bool>(acc: &mut [f32], dirty: &mut [u64], g: &Grid, l: &
         let d = (yb - ya) * l.dir;
         let changed = if inside {
             let (xl, xr) = if xa < xb { (xa, xb) } else { (xb, xa) };
-            spread(cells, max0(xl), if xr < wf { xr } else { wf }, d, dydx)
+            spread(cells, greater(xl, 0.0), lesser(xr, wf), d, dydx)
         } else {
             add_span(cells, g.w, xa, xb, d, dydx)
         };

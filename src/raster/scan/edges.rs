@@ -11,6 +11,7 @@
 //! their lines sorted by top, so a band stops scanning at the first line below it.
 
 use crate::raster::rect::IRect;
+use crate::raster::scan::{greater, lesser};
 
 /// One line segment oriented top to bottom, `dir` = +1 (downward) or -1 (upward originally).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -196,14 +197,14 @@ impl Bounds {
         y1: f32::MIN,
     };
 
-    /// Grows the box to hold the finite point `p`. Comparisons instead of `f32::min`:
-    /// the points are finite, so the NaN handling `min` adds is not needed.
+    /// Grows the box to hold the finite point `p` (compare-selects: `f32::min`'s NaN test
+    /// is not needed for finite points).
     #[inline(always)]
     fn add(&mut self, p: [f32; 2]) {
-        self.x0 = if p[0] < self.x0 { p[0] } else { self.x0 };
-        self.x1 = if p[0] > self.x1 { p[0] } else { self.x1 };
-        self.y0 = if p[1] < self.y0 { p[1] } else { self.y0 };
-        self.y1 = if p[1] > self.y1 { p[1] } else { self.y1 };
+        self.x0 = lesser(p[0], self.x0);
+        self.x1 = greater(p[0], self.x1);
+        self.y0 = lesser(p[1], self.y0);
+        self.y1 = greater(p[1], self.y1);
     }
 
     /// The box of `c`, or `None` when a point of it is not finite. One pass without a
@@ -223,10 +224,10 @@ impl Bounds {
     /// The box holding both.
     fn union(&self, o: &Bounds) -> Bounds {
         Bounds {
-            x0: if o.x0 < self.x0 { o.x0 } else { self.x0 },
-            y0: if o.y0 < self.y0 { o.y0 } else { self.y0 },
-            x1: if o.x1 > self.x1 { o.x1 } else { self.x1 },
-            y1: if o.y1 > self.y1 { o.y1 } else { self.y1 },
+            x0: lesser(o.x0, self.x0),
+            y0: lesser(o.y0, self.y0),
+            x1: greater(o.x1, self.x1),
+            y1: greater(o.y1, self.y1),
         }
     }
 }

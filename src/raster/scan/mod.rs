@@ -15,3 +15,24 @@ pub(crate) mod edges;
 pub(crate) mod sampled;
 pub(crate) mod spread;
 pub(crate) mod thin;
+
+/// The smaller of two numbers that are not NaN, as one instruction (`f32::min` adds a NaN
+/// test that device geometry, finite once flattened, never needs; a NaN `a` gives `b`).
+#[inline(always)]
+pub(crate) fn lesser(a: f32, b: f32) -> f32 {
+    if a < b {
+        a
+    } else {
+        b
+    }
+}
+
+/// The greater of two numbers that are not NaN, as one instruction (a NaN `a` gives `b`).
+#[inline(always)]
+pub(crate) fn greater(a: f32, b: f32) -> f32 {
+    if a > b {
+        a
+    } else {
+        b
+    }
+}

@@ -6,36 +6,7 @@
 //! coverage of the row. Guarantees: the cells' additions sum to `d` (within rounding), and
 //! depend only on the segment and the row, never on the region's height, so bands agree.
 
-/// `x.max(0.0)` as one instruction (`f32::max` adds a NaN test; NaN gives 0 both ways).
-#[inline(always)]
-pub(super) fn max0(x: f32) -> f32 {
-    if x > 0.0 {
-        x
-    } else {
-        0.0
-    }
-}
-
-/// The smaller of two numbers that are not NaN, as one instruction (`f32::min` adds a NaN
-/// test the rasteriser's finite geometry never needs).
-#[inline(always)]
-pub(super) fn lesser(a: f32, b: f32) -> f32 {
-    if a < b {
-        a
-    } else {
-        b
-    }
-}
-
-/// The greater of two numbers that are not NaN, as one instruction.
-#[inline(always)]
-pub(super) fn greater(a: f32, b: f32) -> f32 {
-    if a > b {
-        a
-    } else {
-        b
-    }
-}
+use crate::raster::scan::lesser;
 
 /// Distributes a segment within one row (`d` = signed height) over the cells it crosses,
 /// and returns the first and last cell it changed. Parts left of the region count fully
