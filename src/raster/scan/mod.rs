@@ -36,3 +36,14 @@ pub(crate) fn greater(a: f32, b: f32) -> f32 {
         b
     }
 }
+
+/// A reproducible stream of floats in 0..=1 (xorshift32) for the scan tests' random cases.
+#[cfg(test)]
+pub(crate) fn unit_floats(mut seed: u32) -> impl FnMut() -> f32 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed as f32 / u32::MAX as f32
+    }
+}

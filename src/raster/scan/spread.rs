@@ -135,13 +135,7 @@ mod tests {
     fn two_cell_rows_match_the_exact_split() {
         // One cell: the one-cell formula to the bit. Two cells: the exact split, within
         // rounding, and the whole height handed out.
-        let mut seed = 0x2545_f491_u32;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed as f32 / u32::MAX as f32
-        };
+        let mut next = crate::raster::scan::unit_floats(0x2545_f491);
         for _ in 0..10_000 {
             let xl = 3.0 + 0.999 * next();
             let xr = xl + 1.9 * next() * next();

@@ -74,8 +74,7 @@ pub(crate) fn outline(
         for (&p, &u1) in pts.iter().zip(normals.iter()) {
             // A left turn (positive cross product) makes the left side the inner one.
             let left_turn = u0[0] * u1[1] - u0[1] * u1[0] > 0.0;
-            vertex(p, u0, u1, half, join, !left_turn, left);
-            vertex(p, neg(u0), neg(u1), half, join, left_turn, right);
+            vertex_pair(p, u0, u1, half, join, !left_turn, left, right);
             u0 = u1;
         }
         // One side in order, then the other side reversed: a ring of winding ±1.
@@ -86,37 +85,69 @@ pub(crate) fn outline(
     }
 }
 
-/// Appends the offset points of one side of vertex `p`, whose adjacent edges have the unit
-/// normals `a` (incoming) and `b` (outgoing) on that side.
-fn vertex(
+/// Appends the offset points of both sides of vertex `p`: `left` gets the side of the
+/// normals `a` (incoming) and `b` (outgoing), `right` the opposite side, and `left_outer`
+/// says which of them is outer. The outer side is joined as the stroke asks, the inner one
+/// mitred within [`INNER_LIMIT`]; both share the cosine (negating the normals is exact in
+/// floats, so each side's points are those of that side offset alone).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a vertex, its two normals, the stroke and both sides' outputs"
+)]
+fn vertex_pair(
     p: [f32; 2],
     a: [f32; 2],
     b: [f32; 2],
     half: f32,
     join: Join,
-    outer: bool,
-    out: &mut Vec<[f32; 2]>,
+    left_outer: bool,
+    left: &mut Vec<[f32; 2]>,
+    right: &mut Vec<[f32; 2]>,
 ) {
-    let at = |u: [f32; 2], k: f32| [p[0] + u[0] * k, p[1] + u[1] * k];
     let cos = a[0] * b[0] + a[1] * b[1];
     if cos >= 1.0 - 1e-6 {
-        out.push(at(a, half));
+        left.push(at(p, a, half));
+        right.push(at(p, neg(a), half));
         return;
     }
-    let limit = match (outer, join) {
-        (false, _) => INNER_LIMIT,
-        (true, Join::Miter(l)) => l,
-        (true, Join::Bevel) => 1.0,
-        (true, Join::Round) => return arc(p, a, b, half, out),
+    let (outer, inner, oa, ob) = match left_outer {
+        true => (left, right, a, b),
+        false => (right, left, neg(a), neg(b)),
     };
+    match join {
+        Join::Round => arc(p, oa, ob, half, outer),
+        Join::Miter(limit) => mitre(p, oa, ob, cos, half, limit, outer),
+        Join::Bevel => mitre(p, oa, ob, cos, half, 1.0, outer),
+    }
+    mitre(p, neg(oa), neg(ob), cos, half, INNER_LIMIT, inner);
+}
+
+/// Appends the mitre of one side of vertex `p` (normals `a`, `b` on that side, `cos` their
+/// cosine) when it is within `limit` (miter length over stroke width), else its bevel.
+#[inline(always)]
+fn mitre(
+    p: [f32; 2],
+    a: [f32; 2],
+    b: [f32; 2],
+    cos: f32,
+    half: f32,
+    limit: f32,
+    out: &mut Vec<[f32; 2]>,
+) {
     // Miter length over stroke width is sqrt(2 / (1 + cos)) for normals at angle acos(cos);
     // within the limit the miter point is h·(a + b) / (1 + cos).
     if 1.0 + cos > 2.0 / (limit * limit) {
-        out.push(at([a[0] + b[0], a[1] + b[1]], half / (1.0 + cos)));
+        out.push(at(p, [a[0] + b[0], a[1] + b[1]], half / (1.0 + cos)));
     } else {
-        out.push(at(a, half));
-        out.push(at(b, half));
+        out.push(at(p, a, half));
+        out.push(at(p, b, half));
     }
+}
+
+/// The point `k` along `u` from `p`.
+#[inline(always)]
+fn at(p: [f32; 2], u: [f32; 2], k: f32) -> [f32; 2] {
+    [p[0] + u[0] * k, p[1] + u[1] * k]
 }
 
 /// Most area a round join's chords may cut off its arc, in square output pixels: 1% of
@@ -157,6 +188,10 @@ fn arc(p: [f32; 2], a: [f32; 2], b: [f32; 2], half: f32, out: &mut Vec<[f32; 2]>
     }
     let depth = arc_depth(cos, half);
     out.push(at(a));
+    if depth == 0 {
+        // One chord (a thin stroke's joins mostly): no halving to recurse into.
+        return out.push(at(b));
+    }
     bisect(a, b, depth, &mut |u| out.push(at(u)));
 }
 
@@ -201,8 +236,49 @@ fn unit_normal(a: [f32; 2], b: [f32; 2]) -> [f32; 2] {
     }
 }
 
+/// The one-side offset of a vertex as it was computed before [`vertex_pair`]: the oracle
+/// that both sides at once give the same floats.
+#[cfg(test)]
+mod one_side {
+    use super::*;
+
+    /// Appends the offset points of one side of vertex `p`, whose adjacent edges have the unit
+    /// normals `a` (incoming) and `b` (outgoing) on that side.
+    pub(super) fn vertex(
+        p: [f32; 2],
+        a: [f32; 2],
+        b: [f32; 2],
+        half: f32,
+        join: Join,
+        outer: bool,
+        out: &mut Vec<[f32; 2]>,
+    ) {
+        let at = |u: [f32; 2], k: f32| [p[0] + u[0] * k, p[1] + u[1] * k];
+        let cos = a[0] * b[0] + a[1] * b[1];
+        if cos >= 1.0 - 1e-6 {
+            out.push(at(a, half));
+            return;
+        }
+        let limit = match (outer, join) {
+            (false, _) => INNER_LIMIT,
+            (true, Join::Miter(l)) => l,
+            (true, Join::Bevel) => 1.0,
+            (true, Join::Round) => return arc(p, a, b, half, out),
+        };
+        // Miter length over stroke width is sqrt(2 / (1 + cos)) for normals at angle acos(cos);
+        // within the limit the miter point is h·(a + b) / (1 + cos).
+        if 1.0 + cos > 2.0 / (limit * limit) {
+            out.push(at([a[0] + b[0], a[1] + b[1]], half / (1.0 + cos)));
+        } else {
+            out.push(at(a, half));
+            out.push(at(b, half));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::one_side::vertex;
     use super::*;
     use crate::raster::rect::IRect;
     use crate::raster::scan::coverage::Rasterizer;
@@ -344,5 +420,36 @@ mod tests {
         };
         let c = ring(&dot, 0.3, Join::Round);
         assert!(c.is_empty());
+    }
+
+    #[test]
+    fn both_sides_at_once_give_each_side_alone_to_the_bit() {
+        let mut next = crate::raster::scan::unit_floats(0x9e37_79b9);
+        let joins = [
+            Join::Miter(4.0),
+            Join::Miter(1.5),
+            Join::Miter(10.0),
+            Join::Bevel,
+            Join::Round,
+        ];
+        for i in 0..20_000 {
+            let p = [100.0 * next(), 100.0 * next()];
+            let u0 = unit_normal([0.0, 0.0], [next() - 0.5, next() - 0.5]);
+            // Every turn from straight on to doubling back.
+            let u1 = match i % 4 {
+                0 => u0,
+                _ => unit_normal([0.0, 0.0], [next() - 0.5, next() - 0.5]),
+            };
+            let (half, join) = (2.0 * next(), joins[i % joins.len()]);
+            let left_outer = u0[0] * u1[1] - u0[1] * u1[0] <= 0.0;
+            let (mut l, mut r) = (Vec::new(), Vec::new());
+            vertex_pair(p, u0, u1, half, join, left_outer, &mut l, &mut r);
+            let (mut l1, mut r1) = (Vec::new(), Vec::new());
+            vertex(p, u0, u1, half, join, left_outer, &mut l1);
+            vertex(p, neg(u0), neg(u1), half, join, !left_outer, &mut r1);
+            let bits = |v: &[[f32; 2]]| v.iter().map(|q| q.map(f32::to_bits)).collect::<Vec<_>>();
+            assert_eq!(bits(&l), bits(&l1), "{p:?} {u0:?} {u1:?} {half} {join:?}");
+            assert_eq!(bits(&r), bits(&r1), "{p:?} {u0:?} {u1:?} {half} {join:?}");
+        }
     }
 }
