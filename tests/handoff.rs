@@ -121,6 +121,26 @@ fn an_unknown_layer_is_refused_before_any_output() {
 }
 
 #[test]
+fn a_deadline_already_past_is_reported_as_the_deadline() {
+    // A job that reaches its outputs after its time is up (a long parse, a slow asset
+    // fetch) stops before any output, as a deadline, not as a predicted overrun.
+    let mut cfg = Tier::Normal.budget().render_config();
+    if let Some(c) = cfg.cost.as_mut() {
+        c.probe = || Some(40 << 20);
+    }
+    cfg.deadline = Some(std::time::Instant::now());
+    let mut calls = 0;
+    let one = spec(None, OutputSize::Scale(1.0), Format::Png);
+    let r = render_outputs(showcase(), &cfg, &NoAssets, &[one], |_| {
+        calls += 1;
+        Ok(())
+    });
+    let e = r.expect_err("past its deadline");
+    assert_eq!(calls, 0, "{e}");
+    assert_eq!(e.limit_label(), Some("deadline"), "{e}");
+}
+
+#[test]
 fn the_budget_covers_the_outputs_together() {
     // Each of these fits the normal tier's time on its own; twenty of them at 8x do not.
     let one = spec(None, OutputSize::Scale(8.0), Format::Png);

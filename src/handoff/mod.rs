@@ -143,8 +143,10 @@ pub fn render_chosen(
         )));
     }
     let scales = resolve_scales(&first, &specs)?;
-    let prediction = predict_all(&first, &specs, &scales, cfg)?;
+    // A deadline already past is the reason to report: a prediction against no time left
+    // would call it predicted_time, which sends operators looking at the cost model.
     check_deadline(cfg)?;
+    let prediction = predict_all(&first, &specs, &scales, cfg)?;
     let mut first = Some((first_scale, first));
     let mut done = vec![false; specs.len()];
     for i in 0..specs.len() {
