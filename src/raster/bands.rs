@@ -125,8 +125,9 @@ pub(crate) fn band_height(prep: &PreparedScene, height: u32, requested: usize) -
 
 /// Bytes of pixels in a band of a scene without effects: every node that crosses the band
 /// composites into its rows, which stay in a core's L2 cache at this size (on `synth big`,
-/// 8000 px wide, 16 or 32 rows a band ran 10-20% faster than 128, at one and two threads;
-/// on `typical`, 1440 px wide, 64 to 128 rows were best).
+/// 8000 px wide, 16 or 32 rows a band ran 5-15% faster than 128 at one thread, and two
+/// threads gave 1.9-2.0x instead of 1.8x; on `typical`, 1440 px wide, 64 to 128 rows were
+/// best; a map keeps one band per thread, see [`is_map`]).
 const PLAIN_BAND_BYTES: usize = 512 << 10;
 
 /// Fewest rows of a band without effects: each band visits the row index of every long
