@@ -74,7 +74,7 @@ pub(crate) fn outline(
         for (&p, &u1) in pts.iter().zip(normals.iter()) {
             // A left turn (positive cross product) makes the left side the inner one.
             let left_turn = u0[0] * u1[1] - u0[1] * u1[0] > 0.0;
-            vertex_pair(p, u0, u1, half, join, !left_turn, left, right);
+            vertex_pair(Corner::new(p, u0, u1, half), join, !left_turn, left, right);
             u0 = u1;
         }
         // One side in order, then the other side reversed: a ring of winding ±1.
@@ -85,63 +85,74 @@ pub(crate) fn outline(
     }
 }
 
-/// Appends the offset points of both sides of vertex `p`: `left` gets the side of the
-/// normals `a` (incoming) and `b` (outgoing), `right` the opposite side, and `left_outer`
-/// says which of them is outer. The outer side is joined as the stroke asks, the inner one
-/// mitred within [`INNER_LIMIT`]; both share the cosine (negating the normals is exact in
-/// floats, so each side's points are those of that side offset alone).
-#[allow(
-    clippy::too_many_arguments,
-    reason = "a vertex, its two normals, the stroke and both sides' outputs"
-)]
-fn vertex_pair(
-    p: [f32; 2],
-    a: [f32; 2],
-    b: [f32; 2],
-    half: f32,
-    join: Join,
-    left_outer: bool,
-    left: &mut Vec<[f32; 2]>,
-    right: &mut Vec<[f32; 2]>,
-) {
-    let cos = a[0] * b[0] + a[1] * b[1];
-    if cos >= 1.0 - 1e-6 {
-        left.push(at(p, a, half));
-        right.push(at(p, neg(a), half));
-        return;
-    }
-    let (outer, inner, oa, ob) = match left_outer {
-        true => (left, right, a, b),
-        false => (right, left, neg(a), neg(b)),
-    };
-    match join {
-        Join::Round => arc(p, oa, ob, half, outer),
-        Join::Miter(limit) => mitre(p, oa, ob, cos, half, limit, outer),
-        Join::Bevel => mitre(p, oa, ob, cos, half, 1.0, outer),
-    }
-    mitre(p, neg(oa), neg(ob), cos, half, INNER_LIMIT, inner);
-}
-
-/// Appends the mitre of one side of vertex `p` (normals `a`, `b` on that side, `cos` their
-/// cosine) when it is within `limit` (miter length over stroke width), else its bevel.
-#[inline(always)]
-fn mitre(
+/// One side of a vertex: the vertex `p`, the unit normals `a` (incoming edge) and `b`
+/// (outgoing) on that side, their cosine, and the stroke's half width.
+#[derive(Clone, Copy)]
+struct Corner {
     p: [f32; 2],
     a: [f32; 2],
     b: [f32; 2],
     cos: f32,
     half: f32,
-    limit: f32,
-    out: &mut Vec<[f32; 2]>,
-) {
-    // Miter length over stroke width is sqrt(2 / (1 + cos)) for normals at angle acos(cos);
-    // within the limit the miter point is h·(a + b) / (1 + cos).
-    if 1.0 + cos > 2.0 / (limit * limit) {
-        out.push(at(p, [a[0] + b[0], a[1] + b[1]], half / (1.0 + cos)));
-    } else {
-        out.push(at(p, a, half));
-        out.push(at(p, b, half));
+}
+
+impl Corner {
+    fn new(p: [f32; 2], a: [f32; 2], b: [f32; 2], half: f32) -> Corner {
+        let cos = a[0] * b[0] + a[1] * b[1];
+        Corner { p, a, b, cos, half }
     }
+
+    /// The other side: the normals negated (exact in floats, and the cosine unchanged).
+    fn mirrored(self) -> Corner {
+        Corner {
+            a: neg(self.a),
+            b: neg(self.b),
+            ..self
+        }
+    }
+
+    /// Appends this side's mitre when it is within `limit` (miter length over stroke
+    /// width), else its bevel.
+    #[inline(always)]
+    fn mitre(&self, limit: f32, out: &mut Vec<[f32; 2]>) {
+        let Corner { p, a, b, cos, half } = *self;
+        // Miter length over stroke width is sqrt(2 / (1 + cos)) for normals at angle
+        // acos(cos); within the limit the miter point is h·(a + b) / (1 + cos).
+        if 1.0 + cos > 2.0 / (limit * limit) {
+            out.push(at(p, [a[0] + b[0], a[1] + b[1]], half / (1.0 + cos)));
+        } else {
+            out.push(at(p, a, half));
+            out.push(at(p, b, half));
+        }
+    }
+}
+
+/// Appends the offset points of both sides of a vertex: `left` gets the side `c`, `right`
+/// its mirror, and `left_outer` says which of them is outer. The outer side is joined as
+/// the stroke asks, the inner one mitred within [`INNER_LIMIT`]; both share the cosine, so
+/// each side's points are those of that side offset alone.
+fn vertex_pair(
+    c: Corner,
+    join: Join,
+    left_outer: bool,
+    left: &mut Vec<[f32; 2]>,
+    right: &mut Vec<[f32; 2]>,
+) {
+    if c.cos >= 1.0 - 1e-6 {
+        left.push(at(c.p, c.a, c.half));
+        right.push(at(c.p, neg(c.a), c.half));
+        return;
+    }
+    let (outer, inner, o) = match left_outer {
+        true => (left, right, c),
+        false => (right, left, c.mirrored()),
+    };
+    match join {
+        Join::Round => arc(o.p, o.a, o.b, o.half, outer),
+        Join::Miter(limit) => o.mitre(limit, outer),
+        Join::Bevel => o.mitre(1.0, outer),
+    }
+    o.mirrored().mitre(INNER_LIMIT, inner);
 }
 
 /// The point `k` along `u` from `p`.
@@ -443,7 +454,13 @@ mod tests {
             let (half, join) = (2.0 * next(), joins[i % joins.len()]);
             let left_outer = u0[0] * u1[1] - u0[1] * u1[0] <= 0.0;
             let (mut l, mut r) = (Vec::new(), Vec::new());
-            vertex_pair(p, u0, u1, half, join, left_outer, &mut l, &mut r);
+            vertex_pair(
+                Corner::new(p, u0, u1, half),
+                join,
+                left_outer,
+                &mut l,
+                &mut r,
+            );
             let (mut l1, mut r1) = (Vec::new(), Vec::new());
             vertex(p, u0, u1, half, join, left_outer, &mut l1);
             vertex(p, neg(u0), neg(u1), half, join, !left_outer, &mut r1);
