@@ -16,7 +16,7 @@ use multiversion::multiversion;
 use crate::raster::composite::pixel8::{div255, over_u8, widen};
 
 /// Pixels per step.
-const STEP: usize = 8;
+pub(crate) const STEP: usize = 8;
 
 /// `round(v / 255)` in 16-bit lanes, for `v <= 255 * 255`.
 #[inline(always)]
@@ -31,11 +31,16 @@ fn div255_16(v: u16) -> u16 {
 /// Over the rows of a rectangle, `w` pixels each: row `r` starts at byte
 /// `r · stride` of `dst`, under coverage `cov[r · w..(r + 1) · w]`. One dispatch for every
 /// row: a map's shapes are a few pixels wide, and a call per row cost more than its pixels.
+///
+/// `room` (at least `w`) is how many pixels from each row's start belong to the same row of
+/// the same surface: a row's last partial step then runs as a whole vector step whose extra
+/// pixels get weight 0, which rewrites them unchanged (`round(d · 255 / 255) = d`). A map's
+/// rows are 4 to 8 pixels wide, so without it nearly every pixel took the scalar path.
 #[multiversion(targets("x86_64+avx512f+avx512bw+avx2", "x86_64+avx2"))]
 pub(crate) fn over_solid_rows(
     dst: &mut [u8],
     stride: usize,
-    w: usize,
+    (w, room): (usize, usize),
     src: [u8; 4],
     cov: Option<&[u8]>,
     op: u8,
@@ -43,28 +48,46 @@ pub(crate) fn over_solid_rows(
     if w == 0 {
         return;
     }
-    for (r, row) in dst.chunks_mut(stride.max(w * 4)).enumerate() {
-        let Some(span) = row.get_mut(..w * 4) else {
-            return;
+    let room = room.max(w);
+    let mut covs = cov.map(|c| c.chunks_exact(w));
+    for row in dst.chunks_mut(stride.max(room * 4)) {
+        let c = match covs.as_mut().map(Iterator::next) {
+            Some(None) => return,
+            Some(c) => c,
+            None => None,
         };
-        let c = cov.and_then(|c| c.get(r * w..(r + 1) * w));
-        if cov.is_some() && c.is_none() {
+        let end = (room * 4).min(row.len());
+        if end < w * 4 {
             return;
         }
-        over_solid_span(span, src, c, op);
+        over_solid_span(&mut row[..end], w, src, c, op);
     }
 }
 
-/// One row of [`over_solid_rows`], inlined into each target's version of its callers.
+/// One row of [`over_solid_rows`] (`dst` holds its room), inlined into each target's
+/// version of its callers.
 #[inline(always)]
-fn over_solid_span(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
-    let Some(cov) = cov else {
-        return over_solid_full(dst, src, op);
-    };
+fn over_solid_span(dst: &mut [u8], w: usize, src: [u8; 4], cov: Option<&[u8]>, op: u8) {
+    let whole = w / STEP * STEP;
+    let (body, tail) = dst.split_at_mut(whole * 4);
     let opaque = op == 255 && src[3] == 255;
-    let mut d_steps = dst.chunks_exact_mut(STEP * 4);
-    let mut c_steps = cov.chunks_exact(STEP);
-    for (d, c) in (&mut d_steps).zip(&mut c_steps) {
+    let rest = w - whole;
+    let Some(cov) = cov else {
+        if op == 0 {
+            return;
+        }
+        if opaque {
+            return fill(&mut dst[..w * 4], src);
+        }
+        let t = [op as u16; STEP];
+        for d in body.chunks_exact_mut(STEP * 4) {
+            over_step_solid(d, src, &t);
+        }
+        let mut t = [0u16; STEP];
+        t[..rest].fill(op as u16);
+        return over_tail(tail, rest, src, &t);
+    };
+    for (d, c) in body.chunks_exact_mut(STEP * 4).zip(cov.chunks_exact(STEP)) {
         let word = word8(c);
         if word == 0 {
             continue;
@@ -73,41 +96,56 @@ fn over_solid_span(dst: &mut [u8], src: [u8; 4], cov: Option<&[u8]>, op: u8) {
             fill(d, src);
             continue;
         }
-        let mut t = [0u16; STEP];
-        for (t, &c) in t.iter_mut().zip(c) {
-            *t = div255_16(c as u16 * op as u16);
-        }
-        over_step_solid(d, src, &t);
+        over_step_solid(d, src, &weights(c, op));
     }
-    let s = widen(&src);
-    for (px, &c) in d_steps
-        .into_remainder()
-        .chunks_exact_mut(4)
-        .zip(c_steps.remainder())
-    {
-        if c != 0 {
-            over_u8(px, &s, div255(c as u32 * op as u32));
+    if rest > 0 {
+        let word = partial_word8(cov, whole, rest);
+        if word != 0 {
+            over_tail(tail, rest, src, &weights(&word.to_le_bytes(), op));
         }
     }
 }
 
-/// [`over_solid_span`] with every pixel fully covered.
+/// The `n < 8` bytes of `b` from `at` as a little-endian word, zero above them: one load
+/// when eight bytes are there (a byte copy onto the stack read back as a word stalls on
+/// store forwarding, which cost a fifth of the kernel).
 #[inline(always)]
-fn over_solid_full(dst: &mut [u8], src: [u8; 4], op: u8) {
-    if op == 0 {
+fn partial_word8(b: &[u8], at: usize, n: usize) -> u64 {
+    let mask = u64::MAX >> (64 - 8 * n);
+    match b.get(at..at + 8) {
+        Some(eight) => word8(eight) & mask,
+        None => b[at..at + n]
+            .iter()
+            .rev()
+            .fold(0u64, |w, &c| (w << 8) | c as u64),
+    }
+}
+
+/// The weights `round(c · op / 255)` of one step's coverage bytes.
+#[inline(always)]
+fn weights(c: &[u8], op: u8) -> [u16; STEP] {
+    let mut t = [0u16; STEP];
+    for (t, &c) in t.iter_mut().zip(c) {
+        *t = div255_16(c as u16 * op as u16);
+    }
+    t
+}
+
+/// The last `n < STEP` pixels of a row at weights `t` (zero past `n`): one vector step when
+/// the row has room for it, else pixel by pixel.
+#[inline(always)]
+fn over_tail(tail: &mut [u8], n: usize, src: [u8; 4], t: &[u16; STEP]) {
+    if n == 0 {
         return;
     }
-    if op == 255 && src[3] == 255 {
-        return fill(dst, src);
-    }
-    let t = [op as u16; STEP];
-    let mut steps = dst.chunks_exact_mut(STEP * 4);
-    for d in &mut steps {
-        over_step_solid(d, src, &t);
+    if let Some(step) = tail.get_mut(..STEP * 4) {
+        return over_step_solid(step, src, t);
     }
     let s = widen(&src);
-    for px in steps.into_remainder().chunks_exact_mut(4) {
-        over_u8(px, &s, op as u32);
+    for (px, &t) in tail.chunks_exact_mut(4).zip(&t[..n]) {
+        if t != 0 {
+            over_u8(px, &s, t as u32);
+        }
     }
 }
 
@@ -275,7 +313,7 @@ mod tests {
         let cov = bytes(8, w * h);
         let src = [40, 80, 120, 200];
         let mut a = dst.clone();
-        over_solid_rows(&mut a, stride, w, src, Some(&cov), 200);
+        over_solid_rows(&mut a, stride, (w, w), src, Some(&cov), 200);
         for r in 0..h {
             let row = r * stride..r * stride + w * 4;
             let mut b = dst[row.clone()].to_vec();
@@ -283,6 +321,35 @@ mod tests {
             assert_eq!(&a[row.clone()], &b[..], "row {r}");
             if r + 1 < h {
                 assert_eq!(a[row.end..row.end + 16], dst[row.end..row.end + 16]);
+            }
+        }
+    }
+
+    #[test]
+    fn partial_steps_run_whole_in_the_room_and_leave_it_unchanged() {
+        // Rows of 1 to 20 pixels in a surface 24 wide: each row's last partial step runs
+        // as a whole step when the row has room, and must give the scalar bytes inside
+        // the rectangle and leave every other byte as it was.
+        let (sw, h) = (24usize, 3usize);
+        let src = [40, 80, 120, 200];
+        for w in 1..=20 {
+            for x0 in [0, sw - w, (sw - w) / 2] {
+                let room = (sw - x0).min(w.next_multiple_of(STEP));
+                let surface = pixels(w as u32, sw * h);
+                let cov = bytes(w as u32 + 50, w * h);
+                for (c, op) in [(Some(&cov[..]), 255), (Some(&cov[..]), 99), (None, 99)] {
+                    let mut a = surface.clone();
+                    let first = x0 * 4;
+                    let end = first + (h - 1) * sw * 4 + room * 4;
+                    over_solid_rows(&mut a[first..end], sw * 4, (w, room), src, c, op);
+                    let mut b = surface.clone();
+                    for r in 0..h {
+                        let row = (r * sw + x0) * 4..(r * sw + x0 + w) * 4;
+                        let c = c.map(|c| &c[r * w..(r + 1) * w]);
+                        scalar_solid(&mut b[row], src, c, op);
+                    }
+                    assert_eq!(a, b, "w {w} x0 {x0} op {op}");
+                }
             }
         }
     }
@@ -299,7 +366,7 @@ mod tests {
                 for src in [src, [10, 20, 30, 255], [0, 0, 0, 0]] {
                     for c in [None, Some(&cov[..])] {
                         let (mut a, mut b) = (dst.clone(), dst.clone());
-                        over_solid_rows(&mut a, n * 4, n, src, c, op);
+                        over_solid_rows(&mut a, n * 4, (n, n), src, c, op);
                         scalar_solid(&mut b, src, c, op);
                         assert_eq!(a, b, "solid seed {seed} op {op} src {src:?}");
                     }

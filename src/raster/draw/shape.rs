@@ -9,7 +9,7 @@
 //! depends only on that pixel's inputs, so bands agree.
 
 use crate::raster::composite::blend::{blend, lerp, scale, ColorF};
-use crate::raster::composite::kernels::{over_row, over_solid_rows};
+use crate::raster::composite::kernels::{over_row, over_solid_rows, STEP};
 use crate::raster::composite::paint::{to_u8, DevicePaint};
 use crate::raster::composite::pixel8::{over_u8, weight};
 use crate::raster::composite::surface::{load, store, Surface};
@@ -235,12 +235,16 @@ fn solid_over(
     }
     let stride = dst.rect.width() * 4;
     let first = dst.offset(region.x0, region.y0);
-    let rows = &mut dst.data[first..first + (h - 1) * stride + w * 4];
+    // Pixels up to the surface's right edge are the same row's (and this band's), so a
+    // row's last partial step may run whole; see `over_solid_rows`.
+    let room = (dst.rect.x1 - region.x0).max(0) as usize;
+    let room = room.min(w.next_multiple_of(STEP)).max(w);
+    let rows = &mut dst.data[first..first + (h - 1) * stride + room * 4];
     let cov = match cov {
         Coverage::Full => None,
         Coverage::Mask(m) => Some(m),
     };
-    over_solid_rows(rows, stride, w, src, cov, op);
+    over_solid_rows(rows, stride, (w, room), src, cov, op);
 }
 
 /// Source-over of a per-pixel colour (gradients, images) in 8-bit integer arithmetic.
