@@ -106,7 +106,7 @@ fn over_solid_span(dst: &mut [u8], w: usize, src: [u8; 4], cov: Option<&[u8]>, o
     }
 }
 
-/// The `n < 8` bytes of `b` from `at` as a little-endian word, zero above them: one load
+/// The `n` bytes (1 to 7) of `b` from `at` as a little-endian word, zero above them: one load
 /// when eight bytes are there (a byte copy onto the stack read back as a word stalls on
 /// store forwarding, which cost a fifth of the kernel).
 #[inline(always)]
